@@ -1,0 +1,57 @@
+package org.gossipmpi.cli;
+
+import java.io.PrintWriter;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code gossip-mpi} command line. Every command runs SPMD: the same program on every rank, started
+ * by {@code mpirun -np N bin/gossip-mpi CMD} or in one process with {@code bin/gossip-mpi CMD --ranks N}.
+ */
+@Command(name = "gossip-mpi", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "Decentralized training with compressed peer-to-peer communication over MPI.",
+    subcommands = {InfoCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns its exit code: 0 ok, 1 failed run, 2 bad usage. */
+    public static int execute(String... args) {
+        final CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("gossip-mpi: " + describe(e));
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    /** One line for a failure: the message of the innermost cause that has one. */
+    static String describe(Throwable t) {
+        Throwable best = t;
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c.getMessage() != null) {
+                best = c;
+            }
+        }
+        if (best instanceof IllegalArgumentException || best instanceof org.gossipmpi.comm.CommException) {
+            return best.getMessage();
+        }
+        return best.getMessage() == null ? best.toString() : best.getClass().getSimpleName() + ": " + best.getMessage();
+    }
+
+    /** The version from the jar's manifest (falls back to "development" in an IDE). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            final String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"gossip-mpi " + (v == null ? "development" : v)};
+        }
+    }
+
+    static PrintWriter out(CommandLine.Model.CommandSpec spec) {
+        return spec.commandLine().getOut();
+    }
+}

@@ -1,0 +1,70 @@
+package org.gossipmpi.cli;
+
+import java.util.Map;
+
+import org.gossipmpi.comm.Communicator;
+import org.gossipmpi.comm.RankBody;
+import org.gossipmpi.comm.local.LocalWorld;
+import org.gossipmpi.comm.mpi.MpiCommunicator;
+
+/**
+ * Starts a rank program on the chosen backend, once, at the top of a command. Under MPI a failing rank
+ * prints one line and aborts the whole job ({@code MPI_Abort}), so no other rank is left waiting; with
+ * in-process ranks the other threads are woken and the first failure is reported.
+ */
+final class RankLauncher {
+    private RankLauncher() {
+    }
+
+    /** Environment variables that MPI launchers (Open MPI's mpirun, PMIx, PMI-1/2, srun) set in every rank. */
+    private static final String[] MPI_LAUNCH_VARIABLES = {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"};
+
+    static boolean startedByMpiLauncher(Map<String, String> env) {
+        for (String name : MPI_LAUNCH_VARIABLES) {
+            if (env.containsKey(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The backend that {@code auto} resolves to, after checking the options fit together. */
+    static LaunchOptions.Backend resolve(LaunchOptions options, Map<String, String> env) {
+        final boolean underMpi = startedByMpiLauncher(env);
+        LaunchOptions.Backend backend = options.backend;
+        if (backend == LaunchOptions.Backend.auto) {
+            backend = underMpi && options.ranks == null ? LaunchOptions.Backend.mpi : LaunchOptions.Backend.local;
+        }
+        if (backend == LaunchOptions.Backend.mpi && options.ranks != null) {
+            throw new IllegalArgumentException("--ranks is for in-process ranks; under MPI the rank count comes"
+                + " from mpirun -np");
+        }
+        if (options.ranks != null && options.ranks < 1) {
+            throw new IllegalArgumentException("--ranks must be >= 1, got " + options.ranks);
+        }
+        return backend;
+    }
+
+    /** Runs {@code body} on every rank; returns the process exit code (0 when all ranks succeeded). */
+    static int run(LaunchOptions options, RankBody body) {
+        final long timeoutNanos = options.timeoutNanos();
+        if (resolve(options, System.getenv()) == LaunchOptions.Backend.mpi) {
+            return runMpi(timeoutNanos, body);
+        }
+        LocalWorld.run(options.ranks == null ? 1 : options.ranks, timeoutNanos, body);
+        return 0;
+    }
+
+    private static int runMpi(long timeoutNanos, RankBody body) {
+        final Communicator comm = MpiCommunicator.initWorld(new String[0], timeoutNanos);
+        try {
+            body.run(comm);
+        } catch (Throwable t) {
+            final String message = Main.describe(t);
+            System.err.println("gossip-mpi: rank " + comm.rank() + ": " + message);
+            comm.abort(1, message);
+        }
+        comm.close();
+        return 0;
+    }
+}

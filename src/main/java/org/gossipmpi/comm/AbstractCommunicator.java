@@ -1,0 +1,121 @@
+package org.gossipmpi.comm;
+
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+
+/**
+ * The parts both backends share: argument checks and the deadline loop of {@link #waitAll}.
+ * Backends say how to advance and test one request ({@link #progress}) and how to idle between polls.
+ */
+public abstract class AbstractCommunicator implements Communicator {
+    protected final int rank;
+    protected final int size;
+    protected final long defaultTimeoutNanos;
+
+    protected AbstractCommunicator(int rank, int size, long defaultTimeoutNanos) {
+        if (size < 1 || rank < 0 || rank >= size) {
+            throw new IllegalArgumentException("rank " + rank + " out of [0, " + size + ")");
+        }
+        if (defaultTimeoutNanos <= 0) {
+            throw new IllegalArgumentException("timeout must be positive, got " + defaultTimeoutNanos + " ns");
+        }
+        this.rank = rank;
+        this.size = size;
+        this.defaultTimeoutNanos = defaultTimeoutNanos;
+    }
+
+    @Override
+    public final int rank() {
+        return rank;
+    }
+
+    @Override
+    public final int size() {
+        return size;
+    }
+
+    @Override
+    public final long defaultTimeoutNanos() {
+        return defaultTimeoutNanos;
+    }
+
+    /**
+     * Advances {@code req} and returns whether it completed; throws {@link CommException} if it failed
+     * (for example a truncated message).
+     */
+    protected abstract boolean progress(Request req);
+
+    /** Called between polls while requests are pending; {@code round} counts the polls of this wait. */
+    protected abstract void idle(int round, long remainingNanos);
+
+    @Override
+    public final void waitAll(Request[] requests, int count, long timeoutNanos) {
+        final long start = System.nanoTime();
+        int round = 0;
+        int first = 0; // requests before it are known complete
+        while (true) {
+            while (first < count && progress(requests[first])) {
+                first++;
+            }
+            boolean done = first == count;
+            for (int i = first + 1; i < count && done; i++) {
+                done = progress(requests[i]);
+            }
+            if (done) {
+                return;
+            }
+            final long waited = System.nanoTime() - start;
+            if (waited >= timeoutNanos) {
+                final Request late = firstPending(requests, count);
+                throw new CommTimeoutException(rank, late.verb(), late.peer(), late.tag(), waited, timeoutNanos);
+            }
+            idle(round++, timeoutNanos - waited);
+        }
+    }
+
+    private static Request firstPending(Request[] requests, int count) {
+        for (int i = 0; i < count; i++) {
+            if (!requests[i].isComplete()) {
+                return requests[i];
+            }
+        }
+        return requests[0];
+    }
+
+    /** Checks a buffer range and a peer rank before posting. */
+    protected final void checkPost(ByteBuffer buf, int offset, int length, int peer, int tag, Request req) {
+        if (!buf.isDirect()) {
+            throw new IllegalArgumentException("rank " + rank + ": buffers must be direct ByteBuffers");
+        }
+        if (offset < 0 || length < 0 || offset > buf.capacity() - length) {
+            throw new IllegalArgumentException("rank " + rank + ": range [" + offset + ", " + offset + " + " + length
+                + ") outside a buffer of " + buf.capacity() + " bytes");
+        }
+        if (peer < 0 || peer >= size) {
+            throw new IllegalArgumentException("rank " + rank + ": peer rank " + peer + " out of [0, " + size + ")");
+        }
+        if (tag < 0) {
+            throw new IllegalArgumentException("rank " + rank + ": tag must be >= 0, got " + tag);
+        }
+        if (req == null) {
+            throw new IllegalArgumentException("rank " + rank + ": null request");
+        }
+    }
+
+    /** Checks the arguments of {@link #allreduceSum}. */
+    protected final void checkAllreduce(FloatBuffer buf, int count) {
+        if (!buf.isDirect()) {
+            throw new IllegalArgumentException("rank " + rank + ": allreduce needs a direct FloatBuffer");
+        }
+        if (count < 0 || count > buf.capacity()) {
+            throw new IllegalArgumentException("rank " + rank + ": allreduce count " + count
+                + " outside a buffer of " + buf.capacity() + " floats");
+        }
+    }
+
+    /** The message of a receive whose message was longer than its buffer. */
+    protected final String truncated(int source, int tag, long messageBytes, int capacity) {
+        return "rank " + rank + ": message of " + messageBytes + " bytes from rank " + source + " (tag " + tag
+            + ") is larger than the receive buffer of " + capacity + " bytes";
+    }
+}

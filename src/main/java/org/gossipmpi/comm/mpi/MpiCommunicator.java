@@ -1,0 +1,233 @@
+package org.gossipmpi.comm.mpi;
+
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.util.concurrent.locks.LockSupport;
+
+import mpi.Intracomm;
+import mpi.MPI;
+import mpi.MPIException;
+import mpi.Status;
+
+import org.gossipmpi.comm.AbstractCommunicator;
+import org.gossipmpi.comm.CommException;
+import org.gossipmpi.comm.CommTimeoutException;
+import org.gossipmpi.comm.Request;
+
+/**
+ * {@code MPI_COMM_WORLD} through Open MPI's Java bindings. The only class that imports {@code mpi.*}:
+ * {@link MPIException} is wrapped in {@link CommException} with the rank and operation.
+ *
+ * <p>Waits poll {@code MPI_Test} (the bindings have no timed wait) so that every wait, the collectives'
+ * too ({@code MPI_Ibarrier}, {@code MPI_Iallreduce}), has a deadline. Polling spins briefly, then yields,
+ * then sleeps in short slices, which keeps oversubscribed ranks (more ranks than cores) responsive.
+ *
+ * <p>The bindings read a direct buffer from its base address, ignoring its position, so a range that
+ * does not start at offset 0 is sent through a slice (one small object per such call).
+ */
+public final class MpiCommunicator extends AbstractCommunicator {
+    private static final int SPIN_ROUNDS = 200;
+    private static final int YIELD_ROUNDS = 2_000;
+    private static final long SLEEP_NANOS = 20_000;
+
+    private final Intracomm world;
+    private final MpiRequest collective = new MpiRequest();
+    private boolean closed;
+
+    private MpiCommunicator(Intracomm world, int rank, int size, long defaultTimeoutNanos) {
+        super(rank, size, defaultTimeoutNanos);
+        this.world = world;
+    }
+
+    /**
+     * Initialises MPI ({@code MPI_Init_thread}, funneled: only the thread that calls this uses MPI) and
+     * returns {@code MPI_COMM_WORLD}, with errors returned as exceptions rather than fatal.
+     */
+    public static MpiCommunicator initWorld(String[] args, long defaultTimeoutNanos) {
+        try {
+            MPI.InitThread(args, MPI.THREAD_FUNNELED);
+            final Intracomm world = MPI.COMM_WORLD;
+            world.setErrhandler(MPI.ERRORS_RETURN);
+            return new MpiCommunicator(world, world.getRank(), world.getSize(), defaultTimeoutNanos);
+        } catch (MPIException e) {
+            throw new CommException("MPI initialisation failed: " + e.getMessage());
+        }
+    }
+
+    /** The Open MPI library version string ({@code MPI_Get_library_version}); valid before MPI_Init. */
+    public static String libraryVersion() {
+        return MPI.getLibVersion().trim();
+    }
+
+    /** Where the bindings' classes were loaded from (the mpi.jar in use). */
+    public static String bindingsLocation() {
+        final var source = MPI.class.getProtectionDomain().getCodeSource();
+        return source == null ? "(unknown)" : source.getLocation().getPath();
+    }
+
+    @Override
+    public String backend() {
+        return "mpi";
+    }
+
+    @Override
+    public Request newRequest() {
+        return new MpiRequest();
+    }
+
+    @Override
+    public void iSend(ByteBuffer buf, int offset, int length, int dest, int tag, Request req) {
+        checkPost(buf, offset, length, dest, tag, req);
+        final MpiRequest r = mpi(req);
+        try {
+            r.post(Request.Kind.SEND, dest, tag, length, world.iSend(at(buf, offset), length, MPI.BYTE, dest, tag));
+        } catch (MPIException e) {
+            throw failure("iSend to rank " + dest + " (tag " + tag + ")", e);
+        }
+    }
+
+    @Override
+    public void iRecv(ByteBuffer buf, int offset, int capacity, int source, int tag, Request req) {
+        checkPost(buf, offset, capacity, source, tag, req);
+        final MpiRequest r = mpi(req);
+        try {
+            r.post(Request.Kind.RECV, source, tag, capacity,
+                world.iRecv(at(buf, offset), capacity, MPI.BYTE, source, tag));
+        } catch (MPIException e) {
+            throw failure("iRecv from rank " + source + " (tag " + tag + ")", e);
+        }
+    }
+
+    private static ByteBuffer at(ByteBuffer buf, int offset) {
+        return offset == 0 ? buf : buf.slice(offset, buf.capacity() - offset);
+    }
+
+    @Override
+    protected boolean progress(Request req) {
+        final MpiRequest r = mpi(req);
+        if (r.complete) {
+            return true;
+        }
+        if (r.handle == null) {
+            throw new IllegalStateException("rank " + rank + ": waiting on a request that was never posted");
+        }
+        try {
+            if (r.kind() == Request.Kind.SEND) {
+                if (r.handle.test()) {
+                    r.complete(-1);
+                }
+                return r.complete;
+            }
+            final Status status = r.handle.testStatus();
+            if (status == null) {
+                return false;
+            }
+            r.complete(status.getCount(MPI.BYTE));
+            return true;
+        } catch (MPIException e) {
+            final String what = r.kind() == Request.Kind.SEND
+                ? "send to rank " + r.peer() + " (tag " + r.tag() + ")"
+                : "receive from rank " + r.peer() + " (tag " + r.tag() + ") into " + r.capacity + " bytes";
+            // A message longer than the buffer is the one error a caller can cause here; say so.
+            r.complete(0);
+            throw failure(what, e);
+        }
+    }
+
+    @Override
+    protected void idle(int round, long remainingNanos) {
+        if (round < SPIN_ROUNDS) {
+            Thread.onSpinWait();
+        } else if (round < YIELD_ROUNDS) {
+            Thread.yield();
+        } else {
+            LockSupport.parkNanos(Math.min(SLEEP_NANOS, remainingNanos));
+        }
+    }
+
+    @Override
+    public void cancel(Request req) {
+        final MpiRequest r = mpi(req);
+        if (r.complete || r.handle == null) {
+            return;
+        }
+        try {
+            r.handle.cancel();
+            r.handle.waitFor(); // completes at once for a cancelled receive
+            r.handle.free();
+        } catch (MPIException e) {
+            throw failure("cancel of " + r.kind() + " with rank " + r.peer() + " (tag " + r.tag() + ")", e);
+        }
+        r.handle = null;
+    }
+
+    @Override
+    public void allreduceSum(FloatBuffer buf, int count) {
+        checkAllreduce(buf, count);
+        try {
+            collective.post(Request.Kind.SEND, -1, -1, 0, world.iAllReduce(buf, count, MPI.FLOAT, MPI.SUM));
+        } catch (MPIException e) {
+            throw failure("allreduce of " + count + " floats", e);
+        }
+        waitCollective("allreduce of " + count + " floats");
+    }
+
+    @Override
+    public void barrier() {
+        try {
+            collective.post(Request.Kind.SEND, -1, -1, 0, world.iBarrier());
+        } catch (MPIException e) {
+            throw failure("barrier", e);
+        }
+        waitCollective("barrier");
+    }
+
+    private void waitCollective(String what) {
+        final long start = System.nanoTime();
+        int round = 0;
+        while (!progress(collective)) {
+            final long waited = System.nanoTime() - start;
+            if (waited >= defaultTimeoutNanos) {
+                throw new CommTimeoutException(rank, what, -1, -1, waited, defaultTimeoutNanos);
+            }
+            idle(round++, defaultTimeoutNanos - waited);
+        }
+    }
+
+    @Override
+    public void abort(int code, String reason) {
+        System.err.println("gossip-mpi: rank " + rank + ": aborting the MPI job: " + reason);
+        System.err.flush();
+        try {
+            world.abort(code);
+        } catch (MPIException e) {
+            // MPI_Abort failed: leave through the JVM, which mpirun sees as a failed rank.
+            Runtime.getRuntime().halt(code == 0 ? 1 : code);
+        }
+        Runtime.getRuntime().halt(code == 0 ? 1 : code);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            MPI.Finalize();
+        } catch (MPIException e) {
+            throw failure("MPI_Finalize", e);
+        }
+    }
+
+    private CommException failure(String what, MPIException e) {
+        return new CommException("rank " + rank + ": " + what + " failed: " + e.getMessage());
+    }
+
+    private MpiRequest mpi(Request req) {
+        if (!(req instanceof MpiRequest)) {
+            throw new IllegalArgumentException("rank " + rank + ": request of another backend: " + req);
+        }
+        return (MpiRequest) req;
+    }
+}
