@@ -112,10 +112,4 @@ public abstract class AbstractCommunicator implements Communicator {
                 + " outside a buffer of " + buf.capacity() + " floats");
         }
     }
-
-    /** The message of a receive whose message was longer than its buffer. */
-    protected final String truncated(int source, int tag, long messageBytes, int capacity) {
-        return "rank " + rank + ": message of " + messageBytes + " bytes from rank " + source + " (tag " + tag
-            + ") is larger than the receive buffer of " + capacity + " bytes";
-    }
 }

@@ -73,7 +73,8 @@ public final class LocalCommunicator extends AbstractCommunicator {
         final Thread sender = send.owner;
         final Thread receiver = recv.owner;
         if (send.length > recv.length) {
-            recv.error = truncated(send.source, send.tag(), send.length, recv.length);
+            recv.error = "rank " + send.peer() + ": message of " + send.length + " bytes from rank " + send.source
+                + " (tag " + send.tag() + ") is larger than the receive buffer of " + recv.length + " bytes";
             recv.complete(0);
         } else {
             if (send.length > 0) {

@@ -1,0 +1,80 @@
+package org.gossipmpi.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import picocli.CommandLine;
+
+class MainTest {
+
+    /** Runs the command line with its output captured; returns {exit code, stdout, stderr}. */
+    private static String[] run(String... args) {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final PrintStream oldOut = System.out;
+        final PrintStream oldErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            final int code = Main.execute(args);
+            return new String[] {Integer.toString(code), out.toString(StandardCharsets.UTF_8),
+                err.toString(StandardCharsets.UTF_8)};
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void infoWithInProcessRanksReportsEveryRankAndItsRingPing() {
+        final String[] r = run("info", "--ranks", "3", "--pings", "5");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("gossip-mpi info: 3 ranks, backend local"), r[1]);
+        for (int rank = 0; rank < 3; rank++) {
+            assertTrue(r[1].contains("rank " + rank + "/3 on "), r[1]);
+            assertTrue(r[1].contains("ring ping to rank " + (rank + 1) % 3 + ": round trip"), r[1]);
+        }
+        assertTrue(r[1].contains("Open MPI: "), r[1]);
+        assertTrue(r[1].contains("kernels: "), r[1]);
+    }
+
+    @Test
+    void badOptionValuesExitNonZeroWithOneClearLine() {
+        final String[] zero = run("info", "--ranks", "0");
+        assertEquals("1", zero[0]);
+        assertTrue(zero[2].contains("gossip-mpi: --ranks must be >= 1, got 0"), zero[2]);
+        final String[] unknown = run("info", "--no-such-option");
+        assertEquals("2", unknown[0]);
+        assertTrue(unknown[2].contains("Unknown option: '--no-such-option'"), unknown[2]);
+        final String[] timeout = run("info", "--timeout", "-1");
+        assertEquals("1", timeout[0]);
+        assertTrue(timeout[2].contains("--timeout must be in (0, 1e6] seconds"), timeout[2]);
+    }
+
+    @Test
+    void backendFollowsTheLauncherEnvironmentUnlessRanksAreGiven() {
+        final LaunchOptions options = new LaunchOptions();
+        new CommandLine(options).parseArgs();
+        assertEquals(LaunchOptions.Backend.local, RankLauncher.resolve(options, Map.of()));
+        assertEquals(LaunchOptions.Backend.mpi, RankLauncher.resolve(options, Map.of("OMPI_COMM_WORLD_SIZE", "4")));
+        assertEquals(LaunchOptions.Backend.mpi, RankLauncher.resolve(options, Map.of("PMIX_RANK", "0")));
+
+        final LaunchOptions ranks = new LaunchOptions();
+        new CommandLine(ranks).parseArgs("--ranks", "4");
+        assertEquals(LaunchOptions.Backend.local, RankLauncher.resolve(ranks, Map.of("OMPI_COMM_WORLD_SIZE", "4")));
+
+        final LaunchOptions both = new LaunchOptions();
+        new CommandLine(both).parseArgs("--ranks", "4", "--backend", "mpi");
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> RankLauncher.resolve(both, Map.of()));
+        assertTrue(e.getMessage().contains("mpirun -np"), e.getMessage());
+    }
+}

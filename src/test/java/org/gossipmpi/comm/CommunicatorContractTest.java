@@ -1,0 +1,241 @@
+package org.gossipmpi.comm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+import org.gossipmpi.testing.World;
+import org.gossipmpi.testing.Worlds;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The semantics every {@link Communicator} backend must have. Surefire runs it over in-process worlds of
+ * 1, 2, 4 and 7 ranks; under mpirun ({@code SpmdTestLauncher}) the same tests run over the MPI job, with
+ * every rank executing the same body and asserting on what it received.
+ */
+class CommunicatorContractTest {
+    private static final int TAG_TO_RIGHT = 10;
+    private static final int TAG_TO_LEFT = 11;
+
+    static List<World> worlds() {
+        return Worlds.of(1, 2, 4, 7);
+    }
+
+    static List<Arguments> worldsAndPayloads() {
+        final List<Arguments> args = new ArrayList<>();
+        for (World w : worlds()) {
+            for (int bytes : new int[] {0, 1, 1 << 20, 64 << 20}) {
+                args.add(Arguments.of(w, bytes));
+            }
+        }
+        return args;
+    }
+
+    private static int right(Communicator c) {
+        return (c.rank() + 1) % c.size();
+    }
+
+    private static int left(Communicator c) {
+        return (c.rank() - 1 + c.size()) % c.size();
+    }
+
+    /** Fills {@code buf[0, len)} with bytes that depend only on {@code seed}. */
+    private static void fill(ByteBuffer buf, int len, long seed) {
+        final SplittableRandom random = new SplittableRandom(seed);
+        int i = 0;
+        for (; i + 8 <= len; i += 8) {
+            buf.putLong(i, random.nextLong());
+        }
+        for (; i < len; i++) {
+            buf.put(i, (byte) random.nextInt());
+        }
+    }
+
+    /** Asserts {@code buf[0, len)} holds what {@link #fill} wrote for {@code seed}. */
+    private static void assertFilled(ByteBuffer buf, int len, long seed, String what) {
+        final ByteBuffer expected = ByteBuffer.allocateDirect(Math.max(len, 1));
+        fill(expected, len, seed);
+        assertEquals(0, expected.slice(0, len).compareTo(buf.slice(0, len)), what + ": payload differs");
+    }
+
+    private static long seed(int bytes, int rank) {
+        return 1_000_003L * bytes + rank;
+    }
+
+    @ParameterizedTest(name = "{0}, {1} bytes")
+    @MethodSource("worldsAndPayloads")
+    void ringExchangeWithBothNeighboursDeliversRandomPayloads(World world, int bytes) throws Exception {
+        world.run(c -> {
+            final ByteBuffer send = ByteBuffer.allocateDirect(bytes);
+            final ByteBuffer fromLeft = ByteBuffer.allocateDirect(bytes);
+            final ByteBuffer fromRight = ByteBuffer.allocateDirect(bytes);
+            fill(send, bytes, seed(bytes, c.rank()));
+            final Request[] reqs = {c.newRequest(), c.newRequest(), c.newRequest(), c.newRequest()};
+            // Encode once, send to both neighbours: the peer-to-peer collective's pattern.
+            c.iRecv(fromLeft, 0, bytes, left(c), TAG_TO_RIGHT, reqs[0]);
+            c.iRecv(fromRight, 0, bytes, right(c), TAG_TO_LEFT, reqs[1]);
+            c.iSend(send, 0, bytes, right(c), TAG_TO_RIGHT, reqs[2]);
+            c.iSend(send, 0, bytes, left(c), TAG_TO_LEFT, reqs[3]);
+            c.waitAll(reqs, 4);
+            assertEquals(bytes, reqs[0].receivedBytes(), "bytes from the left");
+            assertEquals(bytes, reqs[1].receivedBytes(), "bytes from the right");
+            assertFilled(fromLeft, bytes, seed(bytes, left(c)), "rank " + c.rank() + " from rank " + left(c));
+            assertFilled(fromRight, bytes, seed(bytes, right(c)), "rank " + c.rank() + " from rank " + right(c));
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("worlds")
+    void manyOutstandingRequestsAllCompleteWithTheirOwnPayload(World world) throws Exception {
+        final int messages = 200;
+        final int bytes = 256;
+        world.run(c -> {
+            final ByteBuffer sendBuf = ByteBuffer.allocateDirect(messages * bytes);
+            final ByteBuffer recvBuf = ByteBuffer.allocateDirect(messages * bytes);
+            final Request[] reqs = new Request[2 * messages];
+            for (int i = 0; i < reqs.length; i++) {
+                reqs[i] = c.newRequest();
+            }
+            // Receives posted in reverse tag order, sends in forward order: matching must go by tag.
+            for (int m = messages - 1; m >= 0; m--) {
+                c.iRecv(recvBuf, m * bytes, bytes, left(c), 1000 + m, reqs[m]);
+            }
+            for (int m = 0; m < messages; m++) {
+                fill(sendBuf.slice(m * bytes, bytes), bytes, seed(m, c.rank()));
+                c.iSend(sendBuf, m * bytes, bytes, right(c), 1000 + m, reqs[messages + m]);
+            }
+            c.waitAll(reqs, reqs.length);
+            for (int m = 0; m < messages; m++) {
+                assertEquals(bytes, reqs[m].receivedBytes());
+                assertFilled(recvBuf.slice(m * bytes, bytes), bytes, seed(m, left(c)), "message with tag " + (1000 + m));
+            }
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("worlds")
+    void tagsKeepMessagesApartAndOneTagKeepsItsOrder(World world) throws Exception {
+        world.run(c -> {
+            final ByteBuffer out = ByteBuffer.allocateDirect(4 * 4);
+            final ByteBuffer in = ByteBuffer.allocateDirect(4 * 4);
+            final Request[] reqs = new Request[8];
+            for (int i = 0; i < reqs.length; i++) {
+                reqs[i] = c.newRequest();
+            }
+            final int me = c.rank();
+            for (int i = 0; i < 4; i++) {
+                out.putInt(4 * i, 100 * me + i);
+            }
+            // Posted: tag 8, then tag 7, then tag 9 twice. Sent: tag 7, tag 8, tag 9 (i=2), tag 9 (i=3).
+            c.iRecv(in, 4, 4, left(c), 8, reqs[0]);
+            c.iRecv(in, 0, 4, left(c), 7, reqs[1]);
+            c.iRecv(in, 8, 4, left(c), 9, reqs[2]);
+            c.iRecv(in, 12, 4, left(c), 9, reqs[3]);
+            c.iSend(out, 0, 4, right(c), 7, reqs[4]);
+            c.iSend(out, 4, 4, right(c), 8, reqs[5]);
+            c.iSend(out, 8, 4, right(c), 9, reqs[6]);
+            c.iSend(out, 12, 4, right(c), 9, reqs[7]);
+            c.waitAll(reqs, 8);
+            final int l = left(c);
+            final int[] got = {in.getInt(0), in.getInt(4), in.getInt(8), in.getInt(12)};
+            assertArrayEquals(new int[] {100 * l, 100 * l + 1, 100 * l + 2, 100 * l + 3}, got,
+                "tag 7, tag 8, then the two tag-9 messages in the order sent");
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("worlds")
+    void allreduceEqualsTheExactSumOnEveryRank(World world) throws Exception {
+        world.run(c -> {
+            for (int count : new int[] {0, 1, 1000, 1_000_003}) {
+                final FloatBuffer buf = ByteBuffer.allocateDirect(4 * Math.max(count, 1))
+                    .order(ByteOrder.nativeOrder()).asFloatBuffer();
+                // Small integers: every partial sum is exact in float, so the result must equal the exact sum.
+                for (int i = 0; i < count; i++) {
+                    buf.put(i, (c.rank() + 1) * (i % 7 - 3) + i % 5);
+                }
+                c.allreduceSum(buf, count);
+                final long n = c.size();
+                for (int i = 0; i < count; i++) {
+                    final float exact = (float) ((n * (n + 1) / 2) * (i % 7 - 3) + n * (i % 5));
+                    if (buf.get(i) != exact) {
+                        assertEquals(exact, buf.get(i), "element " + i + " of " + count + " on rank " + c.rank());
+                    }
+                }
+            }
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("worlds")
+    void barrierHoldsEveryRankUntilTheLastArrives(World world) throws Exception {
+        final long lateMillis = 400;
+        world.run(c -> {
+            c.barrier();
+            final long start = System.nanoTime();
+            if (c.rank() == c.size() - 1) {
+                Thread.sleep(lateMillis);
+            }
+            c.barrier();
+            final long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+            // Every rank left the first barrier at about the same time, so none can leave the second
+            // before the late rank arrives (the margin absorbs scheduling of oversubscribed ranks).
+            assertTrue(waitedMillis >= lateMillis / 2, "rank " + c.rank() + " left the barrier after "
+                + waitedMillis + " ms, before the late rank arrived at " + lateMillis + " ms");
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("worlds")
+    void missingPeerFailsAtTheDeadlineNamingRankPeerAndTag(World world) throws Exception {
+        final long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(300);
+        world.run(c -> {
+            final ByteBuffer buf = ByteBuffer.allocateDirect(64);
+            final Request[] req = {c.newRequest()};
+            c.iRecv(buf, 0, 64, left(c), 4242, req[0]);
+            final CommTimeoutException e = assertThrows(CommTimeoutException.class,
+                () -> c.waitAll(req, 1, timeoutNanos));
+            final String expected = "rank " + c.rank() + ": receive from rank " + left(c) + " (tag 4242) not complete after ";
+            assertTrue(e.getMessage().startsWith(expected), "message: " + e.getMessage());
+            assertTrue(e.getMessage().endsWith("ms (deadline 300 ms)"), "message: " + e.getMessage());
+            assertEquals(left(c), e.peer());
+            assertEquals(4242, e.tag());
+            assertTrue(e.waitedNanos() >= timeoutNanos, "waited " + e.waitedNanos() + " ns");
+            c.cancel(req[0]);
+            c.barrier();
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("worlds")
+    void messageLongerThanTheReceiveBufferFailsWithoutWritingPastIt(World world) throws Exception {
+        world.run(c -> {
+            final ByteBuffer out = ByteBuffer.allocateDirect(100);
+            final ByteBuffer in = ByteBuffer.allocateDirect(64);
+            for (int i = 0; i < 64; i++) {
+                in.put(i, (byte) 0x5A);
+            }
+            final Request[] reqs = {c.newRequest(), c.newRequest()};
+            c.iRecv(in, 0, 16, left(c), 77, reqs[0]);
+            c.iSend(out, 0, 100, right(c), 77, reqs[1]);
+            final CommException e = assertThrows(CommException.class, () -> c.waitAll(reqs, 1));
+            assertTrue(e.getMessage().contains("rank " + c.rank()), e.getMessage());
+            c.waitAll(reqs, 2); // the send completes; the failed receive counts as done
+            for (int i = 16; i < 64; i++) {
+                assertEquals((byte) 0x5A, in.get(i), "byte " + i + " past the receive capacity was written");
+            }
+            c.barrier();
+        });
+    }
+}
