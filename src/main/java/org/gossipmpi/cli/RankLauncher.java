@@ -61,7 +61,8 @@ final class RankLauncher {
             body.run(comm);
         } catch (Throwable t) {
             final String message = Main.describe(t);
-            System.err.println("gossip-mpi: rank " + comm.rank() + ": " + message);
+            final String prefix = "rank " + comm.rank() + ": ";
+            System.err.println("gossip-mpi: " + (message.startsWith(prefix) ? "" : prefix) + message);
             comm.abort(1, message);
         }
         comm.close();

@@ -21,7 +21,8 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  * Runs JUnit test classes SPMD under mpirun: every rank runs the same classes with {@link #communicator()}
  * set to {@code MPI_COMM_WORLD}, so {@link Worlds} hands the tests the MPI job instead of in-process ranks.
  *
- * <pre>mpirun -np 4 --oversubscribe src/test/scripts/spmd-test org.gossipmpi.comm.CommunicatorContractTest</pre>
+ * <pre>mpirun -np 4 --oversubscribe src/test/scripts/test-java org.gossipmpi.testing.SpmdTestLauncher \
+ *     org.gossipmpi.comm.CommunicatorContractTest</pre>
  *
  * Each rank prints its failures; rank 0 prints the totals. The exit code is non-zero when any rank failed
  * any test (mpirun then exits non-zero too).
@@ -39,7 +40,7 @@ public final class SpmdTestLauncher {
 
     public static void main(String[] args) {
         if (args.length == 0) {
-            System.err.println("usage: spmd-test TEST_CLASS...");
+            System.err.println("usage: SpmdTestLauncher TEST_CLASS...");
             System.exit(2);
         }
         final Communicator comm = MpiCommunicator.initWorld(new String[0], TimeUnit.SECONDS.toNanos(120));

@@ -196,7 +196,7 @@ public final class MpiCommunicator extends AbstractCommunicator {
 
     @Override
     public void abort(int code, String reason) {
-        System.err.println("gossip-mpi: rank " + rank + ": aborting the MPI job: " + reason);
+        System.err.println("gossip-mpi: rank " + rank + ": aborting the MPI job");
         System.err.flush();
         try {
             world.abort(code);
