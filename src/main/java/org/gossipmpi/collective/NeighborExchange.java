@@ -1,0 +1,159 @@
+package org.gossipmpi.collective;
+
+import java.nio.ByteBuffer;
+
+import org.gossipmpi.comm.CommException;
+import org.gossipmpi.comm.CommTimeoutException;
+import org.gossipmpi.comm.Communicator;
+import org.gossipmpi.comm.Request;
+import org.gossipmpi.compress.Compressor;
+import org.gossipmpi.compress.PayloadDescriptor;
+import org.gossipmpi.topology.MixingStep;
+import org.gossipmpi.topology.Topology;
+
+/**
+ * The peer-to-peer collective: one rank's side of {@code target += sum_{j in N_t(i)} w_ij Q(v_j)}.
+ *
+ * <p>Per step: encode v once into a preallocated buffer; post an {@code iRecv} from every neighbour of step t
+ * into its own buffer of {@code maxEncodedBytes(d)}; {@code iSend} the one payload to every rank that receives
+ * from this one; wait with the communicator's deadline; check each payload's header and {@code decodeAdd}
+ * it with its weight. The self term w_ii Q(v_i) is the caller's, since algorithms treat it differently.
+ *
+ * <p>Tags carry the step's parity, so that a fast neighbour's next message cannot be matched to this step.
+ * All buffers and requests are allocated at construction: a step allocates nothing.
+ */
+public final class NeighborExchange {
+    /** Tags used: {@code TAG_BASE} and {@code TAG_BASE + 1}. */
+    public static final int TAG_BASE = 100;
+
+    private final Communicator comm;
+    private final Topology topology;
+    private final Compressor compressor;
+    private final int dimension;
+    private final ByteBuffer sendBuffer;
+    private final ByteBuffer[] recvBuffers;
+    private final Request[] requests;
+    private final int capacity;
+    private int lastEncodedBytes;
+    private long bytesSent;
+
+    /**
+     * @param dimension d, the length of every vector exchanged
+     */
+    public NeighborExchange(Communicator comm, Topology topology, Compressor compressor, int dimension) {
+        if (topology.size() != comm.size()) {
+            throw new IllegalArgumentException("topology " + topology.name() + " has " + topology.size()
+                + " ranks but the job has " + comm.size());
+        }
+        if (dimension < 1) {
+            throw new IllegalArgumentException("dimension must be >= 1, got " + dimension);
+        }
+        this.comm = comm;
+        this.topology = topology;
+        this.compressor = compressor;
+        this.dimension = dimension;
+        this.capacity = compressor.maxEncodedBytes(dimension);
+        this.sendBuffer = compressor.newPayloadBuffer(dimension);
+        final int in = topology.maxInDegree();
+        this.recvBuffers = new ByteBuffer[in];
+        for (int k = 0; k < in; k++) {
+            recvBuffers[k] = compressor.newPayloadBuffer(dimension);
+        }
+        this.requests = new Request[in + topology.maxOutDegree()];
+        for (int k = 0; k < requests.length; k++) {
+            requests[k] = comm.newRequest();
+        }
+    }
+
+    /**
+     * Exchanges {@code Q(v)} with the neighbours of step {@code t} and adds their weighted payloads into
+     * {@code target}: {@code target += sum_j w_ij Q(v_j)}. Returns the encoded length of this rank's payload.
+     *
+     * @param v      d floats to send, not modified
+     * @param target d floats, modified
+     * @throws CommException naming rank, neighbour, step and tag when a neighbour's message does not come in
+     *                       time, or when its payload was encoded with other settings
+     */
+    public int exchange(long t, float[] v, float[] target) {
+        final int encoded = encode(t, v);
+        exchangeEncoded(t, target);
+        return encoded;
+    }
+
+    /**
+     * As {@link #exchange}, for the payload {@link #encode} put into {@link #sendBuffer()} (when the
+     * algorithm needs Q(v) itself, as CHOCO does for its own copy).
+     */
+    public void exchangeEncoded(long t, float[] target) {
+        final int encoded = lastEncodedBytes;
+        if (encoded == 0) {
+            throw new IllegalStateException("exchangeEncoded before encode");
+        }
+        final MixingStep w = topology.step(t);
+        final int me = comm.rank();
+        final int[] from = w.recvFrom(me);
+        final int[] to = w.sendTo(me);
+        final int tag = TAG_BASE + (int) (t & 1);
+        for (int k = 0; k < from.length; k++) {
+            comm.iRecv(recvBuffers[k], 0, capacity, from[k], tag, requests[k]);
+        }
+        for (int k = 0; k < to.length; k++) {
+            comm.iSend(sendBuffer, 0, encoded, to[k], tag, requests[from.length + k]);
+        }
+        try {
+            comm.waitAll(requests, from.length + to.length);
+        } catch (CommTimeoutException e) {
+            throw new CommException(e.getMessage() + " in neighbour exchange step " + t + " of topology "
+                + topology.name());
+        }
+        bytesSent += (long) encoded * to.length;
+        final double[] weights = w.recvWeights(me);
+        for (int k = 0; k < from.length; k++) {
+            final ByteBuffer payload = recvBuffers[k];
+            final int length = requests[k].receivedBytes();
+            final String mismatch = PayloadDescriptor.mismatch(payload, length, compressor.id(), dimension);
+            if (mismatch != null) {
+                throw new CommException("rank " + me + " got from rank " + from[k] + " at step " + t + " a payload with "
+                    + mismatch + "; rank " + me + " expects compressor " + compressor.spec() + " (id "
+                    + compressor.id() + "), dimension " + dimension + ", format version " + PayloadDescriptor.VERSION
+                    + ": start every rank with the same settings");
+            }
+            compressor.decodeAdd(payload, length, (float) weights[k], target);
+        }
+    }
+
+    /**
+     * Encodes {@code v} into the send buffer for {@link #exchangeEncoded}; returns its length.
+     */
+    public int encode(long t, float[] v) {
+        lastEncodedBytes = compressor.encode(v, 0, dimension, sendBuffer, t);
+        return lastEncodedBytes;
+    }
+
+    /** The buffer this rank's payload is encoded into (for decoding one's own Q(v)). */
+    public ByteBuffer sendBuffer() {
+        return sendBuffer;
+    }
+
+    /** w_ii of step t for this rank. */
+    public double selfWeight(long t) {
+        return topology.step(t).selfWeight(comm.rank());
+    }
+
+    /** Bytes this rank has put on the wire so far (payload length times the ranks sent to). */
+    public long bytesSent() {
+        return bytesSent;
+    }
+
+    public Compressor compressor() {
+        return compressor;
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+
+    public int dimension() {
+        return dimension;
+    }
+}

@@ -1,0 +1,64 @@
+package org.gossipmpi.compress;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Q: a vector of d floats to a compact payload and back. Payloads start with the header of
+ * {@link PayloadDescriptor}; buffers are little-endian direct {@link ByteBuffer}s owned by the caller
+ * (see {@link #newPayloadBuffer(int)}), positions and limits are ignored.
+ *
+ * <p>Implementations are stateless apart from preallocated scratch, so one instance serves one rank's
+ * thread; {@code encode} and {@code decodeAdd} allocate nothing.
+ */
+public interface Compressor {
+
+    /** The CLI spec it was built from, e.g. {@code none}, {@code topk:0.01}. */
+    String spec();
+
+    /** The id written into every payload header. */
+    int id();
+
+    /** Whether E Q(x) = x. */
+    boolean unbiased();
+
+    /** An upper bound of {@link #encode}'s result for dimension {@code d}, header included. */
+    int maxEncodedBytes(int d);
+
+    /**
+     * Encodes {@code src[off, off + len)} (d = len) into {@code dst} from offset 0.
+     *
+     * @param src  not modified
+     * @param dst  little-endian direct buffer of at least {@link #maxEncodedBytes}(len) bytes, modified
+     * @param step the step, which with the compressor's seed and rank keys its random choices
+     * @return the payload's length in bytes
+     * @throws IllegalArgumentException if {@code src} holds NaN or an infinity
+     */
+    int encode(float[] src, int off, int len, ByteBuffer dst, long step);
+
+    /**
+     * {@code target[0, d) += weight * Q} for the payload in {@code src[0, length)}, which the caller has
+     * checked with {@link PayloadDescriptor#mismatch}; O(payload) work for sparse payloads.
+     *
+     * @param src    not modified
+     * @param target modified
+     */
+    void decodeAdd(ByteBuffer src, int length, float weight, float[] target);
+
+    /** The bits this payload counts as in the papers' bit axes (no header, indices and values as coded). */
+    long paperBits(int d);
+
+    /** A buffer for this compressor's payloads of dimension d: direct, little endian. */
+    default ByteBuffer newPayloadBuffer(int d) {
+        return ByteBuffer.allocateDirect(maxEncodedBytes(d)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** Throws if {@code src[off, off + len)} holds a NaN or an infinity (a diverged run). */
+    static void checkFinite(float[] src, int off, int len, String spec) {
+        for (int i = off; i < off + len; i++) {
+            if (!Float.isFinite(src[i])) {
+                throw new IllegalArgumentException("compressor " + spec + ": element " + (i - off) + " of the vector is "
+                    + src[i] + "; the run diverged (lower the learning rate or gamma)");
+            }
+        }
+    }
+}
