@@ -202,7 +202,7 @@ class TopologiesTest {
         assertTrue(e.getMessage().contains("column 0 sums to 0.5, not 1"), e.getMessage());
 
         final MixingStep asym = new MixingStep(new int[][] {{1, 2}, {0, 2}, {0, 1}},
-            new double[][] {{0.2, 0.3}, {0.3, 0.2}, {0.3, 0.2}}, new int[][] {{1, 2}, {0, 2}, {0, 1}},
+            new double[][] {{0.2, 0.3}, {0.3, 0.2}, {0.2, 0.3}}, new int[][] {{1, 2}, {0, 2}, {0, 1}},
             new double[] {0.5, 0.5, 0.5});
         final IllegalArgumentException s = assertThrows(IllegalArgumentException.class,
             () -> Topologies.check(new Topology("asym", new MixingStep[] {asym}, true)));
