@@ -1,0 +1,181 @@
+package org.gossipmpi.collective;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import org.gossipmpi.comm.CommException;
+import org.gossipmpi.comm.local.LocalWorld;
+import org.gossipmpi.compress.Compressors;
+import org.gossipmpi.testing.World;
+import org.gossipmpi.testing.Worlds;
+import org.gossipmpi.topology.Topologies;
+import org.gossipmpi.topology.Topology;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The peer-to-peer collective over every topology: in-process with 9 ranks under Surefire, and over the MPI
+ * job under mpirun (ctest runs it with 4 and with 6 ranks).
+ */
+class NeighborExchangeTest {
+    private static final String[] KINDS = {"ring", "torus", "exponential", "onepeer-exp", "complete", "edge-list"};
+    private static final int D = 37;
+    private static final long SEED = 11;
+
+    static List<Arguments> worldsAndTopologies() {
+        final List<Arguments> args = new ArrayList<>();
+        for (World w : Worlds.of(9)) {
+            for (String kind : KINDS) {
+                args.add(Arguments.of(w, kind));
+            }
+        }
+        return args;
+    }
+
+    /**
+     * A connected random graph on n ranks as an edge-list file: a ring plus chords, the same on every rank
+     * (each rank writes its own copy from the same seed).
+     */
+    static String edgeListSpec(int n) throws IOException {
+        final StringBuilder sb = new StringBuilder("# ring plus random chords\n");
+        for (int i = 0; i < n && n > 1; i++) {
+            if (n > 2 || i == 0) {
+                sb.append(i).append(' ').append((i + 1) % n).append('\n');
+            }
+        }
+        final SplittableRandom random = new SplittableRandom(n);
+        final java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (int c = 0; c < n / 2; c++) {
+            final int i = random.nextInt(n);
+            final int j = random.nextInt(n);
+            final int a = Math.min(i, j);
+            final int b = Math.max(i, j);
+            if (b - a > 1 && !(a == 0 && b == n - 1) && seen.add((long) a * n + b)) {
+                sb.append(a).append(' ').append(b).append('\n');
+            }
+        }
+        final Path file = Files.createTempFile("gossip-edges-", ".txt");
+        file.toFile().deleteOnExit();
+        Files.writeString(file, sb.toString());
+        return "file:" + file;
+    }
+
+    static Topology topology(String kind, int n) throws IOException {
+        return Topologies.parse(kind.equals("edge-list") ? edgeListSpec(n) : kind, n);
+    }
+
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("worldsAndTopologies")
+    void exactGossipDrivesEveryRankToTheMeanOfTheInitialValues(World world, String kind) throws Exception {
+        world.run(c -> {
+            final Topology topo = topology(kind, c.size());
+            final float[] x = ConsensusCheck.gossip(c, topo, "none", D, 300, SEED);
+            ConsensusCheck.assertAtMean(c, x, SEED, 1e-5, kind);
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("worlds")
+    void fp16GossipComesCloseToTheMean(World world) throws Exception {
+        world.run(c -> {
+            final float[] x = ConsensusCheck.gossip(c, Topologies.parse("exponential", c.size()), "fp16", D, 200, SEED);
+            // Rounding to half precision at every step: the consensus drifts by about 2^-11 of the values.
+            ConsensusCheck.assertAtMean(c, x, SEED, 1e-2, "fp16");
+        });
+    }
+
+    static List<World> worlds() {
+        return Worlds.of(9);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("worlds")
+    void allreduceAverageGivesEveryRankTheMean(World world) throws Exception {
+        world.run(c -> {
+            final float[] x = ConsensusCheck.initial(c.rank(), D, SEED);
+            new AllreduceAverage(c, D).average(x);
+            ConsensusCheck.assertAtMean(c, x, SEED, 1e-6, "allreduce");
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("worlds")
+    void aPayloadFromAnotherCompressorStopsTheRunNamingBothRanksAndSettings(World world) throws Exception {
+        world.run(c -> {
+            // Rank 0 runs fp16, every other rank none (same dimension).
+            final String mine = c.rank() == 0 ? "fp16" : "none";
+            final NeighborExchange ex = new NeighborExchange(c, Topologies.parse("ring", c.size()),
+                Compressors.parse(mine, SEED, c.rank()), D);
+            final float[] x = new float[D];
+            final int n = c.size();
+            if (c.rank() != 0 && c.rank() != 1 && c.rank() != n - 1) {
+                ex.exchange(0, x, new float[D]); // not a neighbour of rank 0: nothing wrong arrives
+                return;
+            }
+            // Rank 0's neighbours get its fp16 payload; rank 0 gets longer fp32 payloads than it expects.
+            final CommException e = assertThrows(CommException.class, () -> ex.exchange(0, x, new float[D]));
+            if (c.rank() == 1) {
+                assertEquals("rank 1 got from rank 0 at step 0 a payload with compressor fp16 (id 2), dimension " + D
+                    + ", format version 1; rank 1 expects compressor none (id 1), dimension " + D
+                    + ", format version 1: start every rank with the same settings", e.getMessage());
+            }
+            assertTrue(e.getMessage().contains("rank " + c.rank()), e.getMessage());
+        });
+    }
+
+    @Test
+    void aStalledNeighbourFailsTheExchangeNamingRankPeerStepAndTag() {
+        final CommException e = assertThrows(CommException.class,
+            () -> LocalWorld.run(2, TimeUnit.MILLISECONDS.toNanos(300), c -> {
+                if (c.rank() == 0) {
+                    final NeighborExchange ex = new NeighborExchange(c, Topologies.parse("ring", 2),
+                        Compressors.parse("none", SEED, 0), D);
+                    ex.exchange(5, new float[D], new float[D]);
+                }
+            }));
+        assertTrue(e.getMessage().startsWith("rank 0: "), e.getMessage());
+        assertTrue(e.getMessage().contains("rank 1 (tag " + (NeighborExchange.TAG_BASE + 1) + ")"), e.getMessage());
+        assertTrue(e.getMessage().contains("in neighbour exchange step 5 of topology ring"), e.getMessage());
+    }
+
+    @Test
+    void steadyStateStepsAllocateNothing() {
+        Assumptions.assumeFalse(Worlds.underMpi(), "Open MPI's Java bindings allocate a Request per operation");
+        final int steps = 1000;
+        final AtomicLongArray allocated = new AtomicLongArray(4);
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        LocalWorld.run(4, Worlds.TIMEOUT_NANOS, c -> {
+            final NeighborExchange ex = new NeighborExchange(c, Topologies.parse("onepeer-exp", 4),
+                Compressors.parse("fp16", SEED, c.rank()), 1000);
+            final float[] x = ConsensusCheck.initial(c.rank(), 1000, SEED);
+            final float[] acc = new float[1000];
+            long before = 0;
+            for (int t = -200; t < steps; t++) { // warm-up, so that the JIT has compiled the loop
+                if (t == 0) {
+                    before = threads.getCurrentThreadAllocatedBytes();
+                }
+                ex.exchange(t, x, acc);
+            }
+            allocated.set(c.rank(), threads.getCurrentThreadAllocatedBytes() - before);
+        });
+        for (int r = 0; r < 4; r++) {
+            assertTrue(allocated.get(r) < 8 * 1024, "rank " + r + " allocated " + allocated.get(r) + " bytes in "
+                + steps + " steps");
+        }
+    }
+}
