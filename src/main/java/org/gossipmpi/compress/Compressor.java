@@ -54,10 +54,17 @@ public interface Compressor {
 
     /** Throws if {@code src[off, off + len)} holds a NaN or an infinity (a diverged run). */
     static void checkFinite(float[] src, int off, int len, String spec) {
-        for (int i = off; i < off + len; i++) {
-            if (!Float.isFinite(src[i])) {
-                throw new IllegalArgumentException("compressor " + spec + ": element " + (i - off) + " of the vector is "
-                    + src[i] + "; the run diverged (lower the learning rate or gamma)");
+        // Branch-free, so that the scan vectorizes: an exponent of all ones (NaN, infinity) carries into bit 31.
+        int special = 0;
+        for (int i = off, end = off + len; i < end; i++) {
+            special |= ((Float.floatToRawIntBits(src[i]) & 0x7F800000) + 0x00800000) >>> 31;
+        }
+        if (special != 0) {
+            for (int i = off; i < off + len; i++) {
+                if (!Float.isFinite(src[i])) {
+                    throw new IllegalArgumentException("compressor " + spec + ": element " + (i - off)
+                        + " of the vector is " + src[i] + "; the run diverged (lower the learning rate or gamma)");
+                }
             }
         }
     }

@@ -6,6 +6,9 @@ import java.nio.ByteBuffer;
 public final class Fp16Compressor implements Compressor {
     public static final int ID = 2;
 
+    private final BodyViews views = new BodyViews();
+    private final Scratch scratch = new Scratch();
+
     @Override
     public String spec() {
         return "fp16";
@@ -33,24 +36,23 @@ public final class Fp16Compressor implements Compressor {
 
     @Override
     public int encode(float[] src, int off, int len, ByteBuffer dst, long step) {
+        Compressor.checkFinite(src, off, len, spec());
         PayloadDescriptor.write(dst, ID, 0, len, len, 1f);
-        int p = PayloadDescriptor.HEADER_LENGTH;
-        for (int i = off, end = off + len; i < end; i++, p += 2) {
-            final float v = src[i];
-            if (!Float.isFinite(v)) {
-                Compressor.checkFinite(src, off, len, spec());
-            }
-            dst.putShort(p, Half.fromFloat(v));
+        final short[] h = scratch.shorts(len);
+        for (int i = 0; i < len; i++) {
+            h[i] = Half.fromFloat(src[off + i]);
         }
-        return p;
+        views.shorts(dst).put(0, h, 0, len);
+        return PayloadDescriptor.HEADER_LENGTH + 2 * len;
     }
 
     @Override
     public void decodeAdd(ByteBuffer src, int length, float weight, float[] target) {
         final int d = PayloadDescriptor.count(src);
-        int p = PayloadDescriptor.HEADER_LENGTH;
-        for (int i = 0; i < d; i++, p += 2) {
-            target[i] += weight * Half.toFloat(src.getShort(p));
+        final short[] h = scratch.shorts(d);
+        views.shorts(src).get(0, h, 0, d);
+        for (int i = 0; i < d; i++) {
+            target[i] += weight * Half.toFloat(h[i]);
         }
     }
 }

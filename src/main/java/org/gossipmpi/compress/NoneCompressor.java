@@ -1,11 +1,13 @@
 package org.gossipmpi.compress;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /** {@code none}: the exact vector in fp32; 4 d bytes after the header. */
 public final class NoneCompressor implements Compressor {
     public static final int ID = 1;
+
+    private final BodyViews views = new BodyViews();
+    private final Scratch scratch = new Scratch();
 
     @Override
     public String spec() {
@@ -34,25 +36,19 @@ public final class NoneCompressor implements Compressor {
 
     @Override
     public int encode(float[] src, int off, int len, ByteBuffer dst, long step) {
+        Compressor.checkFinite(src, off, len, spec());
         PayloadDescriptor.write(dst, ID, 0, len, len, 1f);
-        int p = PayloadDescriptor.HEADER_LENGTH;
-        for (int i = off, end = off + len; i < end; i++, p += 4) {
-            final float v = src[i];
-            if (!Float.isFinite(v)) {
-                Compressor.checkFinite(src, off, len, spec());
-            }
-            dst.putFloat(p, v);
-        }
-        return p;
+        views.floats(dst).put(0, src, off, len);
+        return PayloadDescriptor.HEADER_LENGTH + 4 * len;
     }
 
     @Override
     public void decodeAdd(ByteBuffer src, int length, float weight, float[] target) {
-        assert src.order() == ByteOrder.LITTLE_ENDIAN;
         final int d = PayloadDescriptor.count(src);
-        int p = PayloadDescriptor.HEADER_LENGTH;
-        for (int i = 0; i < d; i++, p += 4) {
-            target[i] += weight * src.getFloat(p);
+        final float[] q = scratch.floats(d);
+        views.floats(src).get(0, q, 0, d);
+        for (int i = 0; i < d; i++) {
+            target[i] += weight * q[i];
         }
     }
 }
