@@ -32,8 +32,11 @@ echo "run,impl,op,topology,compressor,ranks,floats,bytes_per_rank,iters,p50_us,p
 for run in $(seq 1 "$REPEATS"); do
     echo "run $run of $REPEATS: native baseline" >&2
     mpirun "${flags[@]}" -np "$NP" build/mpi_baseline --sizes "$SIZES" --iters "$STEPS" --warmup 20 --no-header \
-        | awk -F, -v run="$run" '{ printf "%s,%s,%s,ring-or-all,none,%s,%s,%s,%s,%s,%s,%s\n", run, $1, $2, $3, $4, $5, $6, $7, $8, $9 }' \
-        | sed 's/,allreduce,ring-or-all,/,allreduce,-,/; s/,ring,ring-or-all,/,ring,ring,/' >>"$csv"
+        | awk -F, -v run="$run" '{
+            # bytes each rank sends: the vector to both neighbours, or 2(n-1)/n of it in an allreduce
+            sent = $2 == "ring" ? 2 * $5 : int(2 * ($3 - 1) * $5 / $3)
+            printf "%s,%s,%s,%s,none,%s,%s,%s,%s,%s,%s,%s\n", run, $1, $2, ($2 == "ring" ? "ring" : "-"), $3, $4,
+                sent, $6, $7, $8, $9 }' >>"$csv"
     echo "run $run of $REPEATS: Java" >&2
     mpirun "${flags[@]}" -np "$NP" bin/gossip-mpi bench exchange --sizes "$SIZES" --steps "$STEPS" --warmup 20 \
         --compressors "$COMPRESSORS" --no-header 2>/dev/null | grep '^java,' | sed "s/^/$run,/" >>"$csv"

@@ -42,6 +42,7 @@ public final class ExchangeBenchmark {
     private final long[] times;
     private final long[] slowest;
     private final ByteBuffer timesBuffer;
+    private boolean reporting;
 
     public ExchangeBenchmark(Communicator comm, int steps, int warmup, PrintWriter out) {
         if (steps < 1 || warmup < 0) {
@@ -62,7 +63,18 @@ public final class ExchangeBenchmark {
     }
 
     public void run(int[] sizes, String[] topologies, String[] compressors, long seed) {
+        // One untimed pass over the smallest size first, so that the first size reported is not the one
+        // that pays for the JIT compiling the code paths.
+        reporting = false;
+        runSize(Math.min(sizes[0], 10_000), topologies, compressors, seed);
+        reporting = true;
         for (int d : sizes) {
+            runSize(d, topologies, compressors, seed);
+        }
+    }
+
+    private void runSize(int d, String[] topologies, String[] compressors, long seed) {
+        {
             final float[] x = new float[d];
             final float[] acc = new float[d];
             for (int i = 0; i < d; i++) {
@@ -159,7 +171,7 @@ public final class ExchangeBenchmark {
     }
 
     private void report(String op, String topology, String compressor, int d, long bytesPerRank) {
-        if (comm.rank() != 0) {
+        if (comm.rank() != 0 || !reporting) {
             return;
         }
         final Histogram h = new Histogram(3);

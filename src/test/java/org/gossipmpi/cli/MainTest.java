@@ -77,4 +77,23 @@ class MainTest {
             () -> RankLauncher.resolve(both, Map.of()));
         assertTrue(e.getMessage().contains("mpirun -np"), e.getMessage());
     }
+
+    @Test
+    void topologyPrintsTheRingOfNinesGapAndWritesGraphviz(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        final java.nio.file.Path dot = dir.resolve("ring.dot");
+        final String[] r = run("topology", "--kind", "ring", "--ranks", "9", "--dot", dot.toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("rank 0: self 0.333333, 1: 0.333333, 8: 0.333333"), r[1]);
+        assertTrue(r[1].contains("rho = 0.1560"), r[1]);
+        assertTrue(r[1].contains("beta = 1.2931"), r[1]);
+        assertTrue(r[1].contains("diameter = 4, degree 2..2"), r[1]);
+        final String graph = java.nio.file.Files.readString(dot);
+        assertTrue(graph.startsWith("graph \"ring\" {"), graph);
+        assertTrue(graph.contains("0 -- 8 [label=\"0.333\"]"), graph);
+
+        final String[] bad = run("topology", "--kind", "torus:3x5", "--ranks", "16");
+        assertEquals("1", bad[0]);
+        assertTrue(bad[2].contains("a 3x5 torus has 15 ranks, but there are 16"), bad[2]);
+    }
 }
