@@ -74,35 +74,33 @@ public final class ExchangeBenchmark {
     }
 
     private void runSize(int d, String[] topologies, String[] compressors, long seed) {
-        {
-            final float[] x = new float[d];
-            final float[] acc = new float[d];
-            for (int i = 0; i < d; i++) {
-                x[i] = (float) Math.sin(0.001 * i + comm.rank());
-            }
-            for (String spec : topologies) {
-                final Topology topo = Topologies.parse(spec, comm.size());
-                for (String cspec : compressors) {
-                    final Compressor c = Compressors.parse(cspec, seed, comm.rank());
-                    final NeighborExchange ex = new NeighborExchange(comm, topo, c, d);
-                    final long before = ex.bytesSent();
-                    measure("exchange", topo.name(), cspec, d, t -> ex.exchange(t, x, acc));
-                    final long perStep = (ex.bytesSent() - before) / (steps + warmup);
-                    report("exchange", topo.name(), cspec, d, perStep);
-                    if (spec.equals("ring")) {
-                        codec(ex, x, acc, cspec);
-                    }
+        final float[] x = new float[d];
+        final float[] acc = new float[d];
+        for (int i = 0; i < d; i++) {
+            x[i] = (float) Math.sin(0.001 * i + comm.rank());
+        }
+        for (String spec : topologies) {
+            final Topology topo = Topologies.parse(spec, comm.size());
+            for (String cspec : compressors) {
+                final Compressor c = Compressors.parse(cspec, seed, comm.rank());
+                final NeighborExchange ex = new NeighborExchange(comm, topo, c, d);
+                final long before = ex.bytesSent();
+                measure("exchange", topo.name(), cspec, d, t -> ex.exchange(t, x, acc));
+                final long perStep = (ex.bytesSent() - before) / (steps + warmup);
+                report("exchange", topo.name(), cspec, d, perStep);
+                if (spec.equals("ring")) {
+                    codec(ex, x, acc, cspec);
                 }
             }
-            transport(d);
-            final FloatBuffer raw = ByteBuffer.allocateDirect(4 * d).order(ByteOrder.nativeOrder()).asFloatBuffer();
-            raw.put(0, x, 0, d);
-            measure("allreduce", "-", "none", d, t -> comm.allreduceSum(raw, d));
-            report("allreduce", "-", "none", d, 2L * (comm.size() - 1) * 4L * d / comm.size());
-            final AllreduceAverage avg = new AllreduceAverage(comm, d);
-            measure("allreduce-average", "-", "none", d, t -> avg.average(acc));
-            report("allreduce-average", "-", "none", d, avg.bytesPerCall());
         }
+        transport(d);
+        final FloatBuffer raw = ByteBuffer.allocateDirect(4 * d).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        raw.put(0, x, 0, d);
+        measure("allreduce", "-", "none", d, t -> comm.allreduceSum(raw, d));
+        report("allreduce", "-", "none", d, 2L * (comm.size() - 1) * 4L * d / comm.size());
+        final AllreduceAverage avg = new AllreduceAverage(comm, d);
+        measure("allreduce-average", "-", "none", d, t -> avg.average(acc));
+        report("allreduce-average", "-", "none", d, avg.bytesPerCall());
     }
 
     /** What a ring step computes, without sending: encode once, decodeAdd of two payloads. */
