@@ -111,11 +111,11 @@ public final class NeighborExchange {
         for (int k = 0; k < from.length; k++) {
             final ByteBuffer payload = recvBuffers[k];
             final int length = requests[k].receivedBytes();
-            final String mismatch = PayloadDescriptor.mismatch(payload, length, compressor.id(), dimension);
+            final String mismatch = PayloadDescriptor.mismatch(payload, length, compressor, dimension);
             if (mismatch != null) {
                 throw new CommException("rank " + me + " got from rank " + from[k] + " at step " + t + " a payload with "
-                    + mismatch + "; rank " + me + " expects compressor " + compressor.spec() + " (id "
-                    + compressor.id() + "), dimension " + dimension + ", format version " + PayloadDescriptor.VERSION
+                    + mismatch + "; rank " + me + " expects " + PayloadDescriptor.describe(compressor.spec(),
+                        compressor.id(), compressor.headerParameter(), dimension, PayloadDescriptor.VERSION)
                     + ": start every rank with the same settings");
             }
             compressor.decodeAdd(payload, length, (float) weights[k], target);

@@ -18,8 +18,26 @@ public interface Compressor {
     /** The id written into every payload header. */
     int id();
 
+    /** The setting written into every header that decoding depends on (0 when none). */
+    default int headerParameter() {
+        return 0;
+    }
+
     /** Whether E Q(x) = x. */
     boolean unbiased();
+
+    /**
+     * The claimed quality: E||C(x) - x||^2 <= (1 - omega) ||x||^2 for every x of dimension d (CHOCO's
+     * definition), where C is this compressor if biased, and Q / zeta if unbiased (so omega = 1 / zeta);
+     * NaN where it depends on x (scaled sign: omega = ||x||_1^2 / (d ||x||_2^2)).
+     */
+    double omega(int d);
+
+    /**
+     * For an unbiased compressor, the claimed bound E||Q(x)||^2 <= zeta ||x||^2 (so Q / zeta has
+     * omega = 1 / zeta); NaN for a biased one.
+     */
+    double zeta(int d);
 
     /** An upper bound of {@link #encode}'s result for dimension {@code d}, header included. */
     int maxEncodedBytes(int d);
@@ -44,7 +62,11 @@ public interface Compressor {
      */
     void decodeAdd(ByteBuffer src, int length, float weight, float[] target);
 
-    /** The bits this payload counts as in the papers' bit axes (no header, indices and values as coded). */
+    /**
+     * The bits one message of dimension d counts as on the papers' bit axes: values and indices as the
+     * papers count them (32-bit floats, ceil(log2 d)-bit indices, the stated bits per quantized element),
+     * no header.
+     */
     long paperBits(int d);
 
     /** A buffer for this compressor's payloads of dimension d: direct, little endian. */

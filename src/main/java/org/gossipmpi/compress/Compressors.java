@@ -1,39 +1,114 @@
 package org.gossipmpi.compress;
 
-/**
- * The registry of compressors: builds one from its CLI spec. So far {@code none} (fp32) and {@code fp16};
- * the sparse and quantizing compressors of DESIGN.md section 8 register here as they are added.
- */
+import org.gossipmpi.kernel.Quantizer;
+import org.gossipmpi.kernel.QuantizerReference;
+
+/** The registry of compressors: builds one from its CLI spec (DESIGN.md section 8). */
 public final class Compressors {
-    public static final String VALID_SPECS = "none, fp16";
+    public static final String VALID_SPECS = "none, fp16, topk:F, randk:F, randk:F:unbiased, qsgd:S, qsgd:S:biased,"
+        + " natural, natdither:S, sign, topk-natdither:F:S (F a fraction in (0, 1], S an integer number of levels"
+        + " >= 1)";
+
+    private static final String[] NAMES = {"unknown", "none", "fp16", "topk", "randk", "qsgd", "natural", "natdither",
+        "sign", "topk-natdither"};
 
     private Compressors() {
     }
 
+    /** {@link #parse(String, long, int, Quantizer)} with the Java quantizer. */
+    public static Compressor parse(String spec, long seed, int rank) {
+        return parse(spec, seed, rank, new QuantizerReference());
+    }
+
     /**
-     * @param seed with {@code rank}, keys the random choices of randomized compressors
+     * @param seed      with {@code rank} and the step, keys every random choice of a randomized compressor
+     * @param quantizer where the elementwise quantizers run (an OpenCL kernel or the Java twin)
      * @throws IllegalArgumentException for an unknown spec or a bad parameter, listing the valid forms
      */
-    public static Compressor parse(String spec, long seed, int rank) {
-        switch (spec.trim()) {
+    public static Compressor parse(String spec, long seed, int rank, Quantizer quantizer) {
+        final String s = spec.trim();
+        final String[] p = s.split(":", -1);
+        switch (p[0]) {
             case "none":
+                arity(s, p, 1, 1);
                 return new NoneCompressor();
             case "fp16":
+                arity(s, p, 1, 1);
                 return new Fp16Compressor();
+            case "topk":
+                arity(s, p, 2, 2);
+                return new TopKCompressor(fraction(s, p[1]), s);
+            case "randk":
+                arity(s, p, 2, 3);
+                return new RandKCompressor(fraction(s, p[1]), variant(s, p, "unbiased"), s, seed, rank);
+            case "qsgd":
+                arity(s, p, 2, 3);
+                return new QsgdCompressor(levels(s, p[1], 0x7FFF), variant(s, p, "biased"), s, seed, rank, quantizer);
+            case "natural":
+                arity(s, p, 1, 1);
+                return new NaturalCompressor(seed, rank, quantizer);
+            case "natdither":
+                arity(s, p, 2, 2);
+                return new NatDitherCompressor(levels(s, p[1], 30), s, seed, rank, quantizer);
+            case "sign":
+                arity(s, p, 1, 1);
+                return new SignCompressor(quantizer);
+            case "topk-natdither":
+                arity(s, p, 3, 3);
+                return new TopKNatDitherCompressor(fraction(s, p[1]), levels(s, p[2], 30), s, seed, rank, quantizer);
             default:
-                throw new IllegalArgumentException("unknown compressor '" + spec + "'; valid: " + VALID_SPECS);
+                throw bad(s, "unknown compressor");
         }
     }
 
     /** The name of a compressor id found in a payload header, for messages. */
     public static String nameOfId(int id) {
-        switch (id) {
-            case NoneCompressor.ID:
-                return "none";
-            case Fp16Compressor.ID:
-                return "fp16";
-            default:
-                return "unknown";
+        return id > 0 && id < NAMES.length ? NAMES[id] : "unknown";
+    }
+
+    private static void arity(String spec, String[] parts, int min, int max) {
+        if (parts.length < min || parts.length > max) {
+            throw bad(spec, "wrong number of parameters");
         }
+    }
+
+    private static boolean variant(String spec, String[] parts, String name) {
+        if (parts.length < 3) {
+            return false;
+        }
+        if (!parts[2].equals(name)) {
+            throw bad(spec, "'" + parts[2] + "' is not a variant of " + parts[0] + " (only '" + name + "')");
+        }
+        return true;
+    }
+
+    private static double fraction(String spec, String text) {
+        final double f;
+        try {
+            f = Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            throw bad(spec, "fraction F = '" + text + "' is not a number");
+        }
+        if (!(f > 0 && f <= 1)) {
+            throw bad(spec, "fraction F = " + text + " is outside (0, 1]");
+        }
+        return f;
+    }
+
+    private static int levels(String spec, String text, int max) {
+        final int s;
+        try {
+            s = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw bad(spec, "levels S = '" + text + "' is not an integer");
+        }
+        if (s < 1 || s > max) {
+            throw bad(spec, "levels S = " + s + " is outside [1, " + max + "]");
+        }
+        return s;
+    }
+
+    private static IllegalArgumentException bad(String spec, String why) {
+        return new IllegalArgumentException("compressor '" + spec + "': " + why + "; valid: " + VALID_SPECS);
     }
 }

@@ -37,6 +37,11 @@ public final class CounterRandom {
         return mix(mix(key + index * 0x9E3779B9) ^ key);
     }
 
+    /** A uniform double in [0, 1) with 32 random bits, for element {@code index} of stream {@code key}. */
+    public static double unitDouble(int key, int index) {
+        return (bits(key, index) & 0xFFFFFFFFL) * 0x1p-32;
+    }
+
     /** A uniform float in [0, 1) with 24 random bits, for element {@code index} of stream {@code key}. */
     public static float uniform(int key, int index) {
         return (bits(key, index) >>> 8) * 0x1p-24f;

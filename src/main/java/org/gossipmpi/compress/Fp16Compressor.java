@@ -25,6 +25,17 @@ public final class Fp16Compressor implements Compressor {
     }
 
     @Override
+    public double omega(int d) {
+        // Round to nearest half: relative error <= 2^-11 per element in half's normal range.
+        return 1 - 0x1p-20;
+    }
+
+    @Override
+    public double zeta(int d) {
+        return Double.NaN;
+    }
+
+    @Override
     public int maxEncodedBytes(int d) {
         return PayloadDescriptor.HEADER_LENGTH + 2 * d;
     }
@@ -37,10 +48,14 @@ public final class Fp16Compressor implements Compressor {
     @Override
     public int encode(float[] src, int off, int len, ByteBuffer dst, long step) {
         Compressor.checkFinite(src, off, len, spec());
-        PayloadDescriptor.write(dst, ID, 0, len, len, 1f);
+        PayloadDescriptor.write(dst, ID, 0, 0, len, len, 1f);
         final short[] h = scratch.shorts(len);
         for (int i = 0; i < len; i++) {
             h[i] = Half.fromFloat(src[off + i]);
+            if ((h[i] & 0x7C00) == 0x7C00) {
+                throw new IllegalArgumentException("compressor fp16: element " + i + " of the vector is " + src[off + i]
+                    + ", beyond half precision's largest value 65504; use 'none'");
+            }
         }
         views.shorts(dst).put(0, h, 0, len);
         return PayloadDescriptor.HEADER_LENGTH + 2 * len;

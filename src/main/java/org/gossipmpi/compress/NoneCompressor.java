@@ -25,6 +25,16 @@ public final class NoneCompressor implements Compressor {
     }
 
     @Override
+    public double omega(int d) {
+        return 1;
+    }
+
+    @Override
+    public double zeta(int d) {
+        return 1;
+    }
+
+    @Override
     public int maxEncodedBytes(int d) {
         return PayloadDescriptor.HEADER_LENGTH + 4 * d;
     }
@@ -37,7 +47,7 @@ public final class NoneCompressor implements Compressor {
     @Override
     public int encode(float[] src, int off, int len, ByteBuffer dst, long step) {
         Compressor.checkFinite(src, off, len, spec());
-        PayloadDescriptor.write(dst, ID, 0, len, len, 1f);
+        PayloadDescriptor.write(dst, ID, 0, 0, len, len, 1f);
         views.floats(dst).put(0, src, off, len);
         return PayloadDescriptor.HEADER_LENGTH + 4 * len;
     }

@@ -11,8 +11,9 @@ import java.nio.ByteBuffer;
  *  +-------------------------------+---------------+---------------+
  *  |         magic 0x4750 "PG"     |    version    | compressor id |   0
  *  +---------------+---------------+---------------+---------------+
- *  |     flags     |                  reserved (0)                 |   4
- *  +---------------+-----------------------------------------------+
+ *  |     flags     |  reserved (0) |  parameter (uint16: levels s, |   4
+ *  |               |               |  bit 15 = biased variant)     |
+ *  +---------------+---------------+-------------------------------+
  *  |                     dimension d (int32)                       |   8
  *  +---------------------------------------------------------------+
  *  |              element count in the body (int32)                |  12
@@ -22,8 +23,9 @@ import java.nio.ByteBuffer;
  *  |                     body: compressor-specific ...             |  20
  * </pre>
  *
- * {@code flags} are the compressor's (for example which index encoding a sparse body uses). A receiver
- * checks magic, version, compressor id and dimension against what it expects before decoding anything.
+ * {@code flags} describe this message's encoding (for example whether a sparse body's indices are delta
+ * varints); {@code parameter} is the compressor's setting that decoding depends on. A receiver checks
+ * magic, version, compressor id, parameter and dimension against what it expects before decoding anything.
  */
 public final class PayloadDescriptor {
     public static final short MAGIC = 0x4750;
@@ -33,6 +35,7 @@ public final class PayloadDescriptor {
     public static final int VERSION_OFFSET = 2;
     public static final int COMPRESSOR_OFFSET = 3;
     public static final int FLAGS_OFFSET = 4;
+    public static final int PARAMETER_OFFSET = 6;
     public static final int DIMENSION_OFFSET = 8;
     public static final int COUNT_OFFSET = 12;
     public static final int SCALE_OFFSET = 16;
@@ -42,11 +45,13 @@ public final class PayloadDescriptor {
     }
 
     /** Writes the header at offset 0 of {@code buf} (little endian). */
-    public static void write(ByteBuffer buf, int compressorId, int flags, int dimension, int count, float scale) {
+    public static void write(ByteBuffer buf, int compressorId, int parameter, int flags, int dimension, int count,
+                             float scale) {
         buf.putShort(MAGIC_OFFSET, MAGIC);
         buf.put(VERSION_OFFSET, VERSION);
         buf.put(COMPRESSOR_OFFSET, (byte) compressorId);
-        buf.putInt(FLAGS_OFFSET, flags & 0xFF);
+        buf.putShort(FLAGS_OFFSET, (short) (flags & 0xFF));
+        buf.putShort(PARAMETER_OFFSET, (short) parameter);
         buf.putInt(DIMENSION_OFFSET, dimension);
         buf.putInt(COUNT_OFFSET, count);
         buf.putFloat(SCALE_OFFSET, scale);
@@ -58,6 +63,10 @@ public final class PayloadDescriptor {
 
     public static int flags(ByteBuffer buf) {
         return buf.get(FLAGS_OFFSET) & 0xFF;
+    }
+
+    public static int parameter(ByteBuffer buf) {
+        return buf.getShort(PARAMETER_OFFSET) & 0xFFFF;
     }
 
     public static int dimension(ByteBuffer buf) {
@@ -76,7 +85,7 @@ public final class PayloadDescriptor {
      * Returns null when the payload of {@code length} bytes in {@code buf} carries a header this receiver
      * can decode (magic, version, compressor id and dimension as expected), else what differs.
      */
-    public static String mismatch(ByteBuffer buf, int length, int expectedCompressorId, int expectedDimension) {
+    public static String mismatch(ByteBuffer buf, int length, Compressor expected, int expectedDimension) {
         if (length < HEADER_LENGTH) {
             return "a payload of " + length + " bytes, shorter than the " + HEADER_LENGTH + "-byte header";
         }
@@ -87,10 +96,20 @@ public final class PayloadDescriptor {
         final int version = buf.get(VERSION_OFFSET);
         final int id = compressorId(buf);
         final int dim = dimension(buf);
-        if (version != VERSION || id != expectedCompressorId || dim != expectedDimension) {
-            return "compressor " + Compressors.nameOfId(id) + " (id " + id + "), dimension " + dim
-                + ", format version " + version;
+        final int parameter = parameter(buf);
+        if (version != VERSION || id != expected.id() || parameter != expected.headerParameter()
+                || dim != expectedDimension) {
+            return describe(Compressors.nameOfId(id), id, parameter, dim, version);
+        }
+        if (count(buf) < 0 || count(buf) > dim) {
+            return "an element count of " + count(buf) + " for dimension " + dim + " (a corrupt payload)";
         }
         return null;
+    }
+
+    /** How a payload's or a receiver's settings are named in messages. */
+    public static String describe(String name, int id, int parameter, int dimension, int version) {
+        return "compressor " + name + " (id " + id + (parameter != 0 ? ", parameter " + parameter : "")
+            + "), dimension " + dimension + ", format version " + version;
     }
 }

@@ -2,8 +2,6 @@ package org.gossipmpi.kernel;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 import com.aparapi.Kernel;
 import com.aparapi.device.Device;
@@ -17,13 +15,6 @@ import com.aparapi.internal.opencl.OpenCLPlatform;
  */
 public final class OpenClDevices {
     private OpenClDevices() {
-    }
-
-    /** Aparapi reports every fallback through java.util.logging at WARNING; we say it ourselves. */
-    private static final Logger APARAPI_LOG = Logger.getLogger("com.aparapi");
-
-    static {
-        APARAPI_LOG.setLevel(Level.SEVERE);
     }
 
     /** One line per OpenCL device ("platform / device, type, compute units, memory"), or why there are none. */
@@ -61,7 +52,8 @@ public final class OpenClDevices {
             a[i] = i;
         }
         final Kernel kernel = new SmokeKernel(a, out);
-        final Device device = KernelManager.instance().bestDevice();
+        final Device openCl = Devices.openClDevice();
+        final Device device = openCl != null ? openCl : KernelManager.instance().bestDevice();
         try {
             kernel.execute(device.createRange(n));
             for (int i = 0; i < n; i++) {

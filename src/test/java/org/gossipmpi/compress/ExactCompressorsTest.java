@@ -31,7 +31,7 @@ class ExactCompressorsTest {
             final int n = c.encode(x, 0, d, buf, 0);
             assertEquals(c.maxEncodedBytes(d), n);
             assertEquals(PayloadDescriptor.HEADER_LENGTH + 4 * d, n);
-            assertNull(PayloadDescriptor.mismatch(buf, n, NoneCompressor.ID, d));
+            assertNull(PayloadDescriptor.mismatch(buf, n, c, d));
             final float[] acc = new float[d];
             java.util.Arrays.fill(acc, 1f);
             c.decodeAdd(buf, n, 0.5f, acc);
@@ -92,14 +92,14 @@ class ExactCompressorsTest {
         final ByteBuffer buf = none.newPayloadBuffer(10);
         final int n = none.encode(new float[10], 0, 10, buf, 0);
         assertEquals("compressor none (id 1), dimension 10, format version 1",
-            PayloadDescriptor.mismatch(buf, n, Fp16Compressor.ID, 10));
+            PayloadDescriptor.mismatch(buf, n, Compressors.parse("fp16", 1, 0), 10));
         assertEquals("compressor none (id 1), dimension 10, format version 1",
-            PayloadDescriptor.mismatch(buf, n, NoneCompressor.ID, 11));
-        assertTrue(PayloadDescriptor.mismatch(buf, 5, NoneCompressor.ID, 10).contains("shorter than the 20-byte header"));
+            PayloadDescriptor.mismatch(buf, n, none, 11));
+        assertTrue(PayloadDescriptor.mismatch(buf, 5, none, 10).contains("shorter than the 20-byte header"));
         buf.putShort(0, (short) 0x1234);
-        assertTrue(PayloadDescriptor.mismatch(buf, n, NoneCompressor.ID, 10).contains("magic 0x1234"));
+        assertTrue(PayloadDescriptor.mismatch(buf, n, none, 10).contains("magic 0x1234"));
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
             () -> Compressors.parse("zip", 1, 0));
-        assertTrue(e.getMessage().contains("valid: none, fp16"), e.getMessage());
+        assertTrue(e.getMessage().contains("valid: none, fp16, topk:F"), e.getMessage());
     }
 }

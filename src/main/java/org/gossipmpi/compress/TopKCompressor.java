@@ -1,0 +1,85 @@
+package org.gossipmpi.compress;
+
+import java.nio.ByteBuffer;
+
+/**
+ * {@code topk:F}: keeps the k = ceil(F d) entries of largest magnitude (ties to the lowest index), exactly.
+ * Biased, omega = k / d. Body: k fp32 values, then their sorted indices as int32 or delta varints.
+ */
+public final class TopKCompressor implements Compressor {
+    public static final int ID = 3;
+
+    private final double fraction;
+    private final String spec;
+    private final TopKSelector selector = new TopKSelector();
+    private final IndexCodec.Reader indexReader = new IndexCodec.Reader();
+
+    TopKCompressor(double fraction, String spec) {
+        this.fraction = fraction;
+        this.spec = spec;
+    }
+
+    int k(int d) {
+        return Bits.kOf(fraction, d);
+    }
+
+    @Override
+    public String spec() {
+        return spec;
+    }
+
+    @Override
+    public int id() {
+        return ID;
+    }
+
+    @Override
+    public boolean unbiased() {
+        return false;
+    }
+
+    @Override
+    public double omega(int d) {
+        return (double) k(d) / d;
+    }
+
+    @Override
+    public double zeta(int d) {
+        return Double.NaN;
+    }
+
+    @Override
+    public int maxEncodedBytes(int d) {
+        return PayloadDescriptor.HEADER_LENGTH + 4 * k(d) + IndexCodec.maxBytes(k(d));
+    }
+
+    @Override
+    public long paperBits(int d) {
+        return (long) k(d) * (32 + Bits.ceilLog2(d));
+    }
+
+    @Override
+    public int encode(float[] src, int off, int len, ByteBuffer dst, long step) {
+        Compressor.checkFinite(src, off, len, spec);
+        final int k = k(len);
+        final int[] idx = selector.select(src, off, len, k);
+        int p = PayloadDescriptor.HEADER_LENGTH;
+        for (int j = 0; j < k; j++, p += 4) {
+            dst.putFloat(p, src[off + idx[j]]);
+        }
+        final long written = IndexCodec.write(idx, k, dst, p);
+        PayloadDescriptor.write(dst, ID, 0, (int) (written >>> 32), len, k, 1f);
+        return (int) written;
+    }
+
+    @Override
+    public void decodeAdd(ByteBuffer src, int length, float weight, float[] target) {
+        final int k = PayloadDescriptor.count(src);
+        final IndexCodec.Reader indices = indexReader.start(src, PayloadDescriptor.HEADER_LENGTH + 4 * k,
+            PayloadDescriptor.flags(src));
+        int p = PayloadDescriptor.HEADER_LENGTH;
+        for (int j = 0; j < k; j++, p += 4) {
+            target[indices.next()] += weight * src.getFloat(p);
+        }
+    }
+}

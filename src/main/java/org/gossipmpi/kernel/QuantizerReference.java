@@ -1,0 +1,96 @@
+package org.gossipmpi.kernel;
+
+import org.gossipmpi.compress.CounterRandom;
+
+/** The plain Java twin of {@link QuantizerKernels}: the definitions, written for clarity. */
+public final class QuantizerReference implements Quantizer {
+    /** Elements per partial sum in {@link #norms}. */
+    public static final int NORM_CHUNK = 4096;
+
+    @Override
+    public String describe() {
+        return "Java (reference twin)";
+    }
+
+    @Override
+    public void norms(float[] x, int off, int len, double[] out) {
+        double sq = 0;
+        double abs = 0;
+        for (int c = 0; c < len; c += NORM_CHUNK) {
+            float s = 0;
+            float a = 0;
+            for (int i = c, end = Math.min(len, c + NORM_CHUNK); i < end; i++) {
+                final float v = x[off + i];
+                s += v * v;
+                a += Math.abs(v);
+            }
+            sq += s;
+            abs += a;
+        }
+        out[0] = sq;
+        out[1] = abs;
+    }
+
+    @Override
+    public void qsgd(float[] x, int off, int len, float invNorm, int s, int key, int[] codes) {
+        for (int i = 0; i < len; i++) {
+            final float v = x[off + i];
+            final float u = Math.abs(v) * invNorm * s;
+            final float floor = (float) Math.floor(u);
+            int level = (int) floor + (CounterRandom.uniform(key, i) < u - floor ? 1 : 0);
+            if (level > s) {
+                level = s;
+            }
+            codes[i] = level << 1 | (v < 0 ? 1 : 0);
+        }
+    }
+
+    @Override
+    public void natural(float[] x, int off, int len, int key, int[] codes) {
+        for (int i = 0; i < len; i++) {
+            final float v = x[off + i];
+            final float a = Math.abs(v);
+            int level;
+            if (a == 0) {
+                level = 0;
+            } else if (a < Float.MIN_NORMAL) {
+                level = CounterRandom.uniform(key, i) < a / Float.MIN_NORMAL ? 1 : 0;
+            } else {
+                final int e = Math.getExponent(a);
+                final float low = Math.scalb(1f, e);
+                level = e + 127 + (CounterRandom.uniform(key, i) < (a - low) / low ? 1 : 0);
+                if (level > 254) {
+                    level = 254;
+                }
+            }
+            codes[i] = level << 1 | (v < 0 ? 1 : 0);
+        }
+    }
+
+    @Override
+    public void natDither(float[] x, int off, int len, float invNorm, int s, int key, int[] codes) {
+        final float smallest = Math.scalb(1f, 1 - s);
+        for (int i = 0; i < len; i++) {
+            final float v = x[off + i];
+            final float u = Math.abs(v) * invNorm;
+            int level;
+            if (u >= 1f) {
+                level = s;
+            } else if (u < smallest) {
+                level = CounterRandom.uniform(key, i) < u / smallest ? 1 : 0;
+            } else {
+                final int e = Math.getExponent(u);
+                final float low = Math.scalb(1f, e);
+                level = e + s + (CounterRandom.uniform(key, i) < (u - low) / low ? 1 : 0);
+            }
+            codes[i] = level << 1 | (v < 0 ? 1 : 0);
+        }
+    }
+
+    @Override
+    public void signs(float[] x, int off, int len, int[] codes) {
+        for (int i = 0; i < len; i++) {
+            codes[i] = x[off + i] < 0 ? 1 : 0;
+        }
+    }
+}

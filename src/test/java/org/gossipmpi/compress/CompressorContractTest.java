@@ -1,0 +1,294 @@
+package org.gossipmpi.compress;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.util.SplittableRandom;
+
+import org.apache.commons.math3.stat.inference.TTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The contract of every compressor: round trip, size bound, measured omega against the claimed one,
+ * unbiasedness where claimed, determinism under a seed, edge cases, and refusal of non-finite input.
+ */
+class CompressorContractTest {
+    static final String[] SPECS = {"none", "fp16", "topk:0.01", "topk:0.1", "randk:0.1", "randk:0.1:unbiased",
+        "qsgd:16", "qsgd:16:biased", "qsgd:2", "natural", "natdither:8", "natdither:3", "sign", "topk-natdither:0.1:8"};
+
+    private static final long SEED = 2024;
+
+    static Compressor make(String spec, int rank) {
+        return Compressors.parse(spec, SEED, rank);
+    }
+
+    /** Gaussian entries, some vectors heavy-tailed, some with exact zeros. */
+    static float[] vector(SplittableRandom r, int d) {
+        final float[] x = new float[d];
+        final int kind = r.nextInt(3);
+        for (int i = 0; i < d; i++) {
+            double v = r.nextGaussian();
+            if (kind == 1) {
+                v = v * v * v * 10; // heavy tails
+            } else if (kind == 2 && r.nextInt(4) == 0) {
+                v = 0;
+            }
+            x[i] = (float) v;
+        }
+        return x;
+    }
+
+    /** Q(x) as a dense vector, through the wire format. */
+    static float[] roundTrip(Compressor c, float[] x, long step) {
+        final ByteBuffer buf = c.newPayloadBuffer(x.length);
+        final int n = c.encode(x, 0, x.length, buf, step);
+        assertTrue(n <= c.maxEncodedBytes(x.length), c.spec() + ": " + n + " bytes > maxEncodedBytes "
+            + c.maxEncodedBytes(x.length));
+        assertNull(PayloadDescriptor.mismatch(buf, n, c, x.length), c.spec());
+        final float[] q = new float[x.length];
+        c.decodeAdd(buf, n, 1f, q);
+        return q;
+    }
+
+    static double sq(float[] x) {
+        double s = 0;
+        for (float v : x) {
+            s += (double) v * v;
+        }
+        return s;
+    }
+
+    static double sqDiff(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            final double e = (double) a[i] - b[i];
+            s += e * e;
+        }
+        return s;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"none", "fp16", "topk:0.01", "topk:0.1", "randk:0.1", "randk:0.1:unbiased", "qsgd:16",
+        "qsgd:16:biased", "qsgd:2", "natural", "natdither:8", "natdither:3", "sign", "topk-natdither:0.1:8"})
+    void encodedSizeNeverExceedsTheBoundAndDecodingIsLinearInTheWeight(String spec) {
+        final Compressor c = make(spec, 0);
+        final SplittableRandom r = new SplittableRandom(1);
+        for (int trial = 0; trial < 200; trial++) {
+            final int d = 1 + r.nextInt(trial < 100 ? 50 : 5000);
+            final float[] x = vector(r, d);
+            final ByteBuffer buf = c.newPayloadBuffer(d);
+            final int n = c.encode(x, 0, d, buf, trial);
+            assertTrue(n <= c.maxEncodedBytes(d), spec + " d=" + d + ": " + n + " > " + c.maxEncodedBytes(d));
+            final float[] once = new float[d];
+            final float[] twice = new float[d];
+            c.decodeAdd(buf, n, 1f, once);
+            c.decodeAdd(buf, n, 0.5f, twice);
+            c.decodeAdd(buf, n, 0.5f, twice);
+            for (int i = 0; i < d; i++) {
+                assertEquals(once[i], twice[i], Math.abs(once[i]) * 1e-6, spec + " element " + i);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"none", "fp16", "topk:0.01", "topk:0.1", "randk:0.1", "randk:0.1:unbiased", "qsgd:16",
+        "qsgd:16:biased", "qsgd:2", "natural", "natdither:8", "natdither:3", "sign", "topk-natdither:0.1:8"})
+    void measuredOmegaMeetsTheClaimedBound(String spec) {
+        final Compressor c = make(spec, 3);
+        final SplittableRandom r = new SplittableRandom(2);
+        final int d = 200;
+        final int vectors = 1000;
+        double errorSum = 0;
+        double normSum = 0;
+        // An unbiased Q is measured as Q / zeta, whose omega is the claimed 1 / zeta.
+        final float scale = c.unbiased() ? (float) (1 / c.zeta(d)) : 1f;
+        for (int v = 0; v < vectors; v++) {
+            final float[] x = vector(r, d);
+            final float[] q = roundTrip(c, x, v);
+            for (int i = 0; i < d; i++) {
+                q[i] *= scale;
+            }
+            final double err = sqDiff(q, x);
+            if (spec.equals("sign")) {
+                // Per vector, exactly: ||Q(x) - x||^2 = (1 - omega(x)) ||x||^2, omega(x) = ||x||_1^2 / (d ||x||^2).
+                double l1 = 0;
+                for (float e : x) {
+                    l1 += Math.abs(e);
+                }
+                final double omegaX = l1 * l1 / (d * sq(x));
+                assertEquals((1 - omegaX) * sq(x), err, 1e-4 * sq(x), "sign, vector " + v);
+            }
+            if (spec.startsWith("topk:") || spec.equals("none")) {
+                // Deterministic: the bound holds for every single vector.
+                assertTrue(err <= (1 - c.omega(d)) * sq(x) * (1 + 1e-6), spec + ", vector " + v);
+            }
+            errorSum += err;
+            normSum += sq(x);
+        }
+        final double measuredOmega = 1 - errorSum / normSum;
+        System.out.printf("omega measured for %s at d = %d over %d vectors: %.4f (claimed %s)%n", spec, d, vectors,
+            measuredOmega, Double.isNaN(c.omega(d)) ? "per vector" : String.format("%.4f", c.omega(d)));
+        if (!Double.isNaN(c.omega(d))) {
+            // 2% slack for the randomness of 1000 samples.
+            assertTrue(measuredOmega >= c.omega(d) - 0.02 * Math.abs(1 - c.omega(d)) - 1e-9,
+                spec + ": measured omega " + measuredOmega + " below the claimed " + c.omega(d));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"none", "randk:0.1:unbiased", "qsgd:16", "qsgd:2", "natural", "natdither:8", "natdither:3"})
+    void unbiasedCompressorsAverageToTheInputAndRespectTheirVarianceBound(String spec) {
+        final Compressor c = make(spec, 1);
+        assertTrue(c.unbiased(), spec);
+        final int d = 24;
+        final int samples = 3000;
+        final float[] x = vector(new SplittableRandom(9), d);
+        final double[][] draws = new double[d][samples];
+        double squares = 0;
+        for (int s = 0; s < samples; s++) {
+            final float[] q = roundTrip(c, x, s);
+            for (int i = 0; i < d; i++) {
+                draws[i][s] = q[i];
+            }
+            squares += sq(q);
+        }
+        final TTest tTest = new TTest();
+        double biasSquared = 0;
+        for (int i = 0; i < d; i++) {
+            double mean = 0;
+            for (int s = 0; s < samples; s++) {
+                mean += draws[i][s] / samples;
+            }
+            biasSquared += (mean - x[i]) * (mean - x[i]);
+            boolean constant = true;
+            for (int s = 1; s < samples && constant; s++) {
+                constant = draws[i][s] == draws[i][0];
+            }
+            if (constant) {
+                continue; // no variance to test (a tiny entry that always rounded the same way); see biasSquared
+            }
+            // Bonferroni over d coordinates at an overall level of 1e-3.
+            final double p = tTest.tTest(x[i], draws[i]);
+            assertTrue(p > 1e-3 / d, spec + ": E Q(x)_" + i + " differs from x_" + i + " = " + x[i] + " (p = " + p + ")");
+        }
+        // Over all coordinates: E||mean - x||^2 <= (zeta - 1) ||x||^2 / samples; allow 5 times that.
+        assertTrue(biasSquared <= 5 * (c.zeta(d) - 1) * sq(x) / samples + 1e-12,
+            spec + ": the mean of the draws is " + Math.sqrt(biasSquared) + " away from x");
+        final double zeta = c.zeta(d);
+        assertTrue(squares / samples <= zeta * sq(x) * 1.03, spec + ": E||Q(x)||^2 = " + squares / samples
+            + " > zeta ||x||^2 = " + zeta * sq(x));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"none", "fp16", "topk:0.01", "topk:0.1", "randk:0.1", "randk:0.1:unbiased", "qsgd:16",
+        "qsgd:16:biased", "qsgd:2", "natural", "natdither:8", "natdither:3", "sign", "topk-natdither:0.1:8"})
+    void theSameSeedRankAndStepGiveTheSameBytes(String spec) {
+        final float[] x = vector(new SplittableRandom(4), 3000);
+        final ByteBuffer a = make(spec, 2).newPayloadBuffer(3000);
+        final ByteBuffer b = make(spec, 2).newPayloadBuffer(3000);
+        final int na = make(spec, 2).encode(x, 0, 3000, a, 17);
+        final int nb = make(spec, 2).encode(x, 0, 3000, b, 17);
+        assertEquals(na, nb);
+        assertEquals(0, a.slice(0, na).compareTo(b.slice(0, nb)), spec + ": bytes differ for the same seed");
+        final Compressor c = make(spec, 2);
+        final ByteBuffer other = c.newPayloadBuffer(3000);
+        final int no = c.encode(x, 0, 3000, other, 18);
+        if (spec.startsWith("randk") || spec.startsWith("qsgd") || spec.startsWith("nat")
+                || spec.startsWith("topk-natdither")) {
+            assertFalse(no == na && other.slice(0, no).compareTo(a.slice(0, na)) == 0,
+                spec + ": the next step must draw other random numbers");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"none", "fp16", "topk:0.01", "topk:0.1", "randk:0.1", "randk:0.1:unbiased", "qsgd:16",
+        "qsgd:16:biased", "qsgd:2", "natural", "natdither:8", "natdither:3", "sign", "topk-natdither:0.1:8"})
+    void zeroVectorsAndOneDimensionWork(String spec) {
+        final Compressor c = make(spec, 0);
+        assertArrayEquals(new float[100], roundTrip(c, new float[100], 0), spec + ": Q(0) = 0");
+        final float[] one = roundTrip(c, new float[] {-2.5f}, 1);
+        assertTrue(one[0] <= 0 && one[0] >= -6, spec + ": d = 1 gave " + one[0]);
+        assertArrayEquals(new float[1], roundTrip(c, new float[1], 2), spec);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"none", "fp16", "topk:0.01", "topk:0.1", "randk:0.1", "randk:0.1:unbiased", "qsgd:16",
+        "qsgd:16:biased", "qsgd:2", "natural", "natdither:8", "natdither:3", "sign", "topk-natdither:0.1:8"})
+    void nonFiniteInputIsAClearError(String spec) {
+        final Compressor c = make(spec, 0);
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            final float[] x = vector(new SplittableRandom(5), 64);
+            x[33] = bad;
+            final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> c.encode(x, 0, 64, c.newPayloadBuffer(64), 0));
+            assertTrue(e.getMessage().contains("element 33 of the vector is " + bad), e.getMessage());
+        }
+    }
+
+    @Test
+    void exactnessOfTheDeterministicOnes() {
+        final float[] x = {0.5f, -3f, 2f, 0f, -3f, 1f, 7f, -0.25f, 2f, 0f};
+        // top-30%: k = 3 of 10: 7, then the two -3 (ties broken towards the lower index over 2).
+        assertArrayEquals(new float[] {0, -3f, 0, 0, -3f, 0, 7f, 0, 0, 0}, roundTrip(make("topk:0.3", 0), x, 0));
+        final float a = (0.5f + 3 + 2 + 3 + 1 + 7 + 0.25f + 2) / 10;
+        assertArrayEquals(new float[] {a, -a, a, a, -a, a, a, -a, a, a}, roundTrip(make("sign", 0), x, 0), 1e-6f);
+        // randk: exactly k = 3 of the entries, unscaled; unbiased: scaled by d/k.
+        final float[] rk = roundTrip(make("randk:0.3", 0), x, 5);
+        final float[] rku = roundTrip(make("randk:0.3:unbiased", 0), x, 5);
+        int kept = 0;
+        for (int i = 0; i < x.length; i++) {
+            if (rk[i] != 0 || (x[i] == 0 && rku[i] == 0 && false)) {
+                kept++;
+                assertEquals(x[i], rk[i]);
+                assertEquals(x[i] * 10f / 3f, rku[i], 1e-5f);
+            }
+        }
+        assertTrue(kept <= 3, "randk kept " + kept);
+        // natural: each entry is a power of two next to |x_i| with x_i's sign.
+        final float[] nat = roundTrip(make("natural", 0), x, 1);
+        for (int i = 0; i < x.length; i++) {
+            final float m = Math.abs(nat[i]);
+            assertTrue(x[i] == 0 ? m == 0 : (m == Math.scalb(1f, Math.getExponent(x[i]))
+                || m == Math.scalb(1f, Math.getExponent(x[i]) + 1)), "natural " + x[i] + " -> " + nat[i]);
+        }
+        // qsgd: entries on the lattice norm * l / s.
+        final float[] q = roundTrip(make("qsgd:4", 0), x, 1);
+        final double norm = Math.sqrt(sq(x));
+        for (int i = 0; i < x.length; i++) {
+            final double l = Math.abs(q[i]) / norm * 4;
+            assertEquals(Math.rint(l), l, 1e-5, "qsgd level of " + q[i]);
+            assertTrue(q[i] == 0 || Math.signum(q[i]) == Math.signum(x[i]));
+        }
+    }
+
+    @Test
+    void payloadSizesForAMillionFloats() {
+        final int d = 1_000_000;
+        final float[] x = vector(new SplittableRandom(6), d);
+        final int[] limits = {80_000, 126_000, 760_000, 630_000};
+        final String[] specs = {"topk:0.01", "sign", "qsgd:16", "qsgd:15"};
+        for (int i = 0; i < specs.length; i++) {
+            final Compressor c = make(specs[i], 0);
+            final int n = c.encode(x, 0, d, c.newPayloadBuffer(d), 0);
+            System.out.printf("payload of %s for d = 1e6: %d bytes (paper bits %d)%n", specs[i], n, c.paperBits(d));
+            assertTrue(n < limits[i], specs[i] + ": " + n + " bytes, the limit is " + limits[i]);
+        }
+    }
+
+    @Test
+    void badSpecsListTheValidForms() {
+        for (String bad : new String[] {"topk", "topk:0", "topk:1.5", "topk:x", "qsgd:0", "qsgd:16:unbiased",
+            "randk:0.1:biased", "natdither:31", "zstd", "sign:2", "topk-natdither:0.1"}) {
+            final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> make(bad, 0), bad);
+            assertTrue(e.getMessage().startsWith("compressor '" + bad + "': "), e.getMessage());
+            assertTrue(e.getMessage().contains("valid: none, fp16, topk:F, randk:F"), e.getMessage());
+        }
+    }
+}
