@@ -10,10 +10,14 @@ final class NormKernel extends Kernel {
     int off;
     int len;
     int chunk;
+    int chunks;
 
     @Override
     public void run() {
         final int c = getGlobalId();
+        if (c >= chunks) {
+            return;
+        }
         final int start = c * chunk;
         int end = start + chunk;
         if (end > len) {

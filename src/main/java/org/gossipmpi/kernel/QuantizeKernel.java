@@ -17,6 +17,7 @@ final class QuantizeKernel extends Kernel {
     float[] x;
     int[] codes;
     int off;
+    int len;
     int mode;
     float invNorm;
     int s;
@@ -32,6 +33,7 @@ final class QuantizeKernel extends Kernel {
     }
 
     private float uniform(int i) {
+        // Written as in CounterRandom.uniform: mix(mix(key + i * golden) ^ key), top 24 bits.
         return (mix(mix(key + i * 0x9E3779B9) ^ key) >>> 8) * 0x1p-24f;
     }
 
@@ -50,56 +52,54 @@ final class QuantizeKernel extends Kernel {
         return e;
     }
 
+    private int qsgdLevel(float v) {
+        final float u = abs(v) * invNorm * s;
+        final float fl = floor(u);
+        final int level = (int) fl + (uniform(getGlobalId()) < u - fl ? 1 : 0);
+        return level > s ? s : level;
+    }
+
+    private int naturalLevel(float v) {
+        final float a = abs(v);
+        final float r = uniform(getGlobalId());
+        int level = 0;
+        if (a >= 0x1p-126f) {
+            final int e = exponent(a);
+            final int up = r < (a - pow(2f, (float) e)) * pow(2f, (float) -e) ? 1 : 0;
+            level = min(e + 127 + up, 254);
+        } else if (a > 0f) {
+            level = r < a * 0x1p126f ? 1 : 0;
+        }
+        return level;
+    }
+
+    private int natDitherLevel(float v) {
+        final float u = abs(v) * invNorm;
+        final float r = uniform(getGlobalId());
+        int level = s;
+        if (u < pow(2f, (float) (1 - s))) {
+            level = r < u * pow(2f, (float) (s - 1)) ? 1 : 0;
+        } else if (u < 1f) {
+            final int e = exponent(u);
+            level = e + s + (r < (u - pow(2f, (float) e)) * pow(2f, (float) -e) ? 1 : 0);
+        }
+        return level;
+    }
+
     @Override
     public void run() {
         final int i = getGlobalId();
-        final float v = x[off + i];
-        final int sign = v < 0f ? 1 : 0;
-        int level = 0;
-        if (mode == QSGD) {
-            final float u = abs(v) * invNorm * s;
-            final float fl = floor(u);
-            level = (int) fl;
-            if (uniform(i) < u - fl) {
-                level++;
+        if (i < len) {
+            final float v = x[off + i];
+            int level = 0;
+            if (mode == QSGD) {
+                level = qsgdLevel(v);
+            } else if (mode == NATURAL) {
+                level = naturalLevel(v);
+            } else if (mode == NAT_DITHER) {
+                level = natDitherLevel(v);
             }
-            if (level > s) {
-                level = s;
-            }
-        } else if (mode == NATURAL) {
-            final float a = abs(v);
-            if (a > 0f) {
-                if (a < 0x1p-126f) {
-                    if (uniform(i) < a * 0x1p126f) {
-                        level = 1;
-                    }
-                } else {
-                    final int e = exponent(a);
-                    level = e + 127;
-                    if (uniform(i) < (a - pow(2f, (float) e)) * pow(2f, (float) -e)) {
-                        level++;
-                    }
-                    if (level > 254) {
-                        level = 254;
-                    }
-                }
-            }
-        } else if (mode == NAT_DITHER) {
-            final float u = abs(v) * invNorm;
-            if (u >= 1f) {
-                level = s;
-            } else if (u < pow(2f, (float) (1 - s))) {
-                if (uniform(i) < u * pow(2f, (float) (s - 1))) {
-                    level = 1;
-                }
-            } else {
-                final int e = exponent(u);
-                level = e + s;
-                if (uniform(i) < (u - pow(2f, (float) e)) * pow(2f, (float) -e)) {
-                    level++;
-                }
-            }
+            codes[i] = level << 1 | (v < 0f ? 1 : 0);
         }
-        codes[i] = level << 1 | sign;
     }
 }

@@ -25,9 +25,9 @@ public final class QuantizerKernels implements Quantizer {
         return "Aparapi on " + device.getShortDescription().trim();
     }
 
-    /** Whether the last kernel launch ran as OpenCL (false: Aparapi fell back to Java). */
+    /** Whether the last quantizing launch ran as OpenCL (false: Aparapi fell back to Java). */
     public boolean ranOpenCl() {
-        return quantize.isRunningCL() || norm.isRunningCL();
+        return quantize.isRunningCL();
     }
 
     @Override
@@ -41,6 +41,7 @@ public final class QuantizerKernels implements Quantizer {
         norm.off = off;
         norm.len = len;
         norm.chunk = QuantizerReference.NORM_CHUNK;
+        norm.chunks = chunks;
         execute(norm, chunks);
         double sq = 0;
         double abs = 0;
@@ -83,10 +84,15 @@ public final class QuantizerKernels implements Quantizer {
         quantize.s = s;
         quantize.key = key;
         quantize.codes = codes;
+        quantize.len = len;
         execute(quantize, len);
     }
 
+    /** Work-group size; global sizes are padded to a multiple of it and kernels skip the padding. */
+    private static final int GROUP = 64;
+
     private void execute(Kernel kernel, int items) {
-        kernel.execute(device.createRange(items));
+        // An explicit group size: Aparapi's derived one can be invalid (global 1, local 2 on PoCL).
+        kernel.execute(device.createRange((items + GROUP - 1) / GROUP * GROUP, GROUP));
     }
 }
