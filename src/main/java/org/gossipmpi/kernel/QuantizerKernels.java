@@ -2,6 +2,7 @@ package org.gossipmpi.kernel;
 
 import com.aparapi.Kernel;
 import com.aparapi.device.Device;
+import com.aparapi.device.OpenCLDevice;
 
 /**
  * {@link Quantizer} as Aparapi kernels on one device: an OpenCL device, or Aparapi's Java thread pool
@@ -25,9 +26,12 @@ public final class QuantizerKernels implements Quantizer {
         return "Aparapi on " + device.getShortDescription().trim();
     }
 
-    /** Whether the last quantizing launch ran as OpenCL (false: Aparapi fell back to Java). */
+    /**
+     * Whether the last quantizing launch ran as OpenCL on an OpenCL device (false on the Java thread pool,
+     * or when Aparapi fell back to Java after a failure on the device).
+     */
     public boolean ranOpenCl() {
-        return quantize.isRunningCL();
+        return device instanceof OpenCLDevice && quantize.isRunningCL();
     }
 
     @Override
