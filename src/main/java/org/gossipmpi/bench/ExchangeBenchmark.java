@@ -12,6 +12,7 @@ import org.gossipmpi.comm.Communicator;
 import org.gossipmpi.comm.Request;
 import org.gossipmpi.compress.Compressor;
 import org.gossipmpi.compress.Compressors;
+import org.gossipmpi.kernel.Quantizer;
 import org.gossipmpi.topology.Topologies;
 import org.gossipmpi.topology.Topology;
 
@@ -42,9 +43,10 @@ public final class ExchangeBenchmark {
     private final long[] times;
     private final long[] slowest;
     private final ByteBuffer timesBuffer;
+    private final Quantizer quantizer;
     private boolean reporting;
 
-    public ExchangeBenchmark(Communicator comm, int steps, int warmup, PrintWriter out) {
+    public ExchangeBenchmark(Communicator comm, int steps, int warmup, PrintWriter out, Quantizer quantizer) {
         if (steps < 1 || warmup < 0) {
             throw new IllegalArgumentException("--steps must be >= 1 and --warmup >= 0");
         }
@@ -52,6 +54,7 @@ public final class ExchangeBenchmark {
         this.steps = steps;
         this.warmup = warmup;
         this.out = out;
+        this.quantizer = quantizer;
         this.times = new long[steps];
         this.slowest = new long[steps];
         this.timesBuffer = ByteBuffer.allocateDirect(8 * steps).order(ByteOrder.LITTLE_ENDIAN);
@@ -82,7 +85,7 @@ public final class ExchangeBenchmark {
         for (String spec : topologies) {
             final Topology topo = Topologies.parse(spec, comm.size());
             for (String cspec : compressors) {
-                final Compressor c = Compressors.parse(cspec, seed, comm.rank());
+                final Compressor c = Compressors.parse(cspec, seed, comm.rank(), quantizer);
                 final NeighborExchange ex = new NeighborExchange(comm, topo, c, d);
                 final long before = ex.bytesSent();
                 measure("exchange", topo.name(), cspec, d, t -> ex.exchange(t, x, acc));

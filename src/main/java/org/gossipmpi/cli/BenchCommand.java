@@ -24,6 +24,9 @@ final class BenchCommand {
         @Mixin
         LaunchOptions launch;
 
+        @Mixin
+        DeviceOptions device;
+
         @Option(names = "--sizes", split = ",", paramLabel = "D", defaultValue = "1e3,1e4,1e5,1e6,1e7",
             description = "Vector sizes in floats (default: ${DEFAULT-VALUE}).")
         double[] sizes;
@@ -66,7 +69,8 @@ final class BenchCommand {
                     out.println(ExchangeBenchmark.HEADER);
                     out.flush();
                 }
-                new ExchangeBenchmark(comm, steps, warmup, out).run(d, topologies, compressors, seed);
+                new ExchangeBenchmark(comm, steps, warmup, out, device.quantizer(comm.rank()))
+                    .run(d, topologies, compressors, seed);
             });
         }
     }

@@ -17,15 +17,32 @@ public final class QuantizerReference implements Quantizer {
         double sq = 0;
         double abs = 0;
         for (int c = 0; c < len; c += NORM_CHUNK) {
-            float s = 0;
-            float a = 0;
-            for (int i = c, end = Math.min(len, c + NORM_CHUNK); i < end; i++) {
-                final float v = x[off + i];
-                s += v * v;
-                a += Math.abs(v);
+            final int end = Math.min(len, c + NORM_CHUNK);
+            // Four independent partial sums instead of one dependency chain; the kernel sums sequentially,
+            // so the two agree to rounding (the differential test allows 1e-5 relative).
+            float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            float a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+            int i = off + c;
+            for (final int stop = off + end - 3; i < stop; i += 4) {
+                final float v0 = x[i];
+                final float v1 = x[i + 1];
+                final float v2 = x[i + 2];
+                final float v3 = x[i + 3];
+                s0 += v0 * v0;
+                s1 += v1 * v1;
+                s2 += v2 * v2;
+                s3 += v3 * v3;
+                a0 += Math.abs(v0);
+                a1 += Math.abs(v1);
+                a2 += Math.abs(v2);
+                a3 += Math.abs(v3);
             }
-            sq += s;
-            abs += a;
+            for (; i < off + end; i++) {
+                s0 += x[i] * x[i];
+                a0 += Math.abs(x[i]);
+            }
+            sq += (double) s0 + s1 + s2 + s3;
+            abs += (double) a0 + a1 + a2 + a3;
         }
         out[0] = sq;
         out[1] = abs;
