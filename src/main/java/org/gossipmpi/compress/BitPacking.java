@@ -43,28 +43,20 @@ final class BitPacking {
         return p;
     }
 
-    /** A sequential reader of packed codes; one per compressor, reused for every payload. */
-    static final class Reader {
-        private ByteBuffer src;
-        private int p;
-        private int end;
-        private long acc;
-        private int bits;
-        private int width;
-        private long mask;
-
-        Reader start(ByteBuffer src, int offset, int end, int width) {
-            this.src = src;
-            this.p = offset;
-            this.end = end;
-            this.acc = 0;
-            this.bits = 0;
-            this.width = width;
-            this.mask = width == 32 ? 0xFFFFFFFFL : (1L << width) - 1;
-            return this;
+    /**
+     * Reads {@code count} codes of {@code width} bits from {@code offset} into {@code out[0, count)}: one tight
+     * loop with the bit accumulator in locals, refilled 32 bits at a time.
+     */
+    static void unpack(ByteBuffer src, int offset, int end, int count, int width, int[] out) {
+        if (32 % width == 0 && width < 32) {
+            unpackWords(src, offset, end, count, width, out);
+            return;
         }
-
-        int next() {
+        final long mask = width == 32 ? 0xFFFFFFFFL : (1L << width) - 1;
+        long acc = 0;
+        int bits = 0;
+        int p = offset;
+        for (int i = 0; i < count; i++) {
             if (bits < width) {
                 if (p + 4 <= end) {
                     acc |= (src.getInt(p) & 0xFFFFFFFFL) << bits;
@@ -77,10 +69,38 @@ final class BitPacking {
                     }
                 }
             }
-            final int code = (int) (acc & mask);
+            out[i] = (int) (acc & mask);
             acc >>>= width;
             bits -= width;
-            return code;
+        }
+    }
+
+    /** For widths that divide 32: whole 32-bit words, codes extracted by independent shifts. */
+    private static void unpackWords(ByteBuffer src, int offset, int end, int count, int width, int[] out) {
+        final int perWord = 32 / width;
+        final int mask = (1 << width) - 1;
+        int i = 0;
+        int p = offset;
+        for (; i + perWord <= count && p + 4 <= end; p += 4) {
+            final int word = src.getInt(p);
+            for (int j = 0; j < perWord; j++) {
+                out[i + j] = (word >>> (j * width)) & mask;
+            }
+            i += perWord;
+        }
+        int shift = 32;
+        int word = 0;
+        for (; i < count; i++) {
+            if (shift >= 32) {
+                word = 0;
+                for (int b = 0; b < 4 && p + b < end; b++) {
+                    word |= (src.get(p + b) & 0xFF) << (8 * b);
+                }
+                p += 4;
+                shift = 0;
+            }
+            out[i] = (word >>> shift) & mask;
+            shift += width;
         }
     }
 }

@@ -19,7 +19,6 @@ public final class NatDitherCompressor implements Compressor {
     private final Quantizer quantizer;
     private final int width;
     private final double[] norms = new double[2];
-    private final BitPacking.Reader reader = new BitPacking.Reader();
     private int[] codes = new int[0];
 
     NatDitherCompressor(int levels, String spec, long seed, int rank, Quantizer quantizer) {
@@ -93,24 +92,26 @@ public final class NatDitherCompressor implements Compressor {
     @Override
     public void decodeAdd(ByteBuffer src, int length, float weight, float[] target) {
         final int d = PayloadDescriptor.count(src);
-        addDithered(reader.start(src, PayloadDescriptor.HEADER_LENGTH, length, width), null, d,
-            weight * PayloadDescriptor.scale(src), levels, target);
+        if (codes.length < d) {
+            codes = new int[d];
+        }
+        BitPacking.unpack(src, PayloadDescriptor.HEADER_LENGTH, length, d, width, codes);
+        addDithered(codes, null, d, weight * PayloadDescriptor.scale(src), levels, target);
     }
 
     /**
      * Adds {@code unit * 2^(level - S)} for every code read (level 0: nothing), at index {@code i} or, with an
      * index reader, at the next index: shared by natdither and topk-natdither.
      */
-    static void addDithered(BitPacking.Reader codes, IndexCodec.Reader indices, int count, float unit, int levels,
+    static void addDithered(int[] codes, IndexCodec.Reader indices, int count, float unit, int levels,
                             float[] target) {
         for (int j = 0; j < count; j++) {
-            final int code = codes.next();
+            final int code = codes[j];
             final int i = indices == null ? j : indices.next();
             final int level = code >>> 1;
-            if (level != 0) {
-                final float v = unit * Math.scalb(1f, level - levels);
-                target[i] += (code & 1) != 0 ? -v : v;
-            }
+            // level j in 1..S stands for 2^(j - S), whose float bits are (j - S + 127) << 23; 0 for zero.
+            final float magnitude = level == 0 ? 0f : Float.intBitsToFloat((level - levels + 127) << 23);
+            target[i] += Signs.apply(unit * magnitude, code);
         }
     }
 }

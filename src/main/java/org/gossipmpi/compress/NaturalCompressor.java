@@ -18,7 +18,6 @@ public final class NaturalCompressor implements Compressor {
     private final long seed;
     private final int rank;
     private final Quantizer quantizer;
-    private final BitPacking.Reader reader = new BitPacking.Reader();
     private int[] codes = new int[0];
 
     NaturalCompressor(long seed, int rank, Quantizer quantizer) {
@@ -97,14 +96,16 @@ public final class NaturalCompressor implements Compressor {
         final boolean compact = (PayloadDescriptor.flags(src) & FLAG_COMPACT) != 0;
         // level l stands for 2^(l - 127); compact codes r stand for level base + r - 1.
         final int shift = compact ? (int) PayloadDescriptor.scale(src) - 1 : 0;
-        final BitPacking.Reader r = reader.start(src, PayloadDescriptor.HEADER_LENGTH, length, compact ? 8 : 9);
+        if (codes.length < d) {
+            codes = new int[d];
+        }
+        BitPacking.unpack(src, PayloadDescriptor.HEADER_LENGTH, length, d, compact ? 8 : 9, codes);
         for (int i = 0; i < d; i++) {
-            final int code = r.next();
+            final int code = codes[i];
             final int level = code >>> 1;
-            if (level != 0) {
-                final float v = weight * Math.scalb(1f, level + shift - 127);
-                target[i] += (code & 1) != 0 ? -v : v;
-            }
+            // level l stands for 2^(l - 127), whose float bits are l << 23; level 0 for zero.
+            final float magnitude = level == 0 ? 0f : Float.intBitsToFloat((level + shift) << 23);
+            target[i] += Signs.apply(weight * magnitude, code);
         }
     }
 }

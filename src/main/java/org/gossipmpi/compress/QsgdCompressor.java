@@ -21,7 +21,6 @@ public final class QsgdCompressor implements Compressor {
     private final Quantizer quantizer;
     private final int width;
     private final double[] norms = new double[2];
-    private final BitPacking.Reader reader = new BitPacking.Reader();
     private int[] codes = new int[0];
 
     QsgdCompressor(int levels, boolean biased, String spec, long seed, int rank, Quantizer quantizer) {
@@ -97,11 +96,13 @@ public final class QsgdCompressor implements Compressor {
     public void decodeAdd(ByteBuffer src, int length, float weight, float[] target) {
         final int d = PayloadDescriptor.count(src);
         final float unit = weight * PayloadDescriptor.scale(src) / levels;
-        final BitPacking.Reader r = reader.start(src, PayloadDescriptor.HEADER_LENGTH, length, width);
+        if (codes.length < d) {
+            codes = new int[d];
+        }
+        BitPacking.unpack(src, PayloadDescriptor.HEADER_LENGTH, length, d, width, codes);
         for (int i = 0; i < d; i++) {
-            final int code = r.next();
-            final float v = unit * (code >>> 1);
-            target[i] += (code & 1) != 0 ? -v : v;
+            final int code = codes[i];
+            target[i] += Signs.apply(unit * (code >>> 1), code);
         }
     }
 }

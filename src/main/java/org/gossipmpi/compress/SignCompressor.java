@@ -14,7 +14,6 @@ public final class SignCompressor implements Compressor {
 
     private final Quantizer quantizer;
     private final double[] norms = new double[2];
-    private final BitPacking.Reader reader = new BitPacking.Reader();
     private int[] codes = new int[0];
 
     SignCompressor(Quantizer quantizer) {
@@ -72,9 +71,12 @@ public final class SignCompressor implements Compressor {
     public void decodeAdd(ByteBuffer src, int length, float weight, float[] target) {
         final int d = PayloadDescriptor.count(src);
         final float v = weight * PayloadDescriptor.scale(src);
-        final BitPacking.Reader r = reader.start(src, PayloadDescriptor.HEADER_LENGTH, length, 1);
+        if (codes.length < d) {
+            codes = new int[d];
+        }
+        BitPacking.unpack(src, PayloadDescriptor.HEADER_LENGTH, length, d, 1, codes);
         for (int i = 0; i < d; i++) {
-            target[i] += r.next() != 0 ? -v : v;
+            target[i] += Signs.apply(v, codes[i]);
         }
     }
 }

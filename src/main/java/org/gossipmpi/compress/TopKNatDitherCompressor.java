@@ -23,7 +23,6 @@ public final class TopKNatDitherCompressor implements Compressor {
     private final TopKSelector selector = new TopKSelector();
     private final Scratch scratch = new Scratch();
     private final double[] norms = new double[2];
-    private final BitPacking.Reader reader = new BitPacking.Reader();
     private final IndexCodec.Reader indexReader = new IndexCodec.Reader();
     private int[] codes = new int[0];
 
@@ -110,8 +109,11 @@ public final class TopKNatDitherCompressor implements Compressor {
     public void decodeAdd(ByteBuffer src, int length, float weight, float[] target) {
         final int k = PayloadDescriptor.count(src);
         final int indicesAt = PayloadDescriptor.HEADER_LENGTH + BitPacking.bytes(k, width);
-        NatDitherCompressor.addDithered(reader.start(src, PayloadDescriptor.HEADER_LENGTH, indicesAt, width),
-            indexReader.start(src, indicesAt, PayloadDescriptor.flags(src)), k, weight * PayloadDescriptor.scale(src),
-            levels, target);
+        if (codes.length < k) {
+            codes = new int[k];
+        }
+        BitPacking.unpack(src, PayloadDescriptor.HEADER_LENGTH, indicesAt, k, width, codes);
+        NatDitherCompressor.addDithered(codes, indexReader.start(src, indicesAt, PayloadDescriptor.flags(src)), k,
+            weight * PayloadDescriptor.scale(src), levels, target);
     }
 }

@@ -40,6 +40,17 @@ public final class Devices {
         }
     }
 
+    /** A matrix product for {@code kind}; {@code opencl} without a device falls back to Java. */
+    public static Gemm gemm(Kind kind) {
+        if (kind == Kind.opencl) {
+            final Device device = openClDevice();
+            if (device != null) {
+                return new GemmKernels(device);
+            }
+        }
+        return new GemmReference();
+    }
+
     /** A quantizer for {@code kind}; {@code opencl} without a device falls back to Java. */
     public static Quantizer quantizer(Kind kind) {
         if (kind == Kind.opencl) {

@@ -53,13 +53,18 @@ public final class QuantizerReference implements Quantizer {
         for (int i = 0; i < len; i++) {
             final float v = x[off + i];
             final float u = Math.abs(v) * invNorm * s;
-            final float floor = (float) Math.floor(u);
-            int level = (int) floor + (CounterRandom.uniform(key, i) < u - floor ? 1 : 0);
+            final int low = (int) u; // floor, since u >= 0
+            int level = low + below(CounterRandom.uniform(key, i), u - low);
             if (level > s) {
                 level = s;
             }
             codes[i] = level << 1 | (v < 0 ? 1 : 0);
         }
+    }
+
+    /** 1 if r < p, else 0, without a branch (the comparison is random: a branch would mispredict half the time). */
+    private static int below(float r, float p) {
+        return Float.floatToRawIntBits(r - p) >>> 31;
     }
 
     @Override

@@ -1,0 +1,103 @@
+package org.gossipmpi.data;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The registry of data: {@code --data} names a bundled set or a file.
+ * <ul>
+ *   <li>{@code fashion-mnist}: Fashion-MNIST from Debian's {@code dataset-fashion-mnist} (60,000 training and
+ *       10,000 test images, 28 x 28, 10 classes), pixels scaled to [0, 1];</li>
+ *   <li>{@code fashion-mnist:binary}: its T-shirt/top (label 0, target -1) and Shirt (label 6, target +1)
+ *       images only: 12,000 training and 2,000 test rows, the hardest pair to tell apart;</li>
+ *   <li>a path: {@code *.csv} is CSV (label first), a name with {@code idx} is an IDX image file (its labels
+ *       file named with {@code labels-idx1} for {@code images-idx3}), anything else LIBSVM.</li>
+ * </ul>
+ */
+public final class DataSources {
+    /** Where Debian's dataset-fashion-mnist installs the files. */
+    public static final Path FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
+
+    private DataSources() {
+    }
+
+    /** Training data and, where the source has one, its test data (else null). */
+    public record Loaded(Dataset train, Dataset test) {
+    }
+
+    /**
+     * @param features for LIBSVM files, the number of features (0: the largest index in the file)
+     */
+    public static Loaded load(String spec, String testSpec, int features) {
+        final Loaded named = named(spec.trim());
+        if (named != null) {
+            return testSpec == null ? named : new Loaded(named.train, file(Path.of(testSpec), features));
+        }
+        final Dataset train = file(Path.of(spec), features);
+        // A test file of LIBSVM data must have the training file's width.
+        final int width = train.isDense() ? 0 : train.cols();
+        return new Loaded(train, testSpec == null ? null : file(Path.of(testSpec), features > 0 ? features : width));
+    }
+
+    private static Loaded named(String spec) {
+        if (!spec.equals("fashion-mnist") && !spec.equals("fashion-mnist:binary")) {
+            return null;
+        }
+        final Path dir = FASHION_MNIST;
+        if (!Files.isDirectory(dir)) {
+            throw new DataException(spec + ": " + dir + " not found: install Debian's dataset-fashion-mnist"
+                + " (bin/setup does), or give the IDX files' path with --data");
+        }
+        final Dataset train = IdxReader.read(dir.resolve("train-images-idx3-ubyte.gz"),
+            dir.resolve("train-labels-idx1-ubyte.gz"));
+        final Dataset test = IdxReader.read(dir.resolve("t10k-images-idx3-ubyte.gz"),
+            dir.resolve("t10k-labels-idx1-ubyte.gz"));
+        if (spec.equals("fashion-mnist")) {
+            return new Loaded(rename(train, "fashion-mnist (train)"), rename(test, "fashion-mnist (test)"));
+        }
+        return new Loaded(binaryPair(train, "fashion-mnist:binary (train)"),
+            binaryPair(test, "fashion-mnist:binary (test)"));
+    }
+
+    private static Dataset rename(Dataset d, String name) {
+        return d.withTargets(targets(d), d.classes(), name);
+    }
+
+    /** T-shirt/top (0) and Shirt (6) rows only, labels kept (Labels.binary maps 0 to -1 and 6 to +1). */
+    private static Dataset binaryPair(Dataset d, String name) {
+        int n = 0;
+        for (int i = 0; i < d.rows(); i++) {
+            if (d.target(i) == 0 || d.target(i) == 6) {
+                n++;
+            }
+        }
+        final int[] keep = new int[n];
+        n = 0;
+        for (int i = 0; i < d.rows(); i++) {
+            if (d.target(i) == 0 || d.target(i) == 6) {
+                keep[n++] = i;
+            }
+        }
+        return d.subset(keep, name);
+    }
+
+    private static float[] targets(Dataset d) {
+        final float[] t = new float[d.rows()];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = d.target(i);
+        }
+        return t;
+    }
+
+    private static Dataset file(Path path, int features) {
+        final String name = path.getFileName() == null ? path.toString() : path.getFileName().toString();
+        if (name.endsWith(".csv")) {
+            return TextReaders.csv(path);
+        }
+        if (name.contains("images-idx3")) {
+            final Path labels = path.resolveSibling(name.replace("images-idx3", "labels-idx1"));
+            return IdxReader.read(path, labels);
+        }
+        return TextReaders.libsvm(path, features);
+    }
+}

@@ -1,0 +1,64 @@
+package org.gossipmpi.model;
+
+/** Numerically stable pieces of the losses. */
+final class Losses {
+    private Losses() {
+    }
+
+    /** log(1 + exp(t)) without overflow for large t or loss of precision for very negative t. */
+    static double softplus(double t) {
+        return t > 0 ? t + Math.log1p(Math.exp(-t)) : Math.log1p(Math.exp(t));
+    }
+
+    /** 1 / (1 + exp(-t)), stable on both sides. */
+    static double sigmoid(double t) {
+        if (t >= 0) {
+            return 1 / (1 + Math.exp(-t));
+        }
+        final double e = Math.exp(t);
+        return e / (1 + e);
+    }
+
+    /**
+     * Replaces {@code z[off, off + c)} by softmax(z) and returns log-sum-exp(z), computed around the
+     * maximum so nothing overflows.
+     */
+    static double softmaxInPlace(float[] z, int off, int c) {
+        float max = z[off];
+        for (int j = 1; j < c; j++) {
+            max = Math.max(max, z[off + j]);
+        }
+        double sum = 0;
+        for (int j = 0; j < c; j++) {
+            sum += Math.exp(z[off + j] - max);
+        }
+        final double lse = max + Math.log(sum);
+        for (int j = 0; j < c; j++) {
+            z[off + j] = (float) Math.exp(z[off + j] - lse);
+        }
+        return lse;
+    }
+
+    /** (lambda / 2) ||w[from, to)||^2 and, if grad is not null, grad[from, to) = lambda w (overwrites). */
+    static double l2(float[] w, int from, int to, double lambda, float[] grad) {
+        double s = 0;
+        for (int i = from; i < to; i++) {
+            s += (double) w[i] * w[i];
+            if (grad != null) {
+                grad[i] = (float) (lambda * w[i]);
+            }
+        }
+        return 0.5 * lambda * s;
+    }
+
+    /** The index of the largest of z[off, off + c). */
+    static int argmax(float[] z, int off, int c) {
+        int best = 0;
+        for (int j = 1; j < c; j++) {
+            if (z[off + j] > z[off + best]) {
+                best = j;
+            }
+        }
+        return best;
+    }
+}

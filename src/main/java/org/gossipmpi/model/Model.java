@@ -1,0 +1,38 @@
+package org.gossipmpi.model;
+
+/**
+ * A model with its parameters in one flat {@code float[]} (the layout is each implementation's Javadoc), its
+ * loss, accuracy and minibatch gradient. The loss is the batch mean of the per-sample loss plus
+ * (lambda / 2) ||weights||^2 (biases are not regularized). Implementations keep scratch buffers sized by the
+ * largest batch seen, so a steady-state step allocates nothing; one instance per rank thread.
+ */
+public interface Model {
+
+    /** {@code logistic}, {@code softmax}, {@code leastsquares} or {@code mlp}. */
+    String name();
+
+    /** The number of parameters. */
+    int dimension();
+
+    /** Writes the initial parameters into {@code w} (zero for the linear models, seeded for the MLP). */
+    void initialize(float[] w, long seed);
+
+    /**
+     * The loss on {@code batch} at {@code w}, and its gradient into {@code grad} (overwritten).
+     *
+     * @param w not modified
+     */
+    double lossAndGradient(float[] w, Batch batch, float[] grad);
+
+    /**
+     * Adds the batch's summed per-sample loss to {@code sums[0]} and its number of correct predictions to
+     * {@code sums[1]} (regression: 0).
+     */
+    void evaluate(float[] w, Batch batch, double[] sums);
+
+    /** Whether {@link #evaluate} counts correct predictions (false for regression). */
+    boolean classifies();
+
+    /** (lambda / 2) ||weights||^2, the part of the loss that {@link #evaluate} leaves out. */
+    double regularization(float[] w);
+}
