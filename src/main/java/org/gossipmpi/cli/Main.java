@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "gossip-mpi", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Decentralized training with compressed peer-to-peer communication over MPI.",
-    subcommands = {InfoCommand.class, TopologyCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {InfoCommand.class, TrainCommand.class, TopologyCommand.class, BenchCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

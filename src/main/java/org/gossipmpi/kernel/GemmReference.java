@@ -37,21 +37,37 @@ public final class GemmReference implements Gemm {
             }
             return;
         }
-        // C[i, j] += alpha * op(A)[i, :] . B[j, :]
+        // C[i, j] += alpha * op(A)[i, :] . B[j, :], four columns j at a time: four independent sums hide the
+        // latency of the additions (the JIT does not reorder float sums by itself).
         for (int i = 0; i < m; i++) {
             final int row = cOff + i * ldc;
-            for (int j = 0; j < n; j++) {
+            int j = 0;
+            for (; j + 3 < n; j += 4) {
+                final int b0 = bOff + j * ldb;
+                final int b1 = b0 + ldb;
+                final int b2 = b1 + ldb;
+                final int b3 = b2 + ldb;
+                float s0 = 0f;
+                float s1 = 0f;
+                float s2 = 0f;
+                float s3 = 0f;
+                for (int p = 0; p < k; p++) {
+                    final float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                    s0 += av * b[b0 + p];
+                    s1 += av * b[b1 + p];
+                    s2 += av * b[b2 + p];
+                    s3 += av * b[b3 + p];
+                }
+                c[row + j] += alpha * s0;
+                c[row + j + 1] += alpha * s1;
+                c[row + j + 2] += alpha * s2;
+                c[row + j + 3] += alpha * s3;
+            }
+            for (; j < n; j++) {
                 final int brow = bOff + j * ldb;
                 float acc = 0f;
-                if (!transA) {
-                    final int arow = aOff + i * lda;
-                    for (int p = 0; p < k; p++) {
-                        acc += a[arow + p] * b[brow + p];
-                    }
-                } else {
-                    for (int p = 0; p < k; p++) {
-                        acc += a[aOff + p * lda + i] * b[brow + p];
-                    }
+                for (int p = 0; p < k; p++) {
+                    acc += (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]) * b[brow + p];
                 }
                 c[row + j] += alpha * acc;
             }

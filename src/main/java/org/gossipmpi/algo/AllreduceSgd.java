@@ -1,0 +1,56 @@
+package org.gossipmpi.algo;
+
+import org.gossipmpi.collective.AllreduceAverage;
+import org.gossipmpi.comm.Communicator;
+import org.gossipmpi.model.Model;
+
+/**
+ * The centralized baseline: g = (1/n) sum_i g_i by all-reduce, x^{t+1} = x^t - eta_t g (optionally with
+ * momentum). Every rank holds the same x. With one rank this is plain minibatch SGD.
+ */
+public final class AllreduceSgd implements Algorithm {
+    private final Model model;
+    private final MinibatchSampler sampler;
+    private final LearningRate lr;
+    private final LocalStep local;
+    private final AllreduceAverage average;
+    private final float[] x;
+    private final float[] g;
+    private long bytesSent;
+
+    public AllreduceSgd(Communicator comm, Model model, MinibatchSampler sampler, LearningRate lr, LocalStep local,
+                        long seed) {
+        this.model = model;
+        this.sampler = sampler;
+        this.lr = lr;
+        this.local = local;
+        this.x = new float[model.dimension()];
+        this.g = new float[model.dimension()];
+        this.average = new AllreduceAverage(comm, model.dimension());
+        model.initialize(x, seed); // the same seed on every rank: x^0 identical everywhere
+    }
+
+    @Override
+    public String name() {
+        return "allreduce";
+    }
+
+    @Override
+    public double step(long t) {
+        final double loss = model.lossAndGradient(x, sampler.next(), g);
+        average.average(g);
+        bytesSent += average.bytesPerCall();
+        local.apply(x, g, (float) lr.at(t));
+        return loss;
+    }
+
+    @Override
+    public float[] model() {
+        return x;
+    }
+
+    @Override
+    public long bytesSent() {
+        return bytesSent;
+    }
+}

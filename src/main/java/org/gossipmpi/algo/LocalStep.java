@@ -1,0 +1,51 @@
+package org.gossipmpi.algo;
+
+/**
+ * The local gradient step x <- x - eta d, with d the gradient, heavy-ball momentum (v <- mu v + g, d = v) or
+ * Nesterov momentum (v <- mu v + g, d = g + mu v). The velocity is preallocated state.
+ */
+public final class LocalStep {
+    /** {@code --momentum-kind}. */
+    public enum Kind { NONE, HEAVY_BALL, NESTEROV }
+
+    private final Kind kind;
+    private final float mu;
+    private final float[] velocity;
+
+    public LocalStep(Kind kind, double mu, int dimension) {
+        if (kind != Kind.NONE && !(mu > 0 && mu < 1)) {
+            throw new IllegalArgumentException("--momentum must be in (0, 1), got " + mu);
+        }
+        this.kind = kind;
+        this.mu = (float) mu;
+        this.velocity = kind == Kind.NONE ? null : new float[dimension];
+    }
+
+    /**
+     * {@code x -= eta d(g)}.
+     *
+     * @param x modified
+     * @param g not modified
+     */
+    public void apply(float[] x, float[] g, float eta) {
+        final int n = g.length;
+        switch (kind) {
+            case HEAVY_BALL:
+                for (int i = 0; i < n; i++) {
+                    velocity[i] = mu * velocity[i] + g[i];
+                    x[i] -= eta * velocity[i];
+                }
+                break;
+            case NESTEROV:
+                for (int i = 0; i < n; i++) {
+                    velocity[i] = mu * velocity[i] + g[i];
+                    x[i] -= eta * (g[i] + mu * velocity[i]);
+                }
+                break;
+            default:
+                for (int i = 0; i < n; i++) {
+                    x[i] -= eta * g[i];
+                }
+        }
+    }
+}

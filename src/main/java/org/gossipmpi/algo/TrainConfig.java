@@ -1,0 +1,45 @@
+package org.gossipmpi.algo;
+
+import org.gossipmpi.data.Sharding;
+import org.gossipmpi.kernel.Devices;
+
+/**
+ * One validated training configuration, built from the command line before anything starts.
+ *
+ * @param steps     steps to run, or 0 to derive them from {@code epochs}
+ * @param batch     rows per minibatch per rank, 0 for the whole shard
+ * @param evalEvery steps between evaluations (and progress lines)
+ */
+public record TrainConfig(String algorithm, String model, int hidden, String data, String testData, int features,
+                          int batch, LearningRate lr, LocalStep.Kind momentumKind, double momentum, double l2,
+                          long steps, double epochs, Sharding shard, long seed, long evalEvery,
+                          Devices.Kind device) {
+
+    public static final String ALGORITHMS = "allreduce";
+    public static final String MODELS = "logistic, softmax, leastsquares, mlp";
+
+    /** Checks what can be checked without data; throws with the option at fault. */
+    public TrainConfig {
+        if (!ALGORITHMS.contains(algorithm)) {
+            throw new IllegalArgumentException("unknown --algorithm '" + algorithm + "'; valid: " + ALGORITHMS);
+        }
+        if (!java.util.List.of(MODELS.split(", ")).contains(model)) {
+            throw new IllegalArgumentException("unknown --model '" + model + "'; valid: " + MODELS);
+        }
+        if (batch < 0) {
+            throw new IllegalArgumentException("--batch must be >= 0 (0: the whole shard), got " + batch);
+        }
+        if (steps < 0 || !(epochs >= 0) || (steps == 0) == (epochs == 0)) {
+            throw new IllegalArgumentException("give exactly one of --steps T (T >= 1) or --epochs E (E > 0)");
+        }
+        if (!(l2 >= 0)) {
+            throw new IllegalArgumentException("--l2 must be >= 0, got " + l2);
+        }
+        if (evalEvery < 1) {
+            throw new IllegalArgumentException("--eval-every must be >= 1, got " + evalEvery);
+        }
+        if (features < 0) {
+            throw new IllegalArgumentException("--features must be >= 0, got " + features);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package org.gossipmpi.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.gossipmpi.data.Dataset;
+import org.gossipmpi.kernel.Devices;
+import org.gossipmpi.kernel.Gemm;
+import org.gossipmpi.kernel.GemmKernels;
+import org.gossipmpi.kernel.GemmReference;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import com.aparapi.device.Device;
+import com.aparapi.device.JavaDevice;
+
+/**
+ * The GEMM kernel against its Java twin, on PoCL (any OpenCL device) and Aparapi's Java thread pool: every
+ * transpose combination with offsets, strides and beta; then every dense model's gradient through the kernel
+ * against the twin. Tolerance: 1e-4 relative to the sum of |a_ip b_pj| (the two sum in different orders).
+ */
+class GemmDifferentialTest {
+
+    static List<Device> devices() {
+        final List<Device> devices = new ArrayList<>();
+        devices.add(JavaDevice.THREAD_POOL);
+        final Device cl = Devices.openClDevice();
+        if (cl != null) {
+            devices.add(cl);
+        }
+        return devices;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("devices")
+    void kernelAndTwinAgreeOnEveryTransposeCombination(Device device) {
+        final Gemm kernel = new GemmKernels(device);
+        final Gemm twin = new GemmReference();
+        final SplittableRandom r = new SplittableRandom(11);
+        for (int trial = 0; trial < 24; trial++) {
+            final boolean ta = (trial & 1) != 0;
+            final boolean tb = (trial & 2) != 0;
+            final int m = 1 + r.nextInt(40);
+            final int n = 1 + r.nextInt(40);
+            final int k = 1 + r.nextInt(70);
+            final int lda = (ta ? m : k) + r.nextInt(3);
+            final int ldb = (tb ? k : n) + r.nextInt(3);
+            final int ldc = n + r.nextInt(3);
+            final int aOff = r.nextInt(5);
+            final int bOff = r.nextInt(5);
+            final int cOff = r.nextInt(5);
+            final float[] a = random(r, aOff + (ta ? k : m) * lda);
+            final float[] b = random(r, bOff + (tb ? n : k) * ldb);
+            final float[] c1 = random(r, cOff + m * ldc);
+            final float[] c2 = c1.clone();
+            final float alpha = (float) r.nextGaussian();
+            final float beta = trial % 3 == 0 ? 0f : (float) r.nextGaussian();
+            kernel.gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c1, cOff, ldc);
+            twin.gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c2, cOff, ldc);
+            for (int i = 0; i < c1.length; i++) {
+                assertEquals(c2[i], c1[i], 1e-4 * (1 + Math.abs(c2[i])) * Math.sqrt(k) * 3,
+                    device.getShortDescription() + " trial " + trial + " element " + i);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("devices")
+    void everyDenseModelsGradientAgreesOnKernelAndTwin(Device device) {
+        for (String name : new String[] {"logistic", "leastsquares", "softmax", "mlp"}) {
+            final Dataset d = ModelGradientTest.data(name, true, 21);
+            final Model onKernel = build(name, new GemmKernels(device));
+            final Model onTwin = build(name, new GemmReference());
+            final float[] w = new float[onTwin.dimension()];
+            onTwin.initialize(w, 3);
+            w[1] = 0.25f;
+            final float[] g1 = new float[w.length];
+            final float[] g2 = new float[w.length];
+            final Batch batch = new Batch(d).fill(d, null, 0, d.rows());
+            final double l1 = onKernel.lossAndGradient(w, batch, g1);
+            final double l2 = onTwin.lossAndGradient(w, batch, g2);
+            assertEquals(l2, l1, 1e-5 * (1 + Math.abs(l2)), name + " loss");
+            for (int i = 0; i < w.length; i++) {
+                assertEquals(g2[i], g1[i], 1e-4 * (1 + Math.abs(g2[i])), name + " gradient " + i);
+            }
+        }
+    }
+
+    private static Model build(String name, Gemm gemm) {
+        switch (name) {
+            case "logistic":
+                return LinearModel.logistic(ModelGradientTest.D, 0.1, gemm);
+            case "leastsquares":
+                return LinearModel.leastSquares(ModelGradientTest.D, 0.1, gemm);
+            case "softmax":
+                return new SoftmaxRegression(ModelGradientTest.D, ModelGradientTest.C, 0.1, gemm);
+            default:
+                return new Mlp(ModelGradientTest.D, 5, ModelGradientTest.C, 0.1, gemm);
+        }
+    }
+
+    private static float[] random(SplittableRandom r, int n) {
+        final float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        return x;
+    }
+}

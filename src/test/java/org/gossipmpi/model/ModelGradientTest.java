@@ -1,0 +1,143 @@
+package org.gossipmpi.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.gossipmpi.data.Dataset;
+import org.gossipmpi.kernel.GemmReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Finite-difference gradient checks for every model, on dense and sparse data, and numerical stability. */
+class ModelGradientTest {
+    static final int D = 7;
+    static final int C = 4;
+    static final int ROWS = 9;
+
+    /** Random data with targets fit for the model: +-1, classes, or real values. */
+    static Dataset data(String model, boolean dense, long seed) {
+        final SplittableRandom r = new SplittableRandom(seed);
+        final float[] y = new float[ROWS];
+        for (int i = 0; i < ROWS; i++) {
+            y[i] = model.equals("logistic") ? (r.nextBoolean() ? 1 : -1)
+                : model.equals("leastsquares") ? (float) r.nextGaussian() : r.nextInt(C);
+        }
+        final int classes = model.equals("logistic") ? 2 : model.equals("leastsquares") ? 0 : C;
+        if (dense) {
+            final float[] x = new float[ROWS * D];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) r.nextGaussian();
+            }
+            return Dataset.dense("random", ROWS, D, classes, y, x);
+        }
+        final int[] start = new int[ROWS + 1];
+        final List<Integer> idx = new ArrayList<>();
+        final List<Float> val = new ArrayList<>();
+        for (int i = 0; i < ROWS; i++) {
+            for (int j = 0; j < D; j++) {
+                if (r.nextInt(3) == 0) {
+                    idx.add(j);
+                    val.add((float) r.nextGaussian());
+                }
+            }
+            start[i + 1] = idx.size();
+        }
+        final int[] ci = new int[idx.size()];
+        final float[] cv = new float[idx.size()];
+        for (int k = 0; k < ci.length; k++) {
+            ci[k] = idx.get(k);
+            cv[k] = val.get(k);
+        }
+        return Dataset.sparse("random sparse", ROWS, D, classes, y, start, ci, cv);
+    }
+
+    static Model model(String name) {
+        switch (name) {
+            case "logistic":
+                return LinearModel.logistic(D, 0.1, new GemmReference());
+            case "leastsquares":
+                return LinearModel.leastSquares(D, 0.1, new GemmReference());
+            case "softmax":
+                return new SoftmaxRegression(D, C, 0.1, new GemmReference());
+            default:
+                return new Mlp(D, 5, C, 0.1, new GemmReference());
+        }
+    }
+
+    static List<Object[]> cases() {
+        final List<Object[]> c = new ArrayList<>();
+        for (String m : new String[] {"logistic", "leastsquares", "softmax", "mlp"}) {
+            c.add(new Object[] {m, true});
+            c.add(new Object[] {m, false});
+        }
+        return c;
+    }
+
+    @ParameterizedTest(name = "{0}, dense {1}")
+    @MethodSource("cases")
+    void gradientMatchesCentralFiniteDifferences(String name, boolean dense) {
+        final Dataset d = data(name, dense, 3);
+        final Model m = model(name);
+        final float[] w = new float[m.dimension()];
+        m.initialize(w, 5);
+        final SplittableRandom r = new SplittableRandom(8);
+        for (int i = 0; i < w.length; i++) {
+            w[i] += (float) (0.3 * r.nextGaussian());
+        }
+        final Batch batch = new Batch(d).fill(d, null, 0, ROWS);
+        final float[] grad = new float[m.dimension()];
+        m.lossAndGradient(w, batch, grad);
+        final float[] scratch = new float[m.dimension()];
+        final double eps = 1e-2;
+        for (int j = 0; j < w.length; j++) {
+            final float keep = w[j];
+            w[j] = (float) (keep + eps);
+            final double up = m.lossAndGradient(w, batch, scratch);
+            w[j] = (float) (keep - eps);
+            final double down = m.lossAndGradient(w, batch, scratch);
+            w[j] = keep;
+            final double fd = (up - down) / (2 * eps);
+            assertEquals(fd, grad[j], 2e-3 + 2e-3 * Math.abs(fd), name + " parameter " + j);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}, dense {1}")
+    @MethodSource("cases")
+    void evaluationAgreesWithTheTrainingLoss(String name, boolean dense) {
+        final Dataset d = data(name, dense, 4);
+        final Model m = model(name);
+        final float[] w = new float[m.dimension()];
+        m.initialize(w, 1);
+        w[0] = 0.7f;
+        final Batch batch = new Batch(d).fill(d, null, 0, ROWS);
+        final double loss = m.lossAndGradient(w, batch, new float[m.dimension()]);
+        final double[] sums = new double[2];
+        m.evaluate(w, batch, sums);
+        assertEquals(loss, sums[0] / ROWS + m.regularization(w), 1e-5 * Math.abs(loss));
+    }
+
+    @Test
+    void hugeMarginsAndLogitsStayFinite() {
+        final Dataset d = Dataset.dense("big", 2, 1, 2, new float[] {1, -1}, new float[] {1e4f, 1e4f});
+        final Model logistic = LinearModel.logistic(1, 0, new GemmReference());
+        final float[] w = {100f};
+        final float[] g = new float[1];
+        final double loss = logistic.lossAndGradient(w, new Batch(d).fill(d, null, 0, 2), g);
+        assertTrue(Double.isFinite(loss) && Float.isFinite(g[0]), loss + " " + g[0]);
+        assertEquals(1e6 / 2, loss, 1.0, "the misclassified sample costs its margin, without overflow");
+        final Dataset c = Dataset.dense("big", 1, 1, 3, new float[] {2}, new float[] {1e4f});
+        final Model softmax = new SoftmaxRegression(1, 3, 0, new GemmReference());
+        final float[] ws = {50f, 0f, -50f, 0f, 0f, 0f};
+        final float[] gs = new float[6];
+        final double ls = softmax.lossAndGradient(ws, new Batch(c).fill(c, null, 0, 1), gs);
+        assertTrue(Double.isFinite(ls), "softmax loss " + ls);
+        for (float v : gs) {
+            assertTrue(Float.isFinite(v), "softmax gradient");
+        }
+    }
+}
