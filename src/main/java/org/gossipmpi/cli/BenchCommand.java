@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code gossip-mpi bench exchange}: the collective's time per step against all-reduce, as CSV. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Micro-benchmarks.",
-    subcommands = {BenchCommand.Exchange.class})
+    subcommands = {BenchCommand.Exchange.class, BenchCommand.Kernels.class})
 final class BenchCommand {
 
     @Command(name = "exchange", mixinStandardHelpOptions = true,
@@ -72,6 +72,47 @@ final class BenchCommand {
                 new ExchangeBenchmark(comm, steps, warmup, out, device.quantizer(comm.rank()))
                     .run(d, topologies, compressors, seed);
             });
+        }
+    }
+
+    @Command(name = "kernels", mixinStandardHelpOptions = true,
+        description = "Gradient throughput (samples/s) of each dense model for each batch size on the OpenCL"
+            + " device and on the Java twin, as CSV; bench/kernels.sh writes the table.")
+    static final class Kernels implements Callable<Integer> {
+        @Option(names = "--models", split = ",", defaultValue = "logistic,leastsquares,softmax,mlp",
+            description = "Models (default: ${DEFAULT-VALUE}).")
+        String[] models;
+
+        @Option(names = "--batches", split = ",", defaultValue = "64,256,1024",
+            description = "Batch sizes (default: ${DEFAULT-VALUE}).")
+        int[] batches;
+
+        @Option(names = "--devices", split = ",", defaultValue = "opencl,java",
+            description = "Devices (default: ${DEFAULT-VALUE}); opencl falls back to java without a device.")
+        org.gossipmpi.kernel.Devices.Kind[] devices;
+
+        @Option(names = "--data", defaultValue = "fashion-mnist", description = "Data (default: ${DEFAULT-VALUE}).")
+        String data;
+
+        @Option(names = "--hidden", defaultValue = "100", description = "Hidden units of the mlp (default: ${DEFAULT-VALUE}).")
+        int hidden;
+
+        @Option(names = "--seconds", defaultValue = "2", description = "Time per measurement (default: ${DEFAULT-VALUE}).")
+        double seconds;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            final org.gossipmpi.data.Dataset d = org.gossipmpi.data.DataSources.load(data, null, 0).train();
+            if (!d.isDense()) {
+                throw new IllegalArgumentException("bench kernels needs dense data; " + d.source() + " is sparse");
+            }
+            final PrintWriter out = Main.out(spec);
+            out.println(org.gossipmpi.bench.GradientBenchmark.HEADER);
+            new org.gossipmpi.bench.GradientBenchmark(d, hidden, seconds, out).run(models, batches, devices);
+            return 0;
         }
     }
 }
