@@ -2,6 +2,8 @@ package org.gossipmpi.algo;
 
 import org.gossipmpi.collective.AllreduceAverage;
 import org.gossipmpi.comm.Communicator;
+import org.gossipmpi.metrics.PhaseTimers;
+import org.gossipmpi.metrics.PhaseTimers.Phase;
 import org.gossipmpi.model.Model;
 
 /**
@@ -18,8 +20,11 @@ public final class AllreduceSgd implements Algorithm {
     private final float[] g;
     private long bytesSent;
 
+    private final PhaseTimers timers;
+
     public AllreduceSgd(Communicator comm, Model model, MinibatchSampler sampler, LearningRate lr, LocalStep local,
-                        long seed) {
+                        long seed, PhaseTimers timers) {
+        this.timers = timers;
         this.model = model;
         this.sampler = sampler;
         this.lr = lr;
@@ -37,10 +42,14 @@ public final class AllreduceSgd implements Algorithm {
 
     @Override
     public double step(long t) {
+        long t0 = System.nanoTime();
         final double loss = model.lossAndGradient(x, sampler.next(), g);
+        t0 = timers.record(Phase.GRADIENT, t0);
         average.average(g);
         bytesSent += average.bytesPerCall();
+        t0 = timers.record(Phase.EXCHANGE, t0);
         local.apply(x, g, (float) lr.at(t));
+        timers.record(Phase.MIX, t0);
         return loss;
     }
 

@@ -1,27 +1,33 @@
 package org.gossipmpi.algo;
 
+import java.nio.file.Path;
+
 import org.gossipmpi.data.Sharding;
 import org.gossipmpi.kernel.Devices;
 
 /**
- * One validated training configuration, built from the command line before anything starts.
+ * One validated training configuration (one run of a sweep), built from the command line before anything
+ * starts.
  *
- * @param steps     steps to run, or 0 to derive them from {@code epochs}
- * @param batch     rows per minibatch per rank, 0 for the whole shard
- * @param evalEvery steps between evaluations (and progress lines)
+ * @param steps      steps to run, or 0 to derive them from {@code epochs}
+ * @param batch      rows per minibatch per rank, 0 for the whole shard
+ * @param evalEvery  steps between evaluations (and progress lines)
+ * @param targetLoss stop once the averaged model's training loss is at most this (NaN: run all steps)
+ * @param out        where metrics, the summary and plots go (null: nowhere)
+ * @param saveModel  where every rank writes its model as rank-R.txt (null: nowhere)
  */
 public record TrainConfig(String algorithm, String model, int hidden, String data, String testData, int features,
                           int batch, LearningRate lr, LocalStep.Kind momentumKind, double momentum, double l2,
                           long steps, double epochs, Sharding shard, long seed, long evalEvery,
-                          Devices.Kind device) {
+                          Devices.Kind device, String topology, String compressor, double gamma, boolean overlap,
+                          double targetLoss, Path out, Path saveModel) {
 
-    public static final String ALGORITHMS = "allreduce";
     public static final String MODELS = "logistic, softmax, leastsquares, mlp";
 
-    /** Checks what can be checked without data; throws with the option at fault. */
+    /** Checks what can be checked without data and ranks; throws with the option at fault. */
     public TrainConfig {
-        if (!ALGORITHMS.contains(algorithm)) {
-            throw new IllegalArgumentException("unknown --algorithm '" + algorithm + "'; valid: " + ALGORITHMS);
+        if (!java.util.List.of(Algorithms.NAMES.split(", ")).contains(algorithm)) {
+            throw new IllegalArgumentException("unknown --algorithm '" + algorithm + "'; valid: " + Algorithms.NAMES);
         }
         if (!java.util.List.of(MODELS.split(", ")).contains(model)) {
             throw new IllegalArgumentException("unknown --model '" + model + "'; valid: " + MODELS);
@@ -41,5 +47,15 @@ public record TrainConfig(String algorithm, String model, int hidden, String dat
         if (features < 0) {
             throw new IllegalArgumentException("--features must be >= 0, got " + features);
         }
+        if (!(gamma > 0 && gamma <= 1)) {
+            throw new IllegalArgumentException("--gamma must be in (0, 1], got " + gamma);
+        }
+    }
+
+    /** A short name of the run: algorithm, compressor (if it compresses) and topology. */
+    public String runName() {
+        final String c = Algorithms.compresses(algorithm) ? "-" + compressor : "";
+        final String t = algorithm.equals("allreduce") ? "" : "-" + topology;
+        return (algorithm + c + t).replaceAll("[^A-Za-z0-9.+_-]", "_");
     }
 }

@@ -1,31 +1,62 @@
 package org.gossipmpi.algo;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
 
+import org.gossipmpi.collective.AllreduceAverage;
 import org.gossipmpi.comm.Communicator;
+import org.gossipmpi.compress.Compressor;
+import org.gossipmpi.compress.Compressors;
 import org.gossipmpi.data.DataSources;
 import org.gossipmpi.data.Dataset;
 import org.gossipmpi.data.Labels;
 import org.gossipmpi.kernel.Devices;
 import org.gossipmpi.kernel.Gemm;
+import org.gossipmpi.metrics.Json;
+import org.gossipmpi.metrics.PhaseTimers;
 import org.gossipmpi.model.Batch;
 import org.gossipmpi.model.LinearModel;
 import org.gossipmpi.model.Mlp;
 import org.gossipmpi.model.Model;
 import org.gossipmpi.model.SoftmaxRegression;
+import org.gossipmpi.topology.Spectrum;
+import org.gossipmpi.topology.Topologies;
+import org.gossipmpi.topology.Topology;
 
 /**
- * A training run on one rank (SPMD): load and shard the data, build the model on the chosen device, run the
- * algorithm's steps, and evaluate every {@code evalEvery} steps; rank 0 prints progress and the result.
+ * A training run on one rank (SPMD): load and shard the data, build model, topology and compressor, check
+ * that every rank runs the same configuration, run the algorithm's steps, and evaluate the averaged model
+ * x_bar every {@code evalEvery} steps. Rank 0 prints progress; with {@code --out}, every rank writes JSONL
+ * metrics and rank 0 the summary and history; with {@code --save-model}, every rank writes its model.
  */
 public final class Training {
     private final TrainConfig config;
     private final Communicator comm;
     private final PrintWriter out;
 
-    /** What a run ends with. */
-    public record Outcome(long steps, double trainLoss, double testAccuracy, long bytesSent, double seconds,
-                          float[] model) {
+    /** One evaluation of the averaged model. */
+    public record Point(long step, double trainLoss, double trainAccuracy, double testAccuracy, double consensus,
+                        double bytesTotal, double paperBitsTotal, double seconds) {
+    }
+
+    /** What a run ends with (the history is rank 0's; every rank gets the same values). */
+    public record Outcome(String run, long steps, double trainLoss, double testAccuracy, double consensus,
+                          double bytesTotal, double paperBitsTotal, double seconds, boolean reachedTarget,
+                          float[] model, List<Point> history) {
     }
 
     public Training(TrainConfig config, Communicator comm, PrintWriter out) {
@@ -50,52 +81,168 @@ public final class Training {
 
         final Gemm gemm = Devices.gemm(config.device());
         final Model model = model(train, labels, gemm);
+        final int d = model.dimension();
         final MinibatchSampler sampler = new MinibatchSampler(shard, config.batch(), config.seed(), comm.rank());
         final long steps = config.steps() > 0 ? config.steps()
             : (long) Math.ceil(config.epochs() * train.rows() / ((double) comm.size() * sampler.batchSize()));
-        final Algorithm algorithm = new AllreduceSgd(comm, model, sampler, config.lr(),
-            new LocalStep(config.momentumKind(), config.momentum(), model.dimension()), config.seed());
-        if (comm.rank() == 0) {
-            out.printf("train: %s, %s model (%d parameters) on %s, %d ranks (%s shards of ~%d rows), batch %d,"
-                    + " lr %s, %d steps, kernels on %s%n", algorithm.name(), model.name(), model.dimension(),
-                train, comm.size(), config.shard(), shard.rows(), sampler.batchSize(), config.lr(), steps,
-                gemm.describe());
-            out.flush();
+        final Topology topology = Topologies.parse(config.topology(), comm.size());
+        final Compressor compressor = Compressors.parse(config.compressor(), config.seed(), comm.rank(),
+            Devices.quantizer(config.device()));
+        final String refusal = Algorithms.refusal(config.algorithm(), topology, compressor, config.overlap());
+        if (refusal != null) {
+            throw new IllegalArgumentException(refusal);
         }
+        ConfigAgreement.check(comm, config + " ranks=" + comm.size());
+        final PhaseTimers timers = new PhaseTimers();
+        final Algorithm algorithm = Algorithms.create(config.algorithm(), comm, model, sampler, config.lr(),
+            new LocalStep(config.momentumKind(), config.momentum(), d), topology, compressor, config.gamma(),
+            config.overlap(), timers, config.seed(), gossipStart(d));
+        if (comm.rank() == 0) {
+            header(algorithm, model, train, shard, sampler, steps, topology, compressor, gemm);
+        }
+        final Path runDir = config.out() == null ? null : config.out().resolve(config.runName());
+        final Writer jsonl = openJsonl(runDir);
         final Evaluation eval = new Evaluation(comm, model);
+        final AllreduceAverage average = new AllreduceAverage(comm, d);
+        final FloatBuffer sums = ByteBuffer.allocateDirect(12).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        final float[] xbar = new float[d];
         final Batch shardBatch = new Batch(shard);
         final Batch testBatch = test == null ? null : new Batch(test);
+        final List<Point> history = new ArrayList<>();
+        final long bitsPerStepAllreduce = 32L * d * 2 * (comm.size() - 1) / comm.size();
+        double paperBits = 0;
+        double lastLocalLoss = Double.NaN;
+        Point last = null;
+        boolean reached = false;
         final long start = System.nanoTime();
-        Evaluation.Result trainResult = null;
-        double testAccuracy = Double.NaN;
-        for (long t = 0; t < steps; t++) {
-            final double loss = algorithm.step(t);
-            if (!Double.isFinite(loss)) {
-                throw new IllegalStateException("rank " + comm.rank() + ": the loss is " + loss + " at step " + t
-                    + ": the run diverged (lower --lr)");
+        long t = 0;
+        while (t < steps && !reached) {
+            lastLocalLoss = algorithm.step(t);
+            if (!Double.isFinite(lastLocalLoss)) {
+                throw new IllegalStateException("rank " + comm.rank() + ": the loss is " + lastLocalLoss + " at step " + t
+                    + ": the run diverged (lower --lr" + (Algorithms.compresses(config.algorithm()) ? " or --gamma" : "")
+                    + ")");
             }
-            if ((t + 1) % config.evalEvery() == 0 || t + 1 == steps) {
-                trainResult = eval.evaluate(algorithm.model(), shard, shardBatch, false);
-                testAccuracy = test == null ? Double.NaN
-                    : eval.evaluate(algorithm.model(), test, testBatch, true).accuracy();
+            paperBits += config.algorithm().equals("allreduce") ? bitsPerStepAllreduce
+                : (double) topology.step(t).sendTo(comm.rank()).length * compressor.paperBits(d);
+            t++;
+            if (t % config.evalEvery() == 0 || t == steps) {
+                // x_bar and the consensus distance (1/n) sum_i ||x_i - x_bar||^2
+                System.arraycopy(algorithm.model(), 0, xbar, 0, d);
+                average.average(xbar);
+                double dist = 0;
+                for (int i = 0; i < d; i++) {
+                    final double e = algorithm.model()[i] - xbar[i];
+                    dist += e * e;
+                }
+                sums.put(0, (float) dist);
+                sums.put(1, (float) algorithm.bytesSent());
+                sums.put(2, (float) paperBits);
+                comm.allreduceSum(sums, 3);
+                final Evaluation.Result tr = eval.evaluate(xbar, shard, shardBatch, false);
+                final double testAccuracy = test == null ? Double.NaN : eval.evaluate(xbar, test, testBatch, true).accuracy();
+                final double seconds = (System.nanoTime() - start) / 1e9;
+                last = new Point(t, tr.loss(), tr.accuracy(), testAccuracy, sums.get(0) / comm.size(), sums.get(1),
+                    sums.get(2), seconds);
+                history.add(last);
+                writeJsonl(jsonl, t, lastLocalLoss, algorithm.bytesSent(), paperBits);
                 if (comm.rank() == 0) {
-                    final double seconds = (System.nanoTime() - start) / 1e9;
-                    out.printf("step %d/%d  train loss %.5f  train acc %.4f  test acc %.4f  MB sent %.2f"
-                            + "  steps/s %.0f  ETA %.0f s%n", t + 1, steps, trainResult.loss(), trainResult.accuracy(),
-                        testAccuracy, algorithm.bytesSent() / 1e6, (t + 1) / seconds,
-                        (steps - t - 1) * seconds / (t + 1));
+                    out.printf(Locale.ROOT, "step %d/%d  loss %.5f  test acc %.4f  consensus %.2e  MB sent %.3f"
+                            + "  steps/s %.0f  ETA %.0f s%n", t, steps, last.trainLoss(), testAccuracy, last.consensus(),
+                        last.bytesTotal() / 1e6, t / seconds, (steps - t) * seconds / t);
                     out.flush();
                 }
+                reached = !Double.isNaN(config.targetLoss()) && last.trainLoss() <= config.targetLoss();
             }
         }
+        closeQuietly(jsonl);
         final double seconds = (System.nanoTime() - start) / 1e9;
         if (comm.rank() == 0) {
-            out.printf("final: train loss %.5f, test accuracy %.4f after %d steps (%.2f epochs) in %.1f s%n",
-                trainResult.loss(), testAccuracy, steps,
-                steps * (double) comm.size() * sampler.batchSize() / train.rows(), seconds);
+            out.printf(Locale.ROOT, "final: train loss %.5f, test accuracy %.4f, consensus %.2e after %d steps (%.2f"
+                    + " epochs) in %.1f s, %.3f MB sent%s%n", last.trainLoss(), last.testAccuracy(), last.consensus(), t,
+                t * (double) comm.size() * sampler.batchSize() / train.rows(), seconds, last.bytesTotal() / 1e6,
+                Double.isNaN(config.targetLoss()) ? "" : reached ? ", target reached" : ", target not reached");
             out.flush();
         }
-        return new Outcome(steps, trainResult.loss(), testAccuracy, algorithm.bytesSent(), seconds, algorithm.model());
+        final Outcome outcome = new Outcome(config.runName(), t, last.trainLoss(), last.testAccuracy(), last.consensus(),
+            last.bytesTotal(), last.paperBitsTotal(), seconds, reached, algorithm.model(), history);
+        if (runDir != null && comm.rank() == 0) {
+            RunFiles.writeSummary(runDir, config, comm.size(), outcome, timers);
+        }
+        if (config.saveModel() != null) {
+            RunFiles.saveModel(config.saveModel(), comm.rank(), algorithm.model());
+        }
+        return outcome;
+    }
+
+    /** choco-gossip averages per-rank vectors: seeded N(0, 1) values of (seed, rank); other algorithms: null. */
+    private float[] gossipStart(int d) {
+        if (!config.algorithm().equals("choco-gossip")) {
+            return null;
+        }
+        final SplittableRandom r = new SplittableRandom(config.seed() * 7919 + comm.rank());
+        final float[] x = new float[d];
+        for (int i = 0; i < d; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        return x;
+    }
+
+    private void header(Algorithm algorithm, Model model, Dataset train, Dataset shard, MinibatchSampler sampler,
+                        long steps, Topology topology, Compressor compressor, Gemm gemm) {
+        out.printf(Locale.ROOT, "train: %s, %s model (%d parameters) on %s, %d ranks (%s shards of ~%d rows), batch %d,"
+                + " lr %s, %d steps, kernels on %s%n", algorithm.name(), model.name(), model.dimension(), train,
+            comm.size(), config.shard(), shard.rows(), sampler.batchSize(), config.lr(), steps, gemm.describe());
+        if (!config.algorithm().equals("allreduce")) {
+            final Spectrum sp = Spectrum.of(topology);
+            final double omega = compressor.omega(model.dimension());
+            out.printf(Locale.ROOT, "topology %s: rho %.4f, beta %.4f; compressor %s: omega %s%s%n", topology.name(),
+                sp.rho, sp.beta, compressor.spec(), Double.isNaN(omega) ? "data-dependent" : String.format(Locale.ROOT,
+                    "%.4g", omega), config.algorithm().startsWith("choco") && !Double.isNaN(omega)
+                    ? String.format(Locale.ROOT, "; CHOCO's theoretical gamma %.3g, using %.3g", sp.chocoGamma(omega),
+                    config.gamma()) : "");
+        }
+        out.flush();
+    }
+
+    private Writer openJsonl(Path runDir) {
+        if (runDir == null) {
+            return null;
+        }
+        try {
+            Files.createDirectories(runDir);
+            return Files.newBufferedWriter(runDir.resolve("rank-" + comm.rank() + ".jsonl"), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write metrics under " + runDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void writeJsonl(Writer w, long step, double localLoss, long bytes, double paperBits) {
+        if (w == null) {
+            return;
+        }
+        final Map<String, Object> line = new LinkedHashMap<>();
+        line.put("step", step);
+        line.put("rank", comm.rank());
+        line.put("minibatch_loss", localLoss);
+        line.put("bytes_sent", bytes);
+        line.put("paper_bits", paperBits);
+        try {
+            w.write(Json.object(line));
+            w.write('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void closeQuietly(Writer w) {
+        if (w != null) {
+            try {
+                w.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     private Model model(Dataset train, Labels labels, Gemm gemm) {

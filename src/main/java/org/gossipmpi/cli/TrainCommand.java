@@ -1,10 +1,17 @@
 package org.gossipmpi.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import org.gossipmpi.algo.Algorithms;
 import org.gossipmpi.algo.LearningRate;
 import org.gossipmpi.algo.LocalStep;
 import org.gossipmpi.algo.TrainConfig;
+import org.gossipmpi.algo.RunFiles;
 import org.gossipmpi.algo.Training;
 import org.gossipmpi.data.Sharding;
 
@@ -24,9 +31,41 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions device;
 
-    @Option(names = "--algorithm", defaultValue = "allreduce",
-        description = "Algorithm: " + TrainConfig.ALGORITHMS + " (default: ${DEFAULT-VALUE}).")
-    String algorithm;
+    @Option(names = "--algorithm", defaultValue = "choco", split = ",", paramLabel = "NAME[,NAME...]",
+        description = "Algorithm(s): " + Algorithms.NAMES + " (default: ${DEFAULT-VALUE}). A comma list runs each"
+            + " in turn (a sweep).")
+    List<String> algorithms;
+
+    @Option(names = "--topology", defaultValue = "ring", paramLabel = "KIND",
+        description = "Topology: " + org.gossipmpi.topology.Topologies.VALID_SPECS + " (default: ${DEFAULT-VALUE}).")
+    String topology;
+
+    @Option(names = "--compressor", defaultValue = "none", split = ",", paramLabel = "SPEC[,SPEC...]",
+        description = "Compressor(s) of the compressing algorithms: " + org.gossipmpi.compress.Compressors.VALID_SPECS
+            + " (default: ${DEFAULT-VALUE}). A comma list runs each in turn.")
+    List<String> compressors;
+
+    @Option(names = "--gamma", defaultValue = "1", paramLabel = "G",
+        description = "Consensus step of choco, choco-gossip and deepsqueeze, in (0, 1] (default: ${DEFAULT-VALUE};"
+            + " the run prints CHOCO's theoretical value).")
+    double gamma;
+
+    @Option(names = "--overlap", description = "Compute the next gradient while the exchange is in flight (dpsgd, dcd,"
+        + " ecd); the results are identical.")
+    boolean overlap;
+
+    @Option(names = "--target-loss", defaultValue = "NaN", paramLabel = "L",
+        description = "Stop once the averaged model's training loss is at most L (checked every --eval-every steps).")
+    double targetLoss;
+
+    @Option(names = "--out", paramLabel = "DIR",
+        description = "Write DIR/RUN/rank-R.jsonl (every rank), DIR/RUN/summary.json and history.csv, and the plots"
+            + " DIR/loss-vs-steps.png and DIR/loss-vs-bits.png over every run in DIR.")
+    Path out;
+
+    @Option(names = "--save-model", paramLabel = "DIR",
+        description = "Write every rank's model to DIR/rank-R.txt, one parameter per line (DIR/RUN/ in a sweep).")
+    Path saveModel;
 
     @Option(names = "--model", defaultValue = "logistic",
         description = "Model: " + TrainConfig.MODELS + " (default: ${DEFAULT-VALUE}).")
@@ -107,9 +146,65 @@ final class TrainCommand implements Callable<Integer> {
         }
         final LocalStep.Kind momentumKind = momentum == 0 ? LocalStep.Kind.NONE
             : nesterov ? LocalStep.Kind.NESTEROV : LocalStep.Kind.HEAVY_BALL;
-        final TrainConfig config = new TrainConfig(algorithm, model, hidden, data, testData, features, batch,
-            new LearningRate(kind, lr, lrB, lrDecay, lrEvery), momentumKind, momentum, l2, steps, epochs, shard, seed,
-            evalEvery, device.kind());
-        return RankLauncher.run(launch, comm -> new Training(config, comm, Main.out(spec)).run());
+        final LearningRate rate = new LearningRate(kind, lr, lrB, lrDecay, lrEvery);
+        final List<TrainConfig> runs = new ArrayList<>();
+        for (String a : algorithms) {
+            final List<String> cs = Algorithms.compresses(a) ? compressors : List.of("none");
+            for (String c : cs) {
+                runs.add(new TrainConfig(a.trim(), model, hidden, data, testData, features, batch, rate, momentumKind,
+                    momentum, l2, steps, epochs, shard, seed, evalEvery, device.kind(), topology, c.trim(), gamma,
+                    overlap && Algorithms.overlaps(a.trim()), targetLoss, out, null));
+            }
+        }
+        final boolean sweep = runs.size() > 1;
+        final PrintWriter w = Main.out(spec);
+        return RankLauncher.run(launch, comm -> {
+            final List<Training.Outcome> outcomes = new ArrayList<>();
+            for (TrainConfig c : runs) {
+                final TrainConfig run = saveModel == null ? c : withSaveModel(c,
+                    sweep ? saveModel.resolve(c.runName()) : saveModel);
+                if (sweep && comm.rank() == 0) {
+                    w.println("== " + run.runName());
+                    w.flush();
+                }
+                outcomes.add(new Training(run, comm, w).run());
+            }
+            if (comm.rank() == 0) {
+                if (sweep) {
+                    table(w, outcomes);
+                }
+                if (out != null) {
+                    for (Path p : RunFiles.plot(out)) {
+                        w.println("plot: " + p);
+                    }
+                    w.println("metrics and summaries: " + out + "/<run>/");
+                }
+                w.flush();
+            }
+        });
+    }
+
+    private static TrainConfig withSaveModel(TrainConfig c, Path dir) {
+        return new TrainConfig(c.algorithm(), c.model(), c.hidden(), c.data(), c.testData(), c.features(), c.batch(),
+            c.lr(), c.momentumKind(), c.momentum(), c.l2(), c.steps(), c.epochs(), c.shard(), c.seed(), c.evalEvery(),
+            c.device(), c.topology(), c.compressor(), c.gamma(), c.overlap(), c.targetLoss(), c.out(), dir);
+    }
+
+    /** The sweep's comparison table; bytes are also given relative to all-reduce when it ran. */
+    static void table(PrintWriter w, List<Training.Outcome> outcomes) {
+        double allreduceBytes = Double.NaN;
+        for (Training.Outcome o : outcomes) {
+            if (o.run().equals("allreduce")) {
+                allreduceBytes = o.bytesTotal();
+            }
+        }
+        w.println();
+        w.printf(Locale.ROOT, "%-34s %8s %12s %9s %12s %14s %9s%n", "run", "steps", "final loss", "test acc",
+            "MB sent", "bytes/allred.", "wall s");
+        for (Training.Outcome o : outcomes) {
+            w.printf(Locale.ROOT, "%-34s %8d %12.5f %9.4f %12.3f %14s %9.1f%n", o.run(), o.steps(), o.trainLoss(),
+                o.testAccuracy(), o.bytesTotal() / 1e6, Double.isNaN(allreduceBytes) ? "-"
+                    : String.format(Locale.ROOT, "%.4f", o.bytesTotal() / allreduceBytes), o.seconds());
+        }
     }
 }

@@ -36,6 +36,8 @@ public final class NeighborExchange {
     private final int capacity;
     private int lastEncodedBytes;
     private long bytesSent;
+    private boolean inFlight;
+    private long inFlightStep;
 
     /**
      * @param dimension d, the length of every vector exchanged
@@ -85,9 +87,21 @@ public final class NeighborExchange {
      * algorithm needs Q(v) itself, as CHOCO does for its own copy).
      */
     public void exchangeEncoded(long t, float[] target) {
-        final int encoded = lastEncodedBytes;
-        if (encoded == 0) {
-            throw new IllegalStateException("exchangeEncoded before encode");
+        start(t);
+        finish(t, target, 1f);
+    }
+
+    /**
+     * Posts the receives from the neighbours of step t and sends the encoded payload to the ranks that listen
+     * to this one; returns at once, so the caller can compute while the messages travel (overlap).
+     * {@link #finish} completes the step.
+     */
+    public void start(long t) {
+        if (lastEncodedBytes == 0) {
+            throw new IllegalStateException("start before encode");
+        }
+        if (inFlight) {
+            throw new IllegalStateException("start of step " + t + " while step " + inFlightStep + " is in flight");
         }
         final MixingStep w = topology.step(t);
         final int me = comm.rank();
@@ -98,15 +112,36 @@ public final class NeighborExchange {
             comm.iRecv(recvBuffers[k], 0, capacity, from[k], tag, requests[k]);
         }
         for (int k = 0; k < to.length; k++) {
-            comm.iSend(sendBuffer, 0, encoded, to[k], tag, requests[from.length + k]);
+            comm.iSend(sendBuffer, 0, lastEncodedBytes, to[k], tag, requests[from.length + k]);
         }
+        bytesSent += (long) lastEncodedBytes * to.length;
+        inFlight = true;
+        inFlightStep = t;
+    }
+
+    /**
+     * Waits for the messages of step t (posted by {@link #start}) and adds {@code scale * w_ij * Q(v_j)} of
+     * every neighbour into {@code target}.
+     *
+     * @param target d floats, modified
+     * @throws CommException naming rank, neighbour, step and tag when a neighbour's message does not come in
+     *                       time, or when its payload was encoded with other settings
+     */
+    public void finish(long t, float[] target, float scale) {
+        if (!inFlight || inFlightStep != t) {
+            throw new IllegalStateException("finish of step " + t + " without its start");
+        }
+        inFlight = false;
+        final MixingStep w = topology.step(t);
+        final int me = comm.rank();
+        final int[] from = w.recvFrom(me);
+        final int[] to = w.sendTo(me);
         try {
             comm.waitAll(requests, from.length + to.length);
         } catch (CommTimeoutException e) {
             throw new CommException(e.getMessage() + " in neighbour exchange step " + t + " of topology "
                 + topology.name());
         }
-        bytesSent += (long) encoded * to.length;
         final double[] weights = w.recvWeights(me);
         for (int k = 0; k < from.length; k++) {
             final ByteBuffer payload = recvBuffers[k];
@@ -118,8 +153,13 @@ public final class NeighborExchange {
                         compressor.id(), compressor.headerParameter(), dimension, PayloadDescriptor.VERSION)
                     + ": start every rank with the same settings");
             }
-            compressor.decodeAdd(payload, length, (float) weights[k], target);
+            compressor.decodeAdd(payload, length, (float) (scale * weights[k]), target);
         }
+    }
+
+    /** {@code target += weight * Q(v)} for this rank's own payload of the last {@link #encode}. */
+    public void decodeOwn(float weight, float[] target) {
+        compressor.decodeAdd(sendBuffer, lastEncodedBytes, weight, target);
     }
 
     /**
@@ -138,6 +178,11 @@ public final class NeighborExchange {
     /** w_ii of step t for this rank. */
     public double selfWeight(long t) {
         return topology.step(t).selfWeight(comm.rank());
+    }
+
+    /** The length of the last encoded payload. */
+    public int lastEncodedBytes() {
+        return lastEncodedBytes;
     }
 
     /** Bytes this rank has put on the wire so far (payload length times the ranks sent to). */

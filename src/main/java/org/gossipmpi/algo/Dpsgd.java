@@ -1,0 +1,54 @@
+package org.gossipmpi.algo;
+
+import org.gossipmpi.collective.NeighborExchange;
+import org.gossipmpi.metrics.PhaseTimers;
+import org.gossipmpi.metrics.PhaseTimers.Phase;
+import org.gossipmpi.model.Model;
+
+/**
+ * D-PSGD (Lian et al. 2017): x_i^{t+1} = sum_j w_ij x_j^t - eta_t g_i, exchanging x exactly (fp32).
+ * The gradient at x^t does not depend on the exchange, so with overlap it is computed while x^t travels.
+ */
+public final class Dpsgd extends DecentralizedSgd {
+    private final boolean overlap;
+    private final float[] mixed;
+
+    Dpsgd(Model model, MinibatchSampler sampler, LearningRate lr, LocalStep local, NeighborExchange exchange,
+          PhaseTimers timers, long seed, boolean overlap) {
+        super(model, sampler, lr, local, exchange, timers, seed);
+        this.overlap = overlap;
+        this.mixed = new float[d];
+    }
+
+    @Override
+    public String name() {
+        return "dpsgd";
+    }
+
+    @Override
+    public double step(long t) {
+        long t0 = System.nanoTime();
+        double loss = 0;
+        if (!overlap) {
+            loss = gradient();
+            t0 = System.nanoTime();
+        }
+        exchange.encode(t, x);
+        t0 = timers.record(Phase.COMPRESS, t0);
+        exchange.start(t);
+        if (overlap) {
+            loss = gradient(); // while x^t travels to the neighbours
+        }
+        t0 = System.nanoTime();
+        final float self = (float) exchange.selfWeight(t);
+        for (int i = 0; i < d; i++) {
+            mixed[i] = self * x[i];
+        }
+        exchange.finish(t, mixed, 1f);
+        t0 = timers.record(Phase.EXCHANGE, t0);
+        System.arraycopy(mixed, 0, x, 0, d);
+        local.apply(x, g, (float) lr.at(t));
+        timers.record(Phase.MIX, t0);
+        return loss;
+    }
+}
