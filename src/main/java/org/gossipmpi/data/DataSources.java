@@ -26,9 +26,29 @@ public final class DataSources {
     }
 
     /**
+     * Loads the data, once per process: in-process ranks all ask for the same data at the same time, and
+     * share what the first one read (datasets are immutable) instead of each holding a copy; the cache holds
+     * it softly, so memory pressure can drop it.
+     *
      * @param features for LIBSVM files, the number of features (0: the largest index in the file)
      */
     public static Loaded load(String spec, String testSpec, int features) {
+        final String key = spec + "\u0000" + testSpec + "\u0000" + features;
+        synchronized (CACHE) {
+            final java.lang.ref.SoftReference<Loaded> cached = CACHE.get(key);
+            final Loaded hit = cached == null ? null : cached.get();
+            if (hit != null) {
+                return hit;
+            }
+            final Loaded loaded = read(spec, testSpec, features);
+            CACHE.put(key, new java.lang.ref.SoftReference<>(loaded));
+            return loaded;
+        }
+    }
+
+    private static final java.util.Map<String, java.lang.ref.SoftReference<Loaded>> CACHE = new java.util.HashMap<>();
+
+    private static Loaded read(String spec, String testSpec, int features) {
         final Loaded named = named(spec.trim());
         if (named != null) {
             return testSpec == null ? named : new Loaded(named.train, file(Path.of(testSpec), features));
