@@ -1,0 +1,60 @@
+package org.gossipmpi.algo;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import org.gossipmpi.comm.local.LocalWorld;
+import org.gossipmpi.data.Sharding;
+import org.gossipmpi.kernel.Devices;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Overlapping the next gradient with the exchange changes nothing in the results. */
+class OverlapTest {
+
+    static float[][] train(String algorithm, String compressor, boolean overlap, Path data) {
+        final TrainConfig c = new TrainConfig(algorithm, "logistic", 0, data.toString(), null, 0, 8,
+            new LearningRate(LearningRate.Kind.CONST, 0.2, 1, 1, 1), LocalStep.Kind.NONE, 0, 0.01, 60, 0, Sharding.iid,
+            9, 20, Devices.Kind.java, "ring", compressor, 1, overlap, Double.NaN, null, null);
+        final float[][] models = new float[4][];
+        LocalWorld.run(4, TimeUnit.MINUTES.toNanos(1), comm ->
+            models[comm.rank()] = new Training(c, comm, new PrintWriter(new StringWriter())).run().model().clone());
+        return models;
+    }
+
+    @ParameterizedTest(name = "{0}, {1}")
+    @CsvSource({"dpsgd, none", "dcd, qsgd:8", "ecd, natural"})
+    void overlappedAndPlainRunsGiveTheSameModels(String algorithm, String compressor) throws Exception {
+        final Path data = AlgorithmTrajectoryTest.dataFile();
+        final float[][] plain = train(algorithm, compressor, false, data);
+        final float[][] overlapped = train(algorithm, compressor, true, data);
+        for (int r = 0; r < 4; r++) {
+            assertArrayEquals(plain[r], overlapped[r], 0f, algorithm + " rank " + r);
+        }
+    }
+
+    @Test
+    void algorithmsThatCannotOverlapOrCompressAreRefusedWithAReason() {
+        final org.gossipmpi.topology.Topology ring = org.gossipmpi.topology.Topologies.parse("ring", 4);
+        final org.gossipmpi.topology.Topology onePeer = org.gossipmpi.topology.Topologies.parse("onepeer-exp", 4);
+        final var topk = org.gossipmpi.compress.Compressors.parse("topk:0.01", 1, 0);
+        final var none = org.gossipmpi.compress.Compressors.parse("none", 1, 0);
+        assertTrue(Algorithms.refusal("dcd", ring, topk, false).contains("needs an unbiased compressor"));
+        assertTrue(Algorithms.refusal("ecd", ring, topk, false).contains("topk:0.01 is biased"));
+        assertTrue(Algorithms.refusal("choco", onePeer, topk, false).contains("needs a static topology"));
+        assertTrue(Algorithms.refusal("choco", ring, topk, true).contains("cannot overlap"));
+        assertTrue(Algorithms.refusal("dpsgd", ring, topk, false).contains("exchanges models exactly"));
+        assertTrue(Algorithms.refusal("choco", ring, topk, false) == null);
+        assertTrue(Algorithms.refusal("dpsgd", onePeer, none, true) == null);
+        assertThrows(IllegalArgumentException.class, () -> new TrainConfig("choco", "logistic", 0, "x", null, 0, 1,
+            new LearningRate(LearningRate.Kind.CONST, 0.1, 1, 1, 1), LocalStep.Kind.NONE, 0, 0, 10, 0, Sharding.iid, 1,
+            1, Devices.Kind.java, "ring", "none", 1.5, false, Double.NaN, null, null));
+    }
+}
