@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Overlap: the same D-PSGD (and DCD) training with and without --overlap (the next gradient computed while
 # the exchange is in flight), under mpirun, runs interleaved; the models are identical (OverlapTest), so
-# only the wall time differs. Writes bench/results/overlap.md.
+# only the wall time differs. Writes bench/results/overlap-np$NP.md.
 #
 #   NP=4 STEPS=400 REPEATS=3 bench/overlap.sh
 set -euo pipefail
@@ -46,5 +46,5 @@ done
     printf '%s\n' "${rows[@]}" | awk -F, '{ t[$1 "," $3 "," $2] = $4; k = $1 "," $3; if (!(k in seen)) { seen[k] = 1; order[++n] = k } }
         END { for (i = 1; i <= n; i++) { split(order[i], f, ","); p = t[order[i] ",plain"]; o = t[order[i] ",overlap"];
               printf "| %s | %s | %.2f | %.2f | %.1f%% |\n", f[1], f[2], p, o, 100 * (p - o) / p } }'
-} >"$OUT/overlap.md"
-cat "$OUT/overlap.md"
+} >"$OUT/overlap-np$NP.md"
+cat "$OUT/overlap-np$NP.md"
