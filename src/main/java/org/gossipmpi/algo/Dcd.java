@@ -21,19 +21,13 @@ public final class Dcd extends DecentralizedSgd {
     private final boolean overlap;
     private final float[] neighbours;
     private final float[] z;
-    private boolean gradientReady;
-    private double nextLoss;
 
     Dcd(Model model, MinibatchSampler sampler, LearningRate lr, LocalStep local, NeighborExchange exchange,
         PhaseTimers timers, long seed, boolean overlap) {
         super(model, sampler, lr, local, exchange, timers, seed);
         this.overlap = overlap;
-        this.neighbours = new float[d];
+        this.neighbours = neighboursAtStart();
         this.z = new float[d];
-        final float others = (float) (1 - exchange.selfWeight(0)); // x_j^0 = x_i^0 on every rank
-        for (int i = 0; i < d; i++) {
-            neighbours[i] = others * x[i];
-        }
     }
 
     @Override
@@ -43,8 +37,7 @@ public final class Dcd extends DecentralizedSgd {
 
     @Override
     public double step(long t) {
-        final double loss = gradientReady ? nextLoss : gradient();
-        gradientReady = false;
+        final double loss = gradientOfThisStep();
         long t0 = System.nanoTime();
         final float self = (float) exchange.selfWeight(t);
         final float eta = (float) lr.at(t);
@@ -61,8 +54,7 @@ public final class Dcd extends DecentralizedSgd {
         t0 = timers.record(Phase.COMPRESS, t0);
         exchange.start(t);
         if (overlap) {
-            nextLoss = gradient();
-            gradientReady = true;
+            prefetchGradient();
         }
         t0 = System.nanoTime();
         exchange.finish(t, neighbours, 1f);

@@ -35,6 +35,40 @@ abstract class DecentralizedSgd implements Algorithm {
         model.initialize(x, seed);
     }
 
+    private boolean prefetched;
+    private double prefetchedLoss;
+
+    /**
+     * The gradient of this step: the one {@link #prefetchGradient} computed during the previous step's
+     * exchange, or computed now.
+     */
+    protected final double gradientOfThisStep() {
+        if (prefetched) {
+            prefetched = false;
+            return prefetchedLoss;
+        }
+        return gradient();
+    }
+
+    /**
+     * With overlap: computes the next step's gradient now (x already holds x^{t+1}), while this step's
+     * messages travel; the next {@link #gradientOfThisStep} returns it. The same numbers either way.
+     */
+    protected final void prefetchGradient() {
+        prefetchedLoss = gradient();
+        prefetched = true;
+    }
+
+    /** The weighted sum of the neighbours' initial models, sum_{j != i} w_ij x_j^0 = (1 - w_ii) x^0. */
+    protected final float[] neighboursAtStart() {
+        final float[] m = new float[d];
+        final float others = (float) (1 - exchange.selfWeight(0)); // x_j^0 = x_i^0 on every rank
+        for (int i = 0; i < d; i++) {
+            m[i] = others * x[i];
+        }
+        return m;
+    }
+
     /** g = the minibatch gradient at x; returns the minibatch loss. */
     protected final double gradient() {
         final long t0 = System.nanoTime();

@@ -21,20 +21,14 @@ public final class Ecd extends DecentralizedSgd {
     private final float[] own;
     private final float[] neighbours;
     private final float[] z;
-    private boolean gradientReady;
-    private double nextLoss;
 
     Ecd(Model model, MinibatchSampler sampler, LearningRate lr, LocalStep local, NeighborExchange exchange,
         PhaseTimers timers, long seed, boolean overlap) {
         super(model, sampler, lr, local, exchange, timers, seed);
         this.overlap = overlap;
         this.own = x.clone();
-        this.neighbours = new float[d];
+        this.neighbours = neighboursAtStart();
         this.z = new float[d];
-        final float others = (float) (1 - exchange.selfWeight(0));
-        for (int i = 0; i < d; i++) {
-            neighbours[i] = others * x[i];
-        }
     }
 
     @Override
@@ -44,8 +38,7 @@ public final class Ecd extends DecentralizedSgd {
 
     @Override
     public double step(long t) {
-        final double loss = gradientReady ? nextLoss : gradient();
-        gradientReady = false;
+        final double loss = gradientOfThisStep();
         long t0 = System.nanoTime();
         final float self = (float) exchange.selfWeight(t);
         final float half = (t + 1) / 2f;
@@ -70,8 +63,7 @@ public final class Ecd extends DecentralizedSgd {
         t0 = timers.record(Phase.COMPRESS, t0);
         exchange.start(t);
         if (overlap) {
-            nextLoss = gradient();
-            gradientReady = true;
+            prefetchGradient();
         }
         t0 = System.nanoTime();
         exchange.finish(t, neighbours, b);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -25,13 +24,7 @@ import com.aparapi.device.JavaDevice;
 class QuantizerDifferentialTest {
 
     static List<Device> devices() {
-        final List<Device> devices = new ArrayList<>();
-        devices.add(JavaDevice.THREAD_POOL);
-        final Device cl = Devices.openClDevice();
-        if (cl != null) {
-            devices.add(cl);
-        }
-        return devices;
+        return org.gossipmpi.testing.KernelDevices.all();
     }
 
     /** Random vectors with the values that stress quantizers: zeros, subnormals, powers of two, extremes. */

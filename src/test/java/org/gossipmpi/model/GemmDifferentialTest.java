@@ -2,12 +2,10 @@ package org.gossipmpi.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
 import org.gossipmpi.data.Dataset;
-import org.gossipmpi.kernel.Devices;
 import org.gossipmpi.kernel.Gemm;
 import org.gossipmpi.kernel.GemmKernels;
 import org.gossipmpi.kernel.GemmReference;
@@ -25,13 +23,7 @@ import com.aparapi.device.JavaDevice;
 class GemmDifferentialTest {
 
     static List<Device> devices() {
-        final List<Device> devices = new ArrayList<>();
-        devices.add(JavaDevice.THREAD_POOL);
-        final Device cl = Devices.openClDevice();
-        if (cl != null) {
-            devices.add(cl);
-        }
-        return devices;
+        return org.gossipmpi.testing.KernelDevices.all();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,0 +1,25 @@
+package org.gossipmpi.testing;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.gossipmpi.kernel.Devices;
+
+import com.aparapi.device.Device;
+import com.aparapi.device.JavaDevice;
+
+/** The devices differential tests run kernels on: Aparapi's Java thread pool, and the OpenCL device if any. */
+public final class KernelDevices {
+    private KernelDevices() {
+    }
+
+    public static List<Device> all() {
+        final List<Device> devices = new ArrayList<>();
+        devices.add(JavaDevice.THREAD_POOL);
+        final Device cl = Devices.openClDevice();
+        if (cl != null) {
+            devices.add(cl);
+        }
+        return devices;
+    }
+}
