@@ -8,13 +8,13 @@ import com.aparapi.device.Device;
  * callers pass compact batch buffers, not whole datasets. One instance per rank thread.
  */
 public final class GemmKernels implements Gemm {
-    private static final int GROUP = 64;
-
     private final Device device;
     private final GemmKernel kernel = new GemmKernel();
+    private final Ranges ranges;
 
     public GemmKernels(Device device) {
         this.device = device;
+        this.ranges = new Ranges(device);
     }
 
     @Override
@@ -45,8 +45,6 @@ public final class GemmKernels implements Gemm {
         g.transB = transB ? 1 : 0;
         g.alpha = alpha;
         g.beta = beta;
-        final int items = m * n;
-        // An explicit group size: Aparapi's derived one can be invalid on PoCL (see QuantizerKernels).
-        g.execute(device.createRange((items + GROUP - 1) / GROUP * GROUP, GROUP));
+        g.execute(ranges.of(m * n));
     }
 }

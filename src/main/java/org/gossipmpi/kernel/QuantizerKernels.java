@@ -14,9 +14,11 @@ public final class QuantizerKernels implements Quantizer {
     private final Device device;
     private final QuantizeKernel quantize = new QuantizeKernel();
     private final NormKernel norm = new NormKernel();
+    private final Ranges ranges;
 
     public QuantizerKernels(Device device) {
         this.device = device;
+        this.ranges = new Ranges(device);
         norm.squares = new float[1];
         norm.absolutes = new float[1];
     }
@@ -92,11 +94,7 @@ public final class QuantizerKernels implements Quantizer {
         execute(quantize, len);
     }
 
-    /** Work-group size; global sizes are padded to a multiple of it and kernels skip the padding. */
-    private static final int GROUP = 64;
-
     private void execute(Kernel kernel, int items) {
-        // An explicit group size: Aparapi's derived one can be invalid (global 1, local 2 on PoCL).
-        kernel.execute(device.createRange((items + GROUP - 1) / GROUP * GROUP, GROUP));
+        kernel.execute(ranges.of(items));
     }
 }
