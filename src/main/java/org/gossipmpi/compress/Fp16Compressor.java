@@ -3,25 +3,14 @@ package org.gossipmpi.compress;
 import java.nio.ByteBuffer;
 
 /** {@code fp16}: the vector rounded to IEEE half precision; 2 d bytes after the header. */
-public final class Fp16Compressor implements Compressor {
+public final class Fp16Compressor extends AbstractCompressor {
     public static final int ID = 2;
 
     private final BodyViews views = new BodyViews();
     private final Scratch scratch = new Scratch();
 
-    @Override
-    public String spec() {
-        return "fp16";
-    }
-
-    @Override
-    public int id() {
-        return ID;
-    }
-
-    @Override
-    public boolean unbiased() {
-        return false; // round to nearest is deterministic, not unbiased (though close to exact)
+    Fp16Compressor() {
+        super("fp16", ID, 0, false); // round to nearest: deterministic, close to exact, not unbiased
     }
 
     @Override

@@ -9,11 +9,10 @@ import org.gossipmpi.kernel.Quantizer;
  * levels {0, 2^(1-S), ..., 1/2, 1}, unbiased, with zeta = 9/8 + sqrt(d) 2^(1-S) min(1, sqrt(d) 2^(1-S)).
  * Body: d codes of 1 + ceil(log2(S+1)) bits (sign, level); the norm in the header's scale.
  */
-public final class NatDitherCompressor implements Compressor {
+public final class NatDitherCompressor extends AbstractCompressor {
     public static final int ID = 7;
 
     private final int levels;
-    private final String spec;
     private final long seed;
     private final int rank;
     private final Quantizer quantizer;
@@ -22,8 +21,8 @@ public final class NatDitherCompressor implements Compressor {
     private int[] codes = new int[0];
 
     NatDitherCompressor(int levels, String spec, long seed, int rank, Quantizer quantizer) {
+        super(spec, ID, levels, true);
         this.levels = levels;
-        this.spec = spec;
         this.seed = seed;
         this.rank = rank;
         this.quantizer = quantizer;
@@ -33,26 +32,6 @@ public final class NatDitherCompressor implements Compressor {
     static double zetaOf(int d, int levels) {
         final double a = Math.sqrt(d) * Math.scalb(1.0, 1 - levels);
         return 9.0 / 8 + a * Math.min(1, a);
-    }
-
-    @Override
-    public String spec() {
-        return spec;
-    }
-
-    @Override
-    public int id() {
-        return ID;
-    }
-
-    @Override
-    public int headerParameter() {
-        return levels;
-    }
-
-    @Override
-    public boolean unbiased() {
-        return true;
     }
 
     @Override
@@ -77,7 +56,7 @@ public final class NatDitherCompressor implements Compressor {
 
     @Override
     public int encode(float[] src, int off, int len, ByteBuffer dst, long step) {
-        Compressor.checkFinite(src, off, len, spec);
+        Compressor.checkFinite(src, off, len, spec());
         if (codes.length < len) {
             codes = new int[len];
         }

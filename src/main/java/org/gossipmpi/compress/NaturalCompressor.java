@@ -10,7 +10,7 @@ import org.gossipmpi.kernel.Quantizer;
  * in 8 bits when the message's exponents span fewer than 127 values (the smallest in the header's scale;
  * {@link #FLAG_COMPACT}).
  */
-public final class NaturalCompressor implements Compressor {
+public final class NaturalCompressor extends AbstractCompressor {
     public static final int ID = 6;
     /** Header flag: 8-bit codes relative to the base exponent in the scale field. */
     static final int FLAG_COMPACT = 2;
@@ -21,24 +21,10 @@ public final class NaturalCompressor implements Compressor {
     private int[] codes = new int[0];
 
     NaturalCompressor(long seed, int rank, Quantizer quantizer) {
+        super("natural", ID, 0, true);
         this.seed = seed;
         this.rank = rank;
         this.quantizer = quantizer;
-    }
-
-    @Override
-    public String spec() {
-        return "natural";
-    }
-
-    @Override
-    public int id() {
-        return ID;
-    }
-
-    @Override
-    public boolean unbiased() {
-        return true;
     }
 
     @Override

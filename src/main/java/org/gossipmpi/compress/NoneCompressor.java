@@ -3,25 +3,14 @@ package org.gossipmpi.compress;
 import java.nio.ByteBuffer;
 
 /** {@code none}: the exact vector in fp32; 4 d bytes after the header. */
-public final class NoneCompressor implements Compressor {
+public final class NoneCompressor extends AbstractCompressor {
     public static final int ID = 1;
 
     private final BodyViews views = new BodyViews();
     private final Scratch scratch = new Scratch();
 
-    @Override
-    public String spec() {
-        return "none";
-    }
-
-    @Override
-    public int id() {
-        return ID;
-    }
-
-    @Override
-    public boolean unbiased() {
-        return true;
+    NoneCompressor() {
+        super("none", ID, 0, true);
     }
 
     @Override

@@ -10,12 +10,11 @@ import org.gossipmpi.kernel.Quantizer;
  * {@code qsgd:S:biased} divides by that zeta (omega = 1/zeta), as the CHOCO paper uses it. Body:
  * d codes of 1 + ceil(log2(S+1)) bits (sign, level); the norm in the header's scale.
  */
-public final class QsgdCompressor implements Compressor {
+public final class QsgdCompressor extends AbstractCompressor {
     public static final int ID = 5;
 
     private final int levels;
     private final boolean biased;
-    private final String spec;
     private final long seed;
     private final int rank;
     private final Quantizer quantizer;
@@ -24,9 +23,9 @@ public final class QsgdCompressor implements Compressor {
     private int[] codes = new int[0];
 
     QsgdCompressor(int levels, boolean biased, String spec, long seed, int rank, Quantizer quantizer) {
+        super(spec, ID, levels | (biased ? 0x8000 : 0), !biased);
         this.levels = levels;
         this.biased = biased;
-        this.spec = spec;
         this.seed = seed;
         this.rank = rank;
         this.quantizer = quantizer;
@@ -35,26 +34,6 @@ public final class QsgdCompressor implements Compressor {
 
     private double tau(int d) {
         return 1 + Math.min((double) d / ((double) levels * levels), Math.sqrt(d) / levels);
-    }
-
-    @Override
-    public String spec() {
-        return spec;
-    }
-
-    @Override
-    public int id() {
-        return ID;
-    }
-
-    @Override
-    public int headerParameter() {
-        return levels | (biased ? 0x8000 : 0);
-    }
-
-    @Override
-    public boolean unbiased() {
-        return !biased;
     }
 
     @Override
@@ -79,7 +58,7 @@ public final class QsgdCompressor implements Compressor {
 
     @Override
     public int encode(float[] src, int off, int len, ByteBuffer dst, long step) {
-        Compressor.checkFinite(src, off, len, spec);
+        Compressor.checkFinite(src, off, len, spec());
         if (codes.length < len) {
             codes = new int[len];
         }

@@ -8,20 +8,17 @@ import java.nio.ByteBuffer;
  * receivers draw the same coordinates and no indices are sent. Biased: the values as they are (omega = k/d);
  * unbiased: scaled by d/k (zeta = d/k). Body: the key, then k fp32 values in index order.
  */
-public final class RandKCompressor implements Compressor {
+public final class RandKCompressor extends AbstractCompressor {
     public static final int ID = 4;
     private static final int VALUES_OFFSET = PayloadDescriptor.HEADER_LENGTH + 4;
 
     private final double fraction;
-    private final boolean unbiased;
-    private final String spec;
     private final long seed;
     private final int rank;
 
     RandKCompressor(double fraction, boolean unbiased, String spec, long seed, int rank) {
+        super(spec, ID, unbiased ? 1 : 0, unbiased);
         this.fraction = fraction;
-        this.unbiased = unbiased;
-        this.spec = spec;
         this.seed = seed;
         this.rank = rank;
     }
@@ -31,33 +28,13 @@ public final class RandKCompressor implements Compressor {
     }
 
     @Override
-    public String spec() {
-        return spec;
-    }
-
-    @Override
-    public int id() {
-        return ID;
-    }
-
-    @Override
-    public int headerParameter() {
-        return unbiased ? 1 : 0;
-    }
-
-    @Override
-    public boolean unbiased() {
-        return unbiased;
-    }
-
-    @Override
     public double omega(int d) {
         return (double) k(d) / d; // biased: exactly k/d; unbiased: 1/zeta = k/d
     }
 
     @Override
     public double zeta(int d) {
-        return unbiased ? (double) d / k(d) : Double.NaN;
+        return unbiased() ? (double) d / k(d) : Double.NaN;
     }
 
     @Override
@@ -72,10 +49,10 @@ public final class RandKCompressor implements Compressor {
 
     @Override
     public int encode(float[] src, int off, int len, ByteBuffer dst, long step) {
-        Compressor.checkFinite(src, off, len, spec);
+        Compressor.checkFinite(src, off, len, spec());
         final int k = k(len);
         final int key = CounterRandom.streamKey(seed, rank, step);
-        final float scale = unbiased ? (float) len / k : 1f;
+        final float scale = unbiased() ? (float) len / k : 1f;
         dst.putInt(PayloadDescriptor.HEADER_LENGTH, key);
         int p = VALUES_OFFSET;
         int needed = k;

@@ -9,7 +9,7 @@ import org.gossipmpi.kernel.Quantizer;
  * with E||Q(x) - x||^2 = (1 - omega(x)) ||x||^2 for omega(x) = ||x||_1^2 / (d ||x||_2^2). Body: d sign bits;
  * ||x||_1 / d in the header's scale.
  */
-public final class SignCompressor implements Compressor {
+public final class SignCompressor extends AbstractCompressor {
     public static final int ID = 8;
 
     private final Quantizer quantizer;
@@ -17,22 +17,8 @@ public final class SignCompressor implements Compressor {
     private int[] codes = new int[0];
 
     SignCompressor(Quantizer quantizer) {
+        super("sign", ID, 0, false);
         this.quantizer = quantizer;
-    }
-
-    @Override
-    public String spec() {
-        return "sign";
-    }
-
-    @Override
-    public int id() {
-        return ID;
-    }
-
-    @Override
-    public boolean unbiased() {
-        return false;
     }
 
     @Override

@@ -6,36 +6,20 @@ import java.nio.ByteBuffer;
  * {@code topk:F}: keeps the k = ceil(F d) entries of largest magnitude (ties to the lowest index), exactly.
  * Biased, omega = k / d. Body: k fp32 values, then their sorted indices as int32 or delta varints.
  */
-public final class TopKCompressor implements Compressor {
+public final class TopKCompressor extends AbstractCompressor {
     public static final int ID = 3;
 
     private final double fraction;
-    private final String spec;
     private final TopKSelector selector = new TopKSelector();
     private final IndexCodec.Reader indexReader = new IndexCodec.Reader();
 
     TopKCompressor(double fraction, String spec) {
+        super(spec, ID, 0, false);
         this.fraction = fraction;
-        this.spec = spec;
     }
 
     int k(int d) {
         return Bits.kOf(fraction, d);
-    }
-
-    @Override
-    public String spec() {
-        return spec;
-    }
-
-    @Override
-    public int id() {
-        return ID;
-    }
-
-    @Override
-    public boolean unbiased() {
-        return false;
     }
 
     @Override
@@ -60,7 +44,7 @@ public final class TopKCompressor implements Compressor {
 
     @Override
     public int encode(float[] src, int off, int len, ByteBuffer dst, long step) {
-        Compressor.checkFinite(src, off, len, spec);
+        Compressor.checkFinite(src, off, len, spec());
         final int k = k(len);
         final int[] idx = selector.select(src, off, len, k);
         int p = PayloadDescriptor.HEADER_LENGTH;

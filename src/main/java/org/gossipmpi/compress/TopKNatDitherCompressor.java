@@ -10,12 +10,11 @@ import org.gossipmpi.kernel.Quantizer;
  * omega >= (k / d) / zeta_k. Body: k codes of 1 + ceil(log2(S+1)) bits, then the k sorted indices as int32
  * or delta varints; the kept values' norm divided by zeta_k in the header's scale.
  */
-public final class TopKNatDitherCompressor implements Compressor {
+public final class TopKNatDitherCompressor extends AbstractCompressor {
     public static final int ID = 9;
 
     private final double fraction;
     private final int levels;
-    private final String spec;
     private final long seed;
     private final int rank;
     private final Quantizer quantizer;
@@ -27,9 +26,9 @@ public final class TopKNatDitherCompressor implements Compressor {
     private int[] codes = new int[0];
 
     TopKNatDitherCompressor(double fraction, int levels, String spec, long seed, int rank, Quantizer quantizer) {
+        super(spec, ID, levels, false);
         this.fraction = fraction;
         this.levels = levels;
-        this.spec = spec;
         this.seed = seed;
         this.rank = rank;
         this.quantizer = quantizer;
@@ -38,26 +37,6 @@ public final class TopKNatDitherCompressor implements Compressor {
 
     int k(int d) {
         return Bits.kOf(fraction, d);
-    }
-
-    @Override
-    public String spec() {
-        return spec;
-    }
-
-    @Override
-    public int id() {
-        return ID;
-    }
-
-    @Override
-    public int headerParameter() {
-        return levels;
-    }
-
-    @Override
-    public boolean unbiased() {
-        return false;
     }
 
     @Override
@@ -84,7 +63,7 @@ public final class TopKNatDitherCompressor implements Compressor {
 
     @Override
     public int encode(float[] src, int off, int len, ByteBuffer dst, long step) {
-        Compressor.checkFinite(src, off, len, spec);
+        Compressor.checkFinite(src, off, len, spec());
         final int k = k(len);
         final int[] idx = selector.select(src, off, len, k);
         final float[] kept = scratch.floats(k);
