@@ -31,7 +31,7 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions device;
 
-    @Option(names = "--algorithm", defaultValue = "choco", split = ",", paramLabel = "NAME[,NAME...]",
+    @Option(names = "--algorithm", defaultValue = "choco", split = ",", paramLabel = "NAME[,NAME...]", hideParamSyntax = true,
         description = "Algorithm(s): " + Algorithms.NAMES + " (default: ${DEFAULT-VALUE}). A comma list runs each"
             + " in turn (a sweep).")
     List<String> algorithms;
@@ -40,7 +40,7 @@ final class TrainCommand implements Callable<Integer> {
         description = "Topology: " + org.gossipmpi.topology.Topologies.VALID_SPECS + " (default: ${DEFAULT-VALUE}).")
     String topology;
 
-    @Option(names = "--compressor", defaultValue = "none", split = ",", paramLabel = "SPEC[,SPEC...]",
+    @Option(names = "--compressor", defaultValue = "none", split = ",", paramLabel = "SPEC[,SPEC...]", hideParamSyntax = true,
         description = "Compressor(s) of the compressing algorithms: " + org.gossipmpi.compress.Compressors.VALID_SPECS
             + " (default: ${DEFAULT-VALUE}). A comma list runs each in turn.")
     List<String> compressors;
@@ -67,11 +67,11 @@ final class TrainCommand implements Callable<Integer> {
         description = "Write every rank's model to DIR/rank-R.txt, one parameter per line (DIR/RUN/ in a sweep).")
     Path saveModel;
 
-    @Option(names = "--model", defaultValue = "logistic",
+    @Option(names = "--model", defaultValue = "logistic", paramLabel = "MODEL",
         description = "Model: " + TrainConfig.MODELS + " (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--hidden", defaultValue = "100", description = "Hidden units of the mlp (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--hidden", defaultValue = "100", paramLabel = "H", description = "Hidden units of the mlp (default: ${DEFAULT-VALUE}).")
     int hidden;
 
     @Option(names = "--data", required = true, paramLabel = "PATH|NAME",
@@ -96,16 +96,16 @@ final class TrainCommand implements Callable<Integer> {
         description = "const (a), step (a * decay^floor(t / every)), inverse (a * b / (t + b)); default: ${DEFAULT-VALUE}.")
     String lrSchedule;
 
-    @Option(names = "--lr-b", defaultValue = "1000", description = "b of the inverse schedule (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr-b", defaultValue = "1000", paramLabel = "B", description = "b of the inverse schedule (default: ${DEFAULT-VALUE}).")
     double lrB;
 
-    @Option(names = "--lr-decay", defaultValue = "0.1", description = "Factor of the step schedule (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr-decay", defaultValue = "0.1", paramLabel = "F", description = "Factor of the step schedule (default: ${DEFAULT-VALUE}).")
     double lrDecay;
 
-    @Option(names = "--lr-every", defaultValue = "1000", description = "Steps between decays (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr-every", defaultValue = "1000", paramLabel = "K", description = "Steps between decays (default: ${DEFAULT-VALUE}).")
     long lrEvery;
 
-    @Option(names = "--momentum", defaultValue = "0", description = "Momentum mu on the local step, 0 for none (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--momentum", defaultValue = "0", paramLabel = "MU", description = "Momentum mu on the local step, 0 for none (default: ${DEFAULT-VALUE}).")
     double momentum;
 
     @Option(names = "--nesterov", description = "Nesterov instead of heavy-ball momentum.")
@@ -126,7 +126,7 @@ final class TrainCommand implements Callable<Integer> {
         description = "iid (seeded shuffle), sorted (by label), contiguous (file order); default: ${DEFAULT-VALUE}.")
     Sharding shard;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--eval-every", defaultValue = "500", paramLabel = "K",
