@@ -1,7 +1,5 @@
 package org.gossipmpi.compress;
 
-import java.nio.ByteBuffer;
-
 import org.gossipmpi.kernel.Quantizer;
 
 /**
@@ -9,24 +7,11 @@ import org.gossipmpi.kernel.Quantizer;
  * levels {0, 2^(1-S), ..., 1/2, 1}, unbiased, with zeta = 9/8 + sqrt(d) 2^(1-S) min(1, sqrt(d) 2^(1-S)).
  * Body: d codes of 1 + ceil(log2(S+1)) bits (sign, level); the norm in the header's scale.
  */
-public final class NatDitherCompressor extends AbstractCompressor {
+public final class NatDitherCompressor extends LevelCompressor {
     public static final int ID = 7;
 
-    private final int levels;
-    private final long seed;
-    private final int rank;
-    private final Quantizer quantizer;
-    private final int width;
-    private final double[] norms = new double[2];
-    private int[] codes = new int[0];
-
     NatDitherCompressor(int levels, String spec, long seed, int rank, Quantizer quantizer) {
-        super(spec, ID, levels, true);
-        this.levels = levels;
-        this.seed = seed;
-        this.rank = rank;
-        this.quantizer = quantizer;
-        this.width = 1 + Bits.ceilLog2(levels + 1L);
+        super(spec, ID, levels, true, levels, seed, rank, quantizer);
     }
 
     static double zetaOf(int d, int levels) {
@@ -45,42 +30,23 @@ public final class NatDitherCompressor extends AbstractCompressor {
     }
 
     @Override
-    public int maxEncodedBytes(int d) {
-        return PayloadDescriptor.HEADER_LENGTH + BitPacking.bytes(d, width);
+    protected void quantize(float[] src, int off, int len, float invNorm, int key, int[] codes) {
+        quantizer.natDither(src, off, len, invNorm, levels, key, codes);
     }
 
     @Override
-    public long paperBits(int d) {
-        return 32 + (long) d * width;
+    protected float scale(float norm, int d) {
+        return norm;
     }
 
     @Override
-    public int encode(float[] src, int off, int len, ByteBuffer dst, long step) {
-        Compressor.checkFinite(src, off, len, spec());
-        if (codes.length < len) {
-            codes = new int[len];
-        }
-        quantizer.norms(src, off, len, norms);
-        final float norm = (float) Math.sqrt(norms[0]);
-        quantizer.natDither(src, off, len, norm > 0 ? 1f / norm : 0f, levels,
-            CounterRandom.streamKey(seed, rank, step), codes);
-        PayloadDescriptor.write(dst, ID, levels, 0, len, len, norm);
-        return BitPacking.pack(codes, len, width, dst, PayloadDescriptor.HEADER_LENGTH);
-    }
-
-    @Override
-    public void decodeAdd(ByteBuffer src, int length, float weight, float[] target) {
-        final int d = PayloadDescriptor.count(src);
-        if (codes.length < d) {
-            codes = new int[d];
-        }
-        BitPacking.unpack(src, PayloadDescriptor.HEADER_LENGTH, length, d, width, codes);
-        addDithered(codes, null, d, weight * PayloadDescriptor.scale(src), levels, target);
+    protected void addLevels(int[] codes, int d, float unit, float[] target) {
+        addDithered(codes, null, d, unit, levels, target);
     }
 
     /**
-     * Adds {@code unit * 2^(level - S)} for every code read (level 0: nothing), at index {@code i} or, with an
-     * index reader, at the next index: shared by natdither and topk-natdither.
+     * Adds {@code unit * 2^(level - S)} for every code (level 0: nothing), at index {@code j} or, with an index
+     * reader, at the next index: shared by natdither and topk-natdither.
      */
     static void addDithered(int[] codes, IndexCodec.Reader indices, int count, float unit, int levels,
                             float[] target) {
