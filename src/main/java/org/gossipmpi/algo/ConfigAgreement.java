@@ -25,7 +25,7 @@ final class ConfigAgreement {
         return h;
     }
 
-    /** @throws IllegalStateException on every rank when some rank's configuration differs from rank 0's */
+    /** @throws IllegalArgumentException on every rank when some rank's configuration differs from rank 0's */
     static void check(Communicator comm, String description) {
         final long mine = hash(description);
         final ByteBuffer buf = ByteBuffer.allocateDirect(8);
@@ -53,7 +53,7 @@ final class ConfigAgreement {
             differing = (int) buf.getLong(0);
         }
         if (differing >= 0) {
-            throw new IllegalStateException("rank " + differing + " was started with another configuration than rank 0"
+            throw new IllegalArgumentException("rank " + differing + " was started with another configuration than rank 0"
                 + " (rank " + comm.rank() + " sees: " + description + "): start every rank with the same options");
         }
     }
