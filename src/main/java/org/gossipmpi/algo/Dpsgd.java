@@ -11,13 +11,11 @@ import org.gossipmpi.model.Model;
  */
 public final class Dpsgd extends DecentralizedSgd {
     private final boolean overlap;
-    private final float[] mixed;
 
     Dpsgd(Model model, MinibatchSampler sampler, LearningRate lr, LocalStep local, NeighborExchange exchange,
           PhaseTimers timers, long seed, boolean overlap) {
         super(model, sampler, lr, local, exchange, timers, seed);
         this.overlap = overlap;
-        this.mixed = new float[d];
     }
 
     @Override
@@ -40,13 +38,13 @@ public final class Dpsgd extends DecentralizedSgd {
             loss = gradient(); // while x^t travels to the neighbours
         }
         t0 = System.nanoTime();
+        // x^t is in the send buffer and the gradient is done: mix in place, w_ii x_i + sum_j w_ij x_j.
         final float self = (float) exchange.selfWeight(t);
         for (int i = 0; i < d; i++) {
-            mixed[i] = self * x[i];
+            x[i] *= self;
         }
-        exchange.finish(t, mixed, 1f);
+        exchange.finish(t, x, 1f);
         t0 = timers.record(Phase.EXCHANGE, t0);
-        System.arraycopy(mixed, 0, x, 0, d);
         local.apply(x, g, (float) lr.at(t));
         timers.record(Phase.MIX, t0);
         return loss;

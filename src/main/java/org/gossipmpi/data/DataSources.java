@@ -73,14 +73,10 @@ public final class DataSources {
         final Dataset test = IdxReader.read(dir.resolve("t10k-images-idx3-ubyte.gz"),
             dir.resolve("t10k-labels-idx1-ubyte.gz"));
         if (spec.equals("fashion-mnist")) {
-            return new Loaded(rename(train, "fashion-mnist (train)"), rename(test, "fashion-mnist (test)"));
+            return new Loaded(train.named("fashion-mnist (train)"), test.named("fashion-mnist (test)"));
         }
         return new Loaded(binaryPair(train, "fashion-mnist:binary (train)"),
             binaryPair(test, "fashion-mnist:binary (test)"));
-    }
-
-    private static Dataset rename(Dataset d, String name) {
-        return d.withTargets(targets(d), d.classes(), name);
     }
 
     /** T-shirt/top (0) and Shirt (6) rows only, labels kept (Labels.binary maps 0 to -1 and 6 to +1). */
@@ -99,14 +95,6 @@ public final class DataSources {
             }
         }
         return d.subset(keep, name);
-    }
-
-    private static float[] targets(Dataset d) {
-        final float[] t = new float[d.rows()];
-        for (int i = 0; i < t.length; i++) {
-            t[i] = d.target(i);
-        }
-        return t;
     }
 
     private static Dataset file(Path path, int features) {

@@ -120,6 +120,11 @@ public final class Dataset {
         return sparse(name, n, cols, classes, t, start, idx, val);
     }
 
+    /** The same rows under another name (shares every array). */
+    public Dataset named(String name) {
+        return new Dataset(name, rows, cols, classes, targets, dense, rowStart, colIndex, values);
+    }
+
     /** The same rows with targets replaced (for example multiclass labels mapped to a binary task). */
     public Dataset withTargets(float[] newTargets, int newClasses, String name) {
         return new Dataset(name, rows, cols, newClasses, newTargets, dense, rowStart, colIndex, values);
