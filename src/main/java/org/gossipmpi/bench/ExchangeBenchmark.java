@@ -12,7 +12,7 @@ import org.gossipmpi.comm.Communicator;
 import org.gossipmpi.comm.Request;
 import org.gossipmpi.compress.Compressor;
 import org.gossipmpi.compress.Compressors;
-import org.gossipmpi.kernel.Quantizer;
+import org.gossipmpi.compress.Quantizer;
 import org.gossipmpi.topology.Topologies;
 import org.gossipmpi.topology.Topology;
 

@@ -1,7 +1,7 @@
 package org.gossipmpi.cli;
 
 import org.gossipmpi.kernel.Devices;
-import org.gossipmpi.kernel.Quantizer;
+import org.gossipmpi.compress.Quantizer;
 
 import picocli.CommandLine.Option;
 

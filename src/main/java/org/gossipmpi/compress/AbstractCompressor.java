@@ -1,17 +1,22 @@
 package org.gossipmpi.compress;
 
-/** What every compressor states about itself: its spec, header id and parameter, and whether it is unbiased. */
+/**
+ * What every compressor states about itself (its spec, header id and parameter, whether it is unbiased), the
+ * threads its passes split over, and the slow path of the finite check that its first pass folds in.
+ */
 abstract class AbstractCompressor implements Compressor {
     private final String spec;
     private final int id;
     private final int parameter;
     private final boolean unbiased;
+    protected final CodecThreads threads;
 
-    AbstractCompressor(String spec, int id, int parameter, boolean unbiased) {
+    AbstractCompressor(String spec, int id, int parameter, boolean unbiased, CodecThreads threads) {
         this.spec = spec;
         this.id = id;
         this.parameter = parameter;
         this.unbiased = unbiased;
+        this.threads = threads;
     }
 
     @Override
@@ -32,5 +37,20 @@ abstract class AbstractCompressor implements Compressor {
     @Override
     public final boolean unbiased() {
         return unbiased;
+    }
+
+    /**
+     * The slow path of the folded finite check, taken only when a pass saw a NaN, an infinity or a sum
+     * that overflowed: names the first bad element, or says that the vector's norm overflows float.
+     */
+    protected final IllegalArgumentException nonFinite(float[] src, int off, int len, long step) {
+        for (int i = 0; i < len; i++) {
+            if (!Float.isFinite(src[off + i])) {
+                return new IllegalArgumentException("compressor " + spec + ": element " + i + " of the vector is "
+                    + src[off + i] + " at step " + step + "; the run diverged (lower the learning rate or gamma)");
+            }
+        }
+        return new IllegalArgumentException("compressor " + spec + ": the norm of the vector overflows float at step "
+            + step + " (elements near 1e19 or larger); the run diverged (lower the learning rate or gamma)");
     }
 }

@@ -49,7 +49,7 @@ public interface Compressor {
      * @param dst  little-endian direct buffer of at least {@link #maxEncodedBytes}(len) bytes, modified
      * @param step the step, which with the compressor's seed and rank keys its random choices
      * @return the payload's length in bytes
-     * @throws IllegalArgumentException if {@code src} holds NaN or an infinity
+     * @throws IllegalArgumentException if {@code src} holds NaN or an infinity (naming the element and the step)
      */
     int encode(float[] src, int off, int len, ByteBuffer dst, long step);
 
@@ -72,22 +72,5 @@ public interface Compressor {
     /** A buffer for this compressor's payloads of dimension d: direct, little endian. */
     default ByteBuffer newPayloadBuffer(int d) {
         return ByteBuffer.allocateDirect(maxEncodedBytes(d)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-    }
-
-    /** Throws if {@code src[off, off + len)} holds a NaN or an infinity (a diverged run). */
-    static void checkFinite(float[] src, int off, int len, String spec) {
-        // Branch-free, so that the scan vectorizes: an exponent of all ones (NaN, infinity) carries into bit 31.
-        int special = 0;
-        for (int i = off, end = off + len; i < end; i++) {
-            special |= ((Float.floatToRawIntBits(src[i]) & 0x7F800000) + 0x00800000) >>> 31;
-        }
-        if (special != 0) {
-            for (int i = off; i < off + len; i++) {
-                if (!Float.isFinite(src[i])) {
-                    throw new IllegalArgumentException("compressor " + spec + ": element " + (i - off)
-                        + " of the vector is " + src[i] + "; the run diverged (lower the learning rate or gamma)");
-                }
-            }
-        }
     }
 }

@@ -1,13 +1,15 @@
 package org.gossipmpi.compress;
 
-import org.gossipmpi.kernel.Quantizer;
-import org.gossipmpi.kernel.QuantizerReference;
-
 /** The registry of compressors: builds one from its CLI spec (DESIGN.md section 8). */
 public final class Compressors {
     public static final String VALID_SPECS = "none, fp16, topk:F, randk:F, randk:F:unbiased, qsgd:S, qsgd:S:biased,"
         + " natural, natdither:S, sign, topk-natdither:F:S (F a fraction in (0, 1], S an integer number of levels"
         + " >= 1)";
+
+    /** One spec of every compressor and variant, with typical settings: what tests and benchmarks cover. */
+    public static final java.util.List<String> EXAMPLES = java.util.List.of("none", "fp16", "topk:0.01", "topk:0.1",
+        "randk:0.01", "randk:0.1:unbiased", "qsgd:16", "qsgd:16:biased", "qsgd:2", "natural", "natdither:8",
+        "natdither:3", "sign", "topk-natdither:0.01:8", "topk-natdither:0.1:8");
 
     private static final String[] NAMES = {"unknown", "none", "fp16", "topk", "randk", "qsgd", "natural", "natdither",
         "sign", "topk-natdither"};
@@ -15,47 +17,61 @@ public final class Compressors {
     private Compressors() {
     }
 
-    /** {@link #parse(String, long, int, Quantizer)} with the Java quantizer. */
+    /** {@link #parse(String, long, int, Quantizer, CodecThreads)} with this JDK's Java codec path, one thread. */
     public static Compressor parse(String spec, long seed, int rank) {
-        return parse(spec, seed, rank, new QuantizerReference());
+        return parse(spec, seed, rank, Quantizers.java(), CodecThreads.SINGLE);
+    }
+
+    /** {@link #parse(String, long, int, Quantizer, CodecThreads)} on one thread. */
+    public static Compressor parse(String spec, long seed, int rank, Quantizer quantizer) {
+        return parse(spec, seed, rank, quantizer, CodecThreads.SINGLE);
     }
 
     /**
      * @param seed      with {@code rank} and the step, keys every random choice of a randomized compressor
-     * @param quantizer where the elementwise quantizers run (an OpenCL kernel or the Java twin)
-     * @throws IllegalArgumentException for an unknown spec or a bad parameter, listing the valid forms
+     * @param quantizer where the elementwise passes run (scalar Java, the Vector API, or OpenCL kernels)
+     * @param threads   the threads the passes split over; more than one needs a thread-safe quantizer
+     * @throws IllegalArgumentException for an unknown spec or a bad parameter, listing the valid forms, and
+     *                                  for several threads on a quantizer that runs on one device
      */
-    public static Compressor parse(String spec, long seed, int rank, Quantizer quantizer) {
+    public static Compressor parse(String spec, long seed, int rank, Quantizer quantizer, CodecThreads threads) {
+        if (threads.threads() > 1 && !quantizer.threadSafe()) {
+            throw new IllegalArgumentException("--codec-threads " + threads.threads() + " splits the Java codecs over"
+                + " threads, but the quantizer runs on " + quantizer.describe() + ": use --codec-threads 1 there, or"
+                + " --device java");
+        }
         final String s = spec.trim();
         final String[] p = s.split(":", -1);
         switch (p[0]) {
             case "none":
                 arity(s, p, 1, 1);
-                return new NoneCompressor();
+                return new NoneCompressor(threads);
             case "fp16":
                 arity(s, p, 1, 1);
-                return new Fp16Compressor();
+                return new Fp16Compressor(threads);
             case "topk":
                 arity(s, p, 2, 2);
-                return new TopKCompressor(fraction(s, p[1]), s);
+                return new TopKCompressor(fraction(s, p[1]), s, seed, rank, threads);
             case "randk":
                 arity(s, p, 2, 3);
-                return new RandKCompressor(fraction(s, p[1]), variant(s, p, "unbiased"), s, seed, rank);
+                return new RandKCompressor(fraction(s, p[1]), variant(s, p, "unbiased"), s, seed, rank, threads);
             case "qsgd":
                 arity(s, p, 2, 3);
-                return new QsgdCompressor(levels(s, p[1], 0x7FFF), variant(s, p, "biased"), s, seed, rank, quantizer);
+                return new QsgdCompressor(levels(s, p[1], 0x7FFF), variant(s, p, "biased"), s, seed, rank, quantizer,
+                    threads);
             case "natural":
                 arity(s, p, 1, 1);
-                return new NaturalCompressor(seed, rank, quantizer);
+                return new NaturalCompressor(seed, rank, quantizer, threads);
             case "natdither":
                 arity(s, p, 2, 2);
-                return new NatDitherCompressor(levels(s, p[1], 30), s, seed, rank, quantizer);
+                return new NatDitherCompressor(levels(s, p[1], 30), s, seed, rank, quantizer, threads);
             case "sign":
                 arity(s, p, 1, 1);
-                return new SignCompressor(quantizer);
+                return new SignCompressor(quantizer, threads);
             case "topk-natdither":
                 arity(s, p, 3, 3);
-                return new TopKNatDitherCompressor(fraction(s, p[1]), levels(s, p[2], 30), s, seed, rank, quantizer);
+                return new TopKNatDitherCompressor(fraction(s, p[1]), levels(s, p[2], 30), s, seed, rank, quantizer,
+                    threads);
             default:
                 throw bad(s, "unknown compressor");
         }

@@ -2,15 +2,19 @@ package org.gossipmpi.compress;
 
 import java.nio.ByteBuffer;
 
-/** {@code fp16}: the vector rounded to IEEE half precision; 2 d bytes after the header. */
-public final class Fp16Compressor extends AbstractCompressor {
+/**
+ * {@code fp16}: the vector rounded to IEEE half precision ({@link Half}); 2 d bytes after the header. One
+ * pass each way; the encoding pass also refuses values beyond half's range and non-finite ones.
+ */
+public final class Fp16Compressor extends PassCompressor {
     public static final int ID = 2;
 
-    private final BodyViews views = new BodyViews();
-    private final Scratch scratch = new Scratch();
+    private final int[] firstBad;
+    private float weight;
 
-    Fp16Compressor() {
-        super("fp16", ID, 0, false); // round to nearest: deterministic, close to exact, not unbiased
+    Fp16Compressor(CodecThreads threads) {
+        super("fp16", ID, 0, false, threads); // round to nearest: deterministic, close to exact, not unbiased
+        this.firstBad = new int[threads.threads()];
     }
 
     @Override
@@ -36,27 +40,55 @@ public final class Fp16Compressor extends AbstractCompressor {
 
     @Override
     public int encode(float[] src, int off, int len, ByteBuffer dst, long step) {
-        Compressor.checkFinite(src, off, len, spec());
-        PayloadDescriptor.write(dst, ID, 0, 0, len, len, 1f);
-        final short[] h = scratch.shorts(len);
-        for (int i = 0; i < len; i++) {
-            h[i] = Half.fromFloat(src[off + i]);
-            if ((h[i] & 0x7C00) == 0x7C00) {
-                throw new IllegalArgumentException("compressor fp16: element " + i + " of the vector is " + src[off + i]
-                    + ", beyond half precision's largest value 65504; use 'none'");
+        encodePass(src, off, len, dst);
+        for (int bad : firstBad) {
+            if (bad >= 0) {
+                if (!Float.isFinite(src[off + bad])) {
+                    throw nonFinite(src, off, len, step);
+                }
+                throw new IllegalArgumentException("compressor fp16: element " + bad + " of the vector is "
+                    + src[off + bad] + " at step " + step + ", beyond half precision's largest value 65504; use 'none'");
             }
         }
-        views.shorts(dst).put(0, h, 0, len);
+        PayloadDescriptor.write(dst, ID, 0, 0, len, len, 1f);
         return PayloadDescriptor.HEADER_LENGTH + 2 * len;
     }
 
     @Override
     public void decodeAdd(ByteBuffer src, int length, float weight, float[] target) {
-        final int d = PayloadDescriptor.count(src);
-        final short[] h = scratch.shorts(d);
-        views.shorts(src).get(0, h, 0, d);
-        for (int i = 0; i < d; i++) {
-            target[i] += weight * Half.toFloat(h[i]);
+        this.weight = weight;
+        decodePass(src, PayloadDescriptor.count(src), target);
+    }
+
+    @Override
+    protected void encodePart(int part, int parts) {
+        final int from = CodecThreads.split(len, part, parts);
+        final int to = CodecThreads.split(len, part + 1, parts);
+        int overflow = 0;
+        for (int i = from, p = PayloadDescriptor.HEADER_LENGTH + 2 * from; i < to; i++, p += 2) {
+            final short h = Half.fromFloat(x[off + i]);
+            overflow |= ((h & 0x7C00) + 0x0400) & 0x8000; // set for an exponent of all ones (infinity, NaN)
+            buffer.putShort(p, h);
+        }
+        firstBad[part] = overflow == 0 ? -1 : firstOverflow(from, to);
+    }
+
+    private int firstOverflow(int from, int to) {
+        for (int i = from; i < to; i++) {
+            if ((Half.fromFloat(x[off + i]) & 0x7C00) == 0x7C00) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    protected void decodePart(int part, int parts) {
+        final int from = CodecThreads.split(len, part, parts);
+        final int to = CodecThreads.split(len, part + 1, parts);
+        final float w = weight;
+        for (int i = from, p = PayloadDescriptor.HEADER_LENGTH + 2 * from; i < to; i++, p += 2) {
+            target[i] += w * Half.toFloat(buffer.getShort(p));
         }
     }
 }

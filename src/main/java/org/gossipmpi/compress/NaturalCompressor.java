@@ -2,29 +2,30 @@ package org.gossipmpi.compress;
 
 import java.nio.ByteBuffer;
 
-import org.gossipmpi.kernel.Quantizer;
-
 /**
  * {@code natural} (natural compression, Horvath et al. 2019): every x_i stochastically rounded to one of the
- * two powers of two around it, unbiased, zeta = 9/8. Body: per element a sign and an exponent in 9 bits, or
- * in 8 bits when the message's exponents span fewer than 127 values (the smallest in the header's scale;
- * {@link #FLAG_COMPACT}).
+ * two powers of two around it, unbiased, zeta = 9/8. Body: per element a sign and a biased exponent in 9
+ * bits, seven to a word ({@link WordPacking}). One pass each way, from the float's exponent and mantissa
+ * bits; the finite check is folded into the encoding pass.
  */
-public final class NaturalCompressor extends AbstractCompressor {
+public final class NaturalCompressor extends PassCompressor {
     public static final int ID = 6;
-    /** Header flag: 8-bit codes relative to the base exponent in the scale field. */
-    static final int FLAG_COMPACT = 2;
+    private static final int WIDTH = 9;
 
     private final long seed;
     private final int rank;
     private final Quantizer quantizer;
-    private int[] codes = new int[0];
+    private final boolean[] special;
 
-    NaturalCompressor(long seed, int rank, Quantizer quantizer) {
-        super("natural", ID, 0, true);
+    private int key;
+    private float weight;
+
+    NaturalCompressor(long seed, int rank, Quantizer quantizer, CodecThreads threads) {
+        super("natural", ID, 0, true, threads);
         this.seed = seed;
         this.rank = rank;
         this.quantizer = quantizer;
+        this.special = new boolean[threads.threads()];
     }
 
     @Override
@@ -39,7 +40,7 @@ public final class NaturalCompressor extends AbstractCompressor {
 
     @Override
     public int maxEncodedBytes(int d) {
-        return PayloadDescriptor.HEADER_LENGTH + BitPacking.bytes(d, 9);
+        return PayloadDescriptor.HEADER_LENGTH + WordPacking.bytes(d, WIDTH);
     }
 
     @Override
@@ -49,49 +50,32 @@ public final class NaturalCompressor extends AbstractCompressor {
 
     @Override
     public int encode(float[] src, int off, int len, ByteBuffer dst, long step) {
-        Compressor.checkFinite(src, off, len, spec());
-        if (codes.length < len) {
-            codes = new int[len];
-        }
-        quantizer.natural(src, off, len, CounterRandom.streamKey(seed, rank, step), codes);
-        int min = 255;
-        int max = 0;
-        for (int i = 0; i < len; i++) {
-            final int level = codes[i] >>> 1;
-            if (level != 0) {
-                min = Math.min(min, level);
-                max = Math.max(max, level);
+        key = CounterRandom.streamKey(seed, rank, step);
+        encodePass(src, off, len, dst);
+        for (int p = 0; p < special.length; p++) {
+            if (special[p]) {
+                throw nonFinite(src, off, len, step);
             }
         }
-        if (max - min < 127 || max == 0) {
-            final int base = max == 0 ? 1 : min;
-            for (int i = 0; i < len; i++) {
-                final int level = codes[i] >>> 1;
-                codes[i] = (level == 0 ? 0 : level - base + 1) << 1 | (codes[i] & 1);
-            }
-            PayloadDescriptor.write(dst, ID, 0, FLAG_COMPACT, len, len, base);
-            return BitPacking.pack(codes, len, 8, dst, PayloadDescriptor.HEADER_LENGTH);
-        }
-        PayloadDescriptor.write(dst, ID, 0, 0, len, len, 0f);
-        return BitPacking.pack(codes, len, 9, dst, PayloadDescriptor.HEADER_LENGTH);
+        PayloadDescriptor.write(dst, ID, 0, 0, len, len, 1f);
+        return PayloadDescriptor.HEADER_LENGTH + WordPacking.bytes(len, WIDTH);
     }
 
     @Override
     public void decodeAdd(ByteBuffer src, int length, float weight, float[] target) {
-        final int d = PayloadDescriptor.count(src);
-        final boolean compact = (PayloadDescriptor.flags(src) & FLAG_COMPACT) != 0;
-        // level l stands for 2^(l - 127); compact codes r stand for level base + r - 1.
-        final int shift = compact ? (int) PayloadDescriptor.scale(src) - 1 : 0;
-        if (codes.length < d) {
-            codes = new int[d];
-        }
-        BitPacking.unpack(src, PayloadDescriptor.HEADER_LENGTH, length, d, compact ? 8 : 9, codes);
-        for (int i = 0; i < d; i++) {
-            final int code = codes[i];
-            final int level = code >>> 1;
-            // level l stands for 2^(l - 127), whose float bits are l << 23; level 0 for zero.
-            final float magnitude = level == 0 ? 0f : Float.intBitsToFloat((level + shift) << 23);
-            target[i] += Signs.apply(weight * magnitude, code);
-        }
+        this.weight = weight;
+        decodePass(src, PayloadDescriptor.count(src), target);
+    }
+
+    @Override
+    protected void encodePart(int part, int parts) {
+        special[part] = quantizer.packLevels(Quantizer.NATURAL, x, off, len, WIDTH, 0, 0f, key,
+            groupOf(part, parts, WIDTH), groupOf(part + 1, parts, WIDTH), buffer, PayloadDescriptor.HEADER_LENGTH);
+    }
+
+    @Override
+    protected void decodePart(int part, int parts) {
+        quantizer.addLevels(Quantizer.NATURAL, buffer, PayloadDescriptor.HEADER_LENGTH, len, WIDTH, 0, weight,
+            groupOf(part, parts, WIDTH), groupOf(part + 1, parts, WIDTH), target);
     }
 }

@@ -20,8 +20,13 @@ import java.nio.ByteBuffer;
  *  +---------------------------------------------------------------+
  *  |                     scale (float32)                           |  16
  *  +---------------------------------------------------------------+
- *  |                     body: compressor-specific ...             |  20
+ *  |                     reserved (0)                              |  20
+ *  +---------------------------------------------------------------+
+ *  |                     body: compressor-specific ...             |  24
  * </pre>
+ *
+ * The body starts 8-byte aligned, so that the bit-packed bodies of {@link WordPacking} are whole 64-bit
+ * words. Version 1 (gossip-mpi 0.1) had a 20-byte header and byte-packed codes; it is refused.
  *
  * {@code flags} describe this message's encoding (for example whether a sparse body's indices are delta
  * varints); {@code parameter} is the compressor's setting that decoding depends on. A receiver checks
@@ -29,7 +34,7 @@ import java.nio.ByteBuffer;
  */
 public final class PayloadDescriptor {
     public static final short MAGIC = 0x4750;
-    public static final byte VERSION = 1;
+    public static final byte VERSION = 2;
 
     public static final int MAGIC_OFFSET = 0;
     public static final int VERSION_OFFSET = 2;
@@ -39,7 +44,8 @@ public final class PayloadDescriptor {
     public static final int DIMENSION_OFFSET = 8;
     public static final int COUNT_OFFSET = 12;
     public static final int SCALE_OFFSET = 16;
-    public static final int HEADER_LENGTH = 20;
+    public static final int RESERVED_OFFSET = 20;
+    public static final int HEADER_LENGTH = 24;
 
     private PayloadDescriptor() {
     }
@@ -55,6 +61,7 @@ public final class PayloadDescriptor {
         buf.putInt(DIMENSION_OFFSET, dimension);
         buf.putInt(COUNT_OFFSET, count);
         buf.putFloat(SCALE_OFFSET, scale);
+        buf.putInt(RESERVED_OFFSET, 0);
     }
 
     public static int compressorId(ByteBuffer buf) {
@@ -94,10 +101,15 @@ public final class PayloadDescriptor {
                 buf.getShort(MAGIC_OFFSET), MAGIC);
         }
         final int version = buf.get(VERSION_OFFSET);
+        if (version != VERSION) {
+            return "payload format version " + version + ", but this rank reads only version " + VERSION
+                + (version < VERSION ? " (the sender runs an older gossip-mpi)" : " (the sender runs a newer gossip-mpi)")
+                + "; run the same gossip-mpi build on every rank";
+        }
         final int id = compressorId(buf);
         final int dim = dimension(buf);
         final int parameter = parameter(buf);
-        if (version != VERSION || id != expected.id() || parameter != expected.headerParameter()
+        if (id != expected.id() || parameter != expected.headerParameter()
                 || dim != expectedDimension) {
             return describe(Compressors.nameOfId(id), id, parameter, dim, version);
         }

@@ -1,20 +1,21 @@
 package org.gossipmpi.compress;
 
-import org.gossipmpi.kernel.Quantizer;
-
 /**
  * {@code qsgd:S} (Alistarh et al. 2017): Q(x)_i = ||x||_2 sign(x_i) xi_i with xi_i in {l/S, (l+1)/S}
  * stochastically rounded so that E xi_i = |x_i| / ||x||_2: unbiased, zeta = 1 + min(d/S^2, sqrt(d)/S).
  * {@code qsgd:S:biased} divides by that zeta (omega = 1/zeta), as the CHOCO paper uses it. Body:
- * d codes of 1 + ceil(log2(S+1)) bits (sign, level); the norm in the header's scale.
+ * d codes of 1 + ceil(log2(S+1)) bits (sign, level) in {@link WordPacking}'s words; the norm in the
+ * header's scale.
  */
 public final class QsgdCompressor extends LevelCompressor {
     public static final int ID = 5;
 
     private final boolean biased;
 
-    QsgdCompressor(int levels, boolean biased, String spec, long seed, int rank, Quantizer quantizer) {
-        super(spec, ID, levels | (biased ? 0x8000 : 0), !biased, levels, seed, rank, quantizer);
+    QsgdCompressor(int levels, boolean biased, String spec, long seed, int rank, Quantizer quantizer,
+                   CodecThreads threads) {
+        super(spec, ID, levels | (biased ? 0x8000 : 0), !biased, Quantizer.QSGD, levels, seed, rank, quantizer,
+            threads);
         this.biased = biased;
     }
 
@@ -33,8 +34,8 @@ public final class QsgdCompressor extends LevelCompressor {
     }
 
     @Override
-    protected void quantize(float[] src, int off, int len, float invNorm, int key, int[] codes) {
-        quantizer.qsgd(src, off, len, invNorm, levels, key, codes);
+    protected float multiplier(float norm) {
+        return levels / norm;
     }
 
     @Override
@@ -43,11 +44,7 @@ public final class QsgdCompressor extends LevelCompressor {
     }
 
     @Override
-    protected void addLevels(int[] codes, int d, float unit, float[] target) {
-        final float step = unit / levels;
-        for (int i = 0; i < d; i++) {
-            final int code = codes[i];
-            target[i] += Signs.apply(step * (code >>> 1), code);
-        }
+    protected float unit(float scale, float weight) {
+        return weight * scale / levels;
     }
 }

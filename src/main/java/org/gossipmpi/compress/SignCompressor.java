@@ -2,23 +2,24 @@ package org.gossipmpi.compress;
 
 import java.nio.ByteBuffer;
 
-import org.gossipmpi.kernel.Quantizer;
-
 /**
  * {@code sign} (scaled sign, Karimireddy et al. 2019): Q(x) = (||x||_1 / d) sign(x), sign(0) = +1. Biased,
- * with E||Q(x) - x||^2 = (1 - omega(x)) ||x||^2 for omega(x) = ||x||_1^2 / (d ||x||_2^2). Body: d sign bits;
- * ||x||_1 / d in the header's scale.
+ * with E||Q(x) - x||^2 = (1 - omega(x)) ||x||^2 for omega(x) = ||x||_1^2 / (d ||x||_2^2). Body: d sign bits
+ * in {@link WordPacking}'s words; ||x||_1 / d in the header's scale. Encoding is one pass (signs, the
+ * per-chunk sums of |x_i| and with them the finite check); decoding one pass.
  */
-public final class SignCompressor extends AbstractCompressor {
+public final class SignCompressor extends PassCompressor {
     public static final int ID = 8;
 
     private final Quantizer quantizer;
-    private final double[] norms = new double[2];
-    private int[] codes = new int[0];
+    private final Norms norms;
 
-    SignCompressor(Quantizer quantizer) {
-        super("sign", ID, 0, false);
+    private float unit;
+
+    SignCompressor(Quantizer quantizer, CodecThreads threads) {
+        super("sign", ID, 0, false, threads);
         this.quantizer = quantizer;
+        this.norms = new Norms(quantizer);
     }
 
     @Override
@@ -33,7 +34,7 @@ public final class SignCompressor extends AbstractCompressor {
 
     @Override
     public int maxEncodedBytes(int d) {
-        return PayloadDescriptor.HEADER_LENGTH + BitPacking.bytes(d, 1);
+        return PayloadDescriptor.HEADER_LENGTH + WordPacking.bytes(d, 1);
     }
 
     @Override
@@ -43,26 +44,31 @@ public final class SignCompressor extends AbstractCompressor {
 
     @Override
     public int encode(float[] src, int off, int len, ByteBuffer dst, long step) {
-        Compressor.checkFinite(src, off, len, spec());
-        if (codes.length < len) {
-            codes = new int[len];
+        norms.prepare(src, off, len);
+        encodePass(src, off, len, dst);
+        if (!norms.sum()) {
+            throw nonFinite(src, off, len, step);
         }
-        quantizer.norms(src, off, len, norms);
-        quantizer.signs(src, off, len, codes);
-        PayloadDescriptor.write(dst, ID, 0, 0, len, len, (float) (norms[1] / len));
-        return BitPacking.pack(codes, len, 1, dst, PayloadDescriptor.HEADER_LENGTH);
+        PayloadDescriptor.write(dst, ID, 0, 0, len, len, (float) (norms.absSum / len));
+        return PayloadDescriptor.HEADER_LENGTH + WordPacking.bytes(len, 1);
     }
 
     @Override
     public void decodeAdd(ByteBuffer src, int length, float weight, float[] target) {
-        final int d = PayloadDescriptor.count(src);
-        final float v = weight * PayloadDescriptor.scale(src);
-        if (codes.length < d) {
-            codes = new int[d];
-        }
-        BitPacking.unpack(src, PayloadDescriptor.HEADER_LENGTH, length, d, 1, codes);
-        for (int i = 0; i < d; i++) {
-            target[i] += Signs.apply(v, codes[i]);
-        }
+        unit = weight * PayloadDescriptor.scale(src);
+        decodePass(src, PayloadDescriptor.count(src), target);
+    }
+
+    @Override
+    protected void encodePart(int part, int parts) {
+        final int chunks = norms.chunks();
+        quantizer.packSigns(x, off, len, CodecThreads.split(chunks, part, parts),
+            CodecThreads.split(chunks, part + 1, parts), norms.absolutes(), buffer, PayloadDescriptor.HEADER_LENGTH);
+    }
+
+    @Override
+    protected void decodePart(int part, int parts) {
+        quantizer.addSigns(buffer, PayloadDescriptor.HEADER_LENGTH, len, unit, groupOf(part, parts, 1),
+            groupOf(part + 1, parts, 1), target);
     }
 }

@@ -3,19 +3,25 @@ package org.gossipmpi.compress;
 import java.nio.ByteBuffer;
 
 /**
- * {@code topk:F}: keeps the k = ceil(F d) entries of largest magnitude (ties to the lowest index), exactly.
- * Biased, omega = k / d. Body: k fp32 values, then their sorted indices as int32 or delta varints.
+ * {@code topk:F}: keeps the k = ceil(F d) entries of largest magnitude (ties to the lowest index), exactly
+ * ({@link TopKSelector}: one pass over the vector). Biased, omega = k / d. Body: k fp32 values, then their
+ * sorted indices as int32 or delta varints. Decoding is O(k).
  */
 public final class TopKCompressor extends AbstractCompressor {
     public static final int ID = 3;
 
     private final double fraction;
-    private final TopKSelector selector = new TopKSelector();
+    private final long seed;
+    private final int rank;
+    private final TopKSelector selector;
     private final IndexCodec.Reader indexReader = new IndexCodec.Reader();
 
-    TopKCompressor(double fraction, String spec) {
-        super(spec, ID, 0, false);
+    TopKCompressor(double fraction, String spec, long seed, int rank, CodecThreads threads) {
+        super(spec, ID, 0, false, threads);
         this.fraction = fraction;
+        this.seed = seed;
+        this.rank = rank;
+        this.selector = new TopKSelector(threads);
     }
 
     int k(int d) {
@@ -44,9 +50,11 @@ public final class TopKCompressor extends AbstractCompressor {
 
     @Override
     public int encode(float[] src, int off, int len, ByteBuffer dst, long step) {
-        Compressor.checkFinite(src, off, len, spec());
         final int k = k(len);
-        final int[] idx = selector.select(src, off, len, k);
+        final int[] idx = selector.select(src, off, len, k, CounterRandom.streamKey(seed, rank, step));
+        if (idx == null) {
+            throw nonFinite(src, off, len, step);
+        }
         int p = PayloadDescriptor.HEADER_LENGTH;
         for (int j = 0; j < k; j++, p += 4) {
             dst.putFloat(p, src[off + idx[j]]);

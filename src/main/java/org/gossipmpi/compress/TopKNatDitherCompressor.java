@@ -2,13 +2,12 @@ package org.gossipmpi.compress;
 
 import java.nio.ByteBuffer;
 
-import org.gossipmpi.kernel.Quantizer;
-
 /**
- * {@code topk-natdither:F:S}: top-k (k = ceil(F d)), then natural dithering with S levels of the k kept
- * values relative to their norm, divided by that dithering's zeta (for dimension k), so it is biased with
- * omega >= (k / d) / zeta_k. Body: k codes of 1 + ceil(log2(S+1)) bits, then the k sorted indices as int32
- * or delta varints; the kept values' norm divided by zeta_k in the header's scale.
+ * {@code topk-natdither:F:S}: top-k (k = ceil(F d), {@link TopKSelector}), then natural dithering with S levels
+ * of the k kept values relative to their norm, divided by that dithering's zeta (for dimension k), so it is
+ * biased with omega >= (k / d) / zeta_k. Body: k codes of 1 + ceil(log2(S+1)) bits in
+ * {@link WordPacking}'s words, then the k sorted indices as int32 or delta varints; the kept values' norm
+ * divided by zeta_k in the header's scale.
  */
 public final class TopKNatDitherCompressor extends AbstractCompressor {
     public static final int ID = 9;
@@ -19,20 +18,22 @@ public final class TopKNatDitherCompressor extends AbstractCompressor {
     private final int rank;
     private final Quantizer quantizer;
     private final int width;
-    private final TopKSelector selector = new TopKSelector();
-    private final Scratch scratch = new Scratch();
-    private final double[] norms = new double[2];
+    private final TopKSelector selector;
     private final IndexCodec.Reader indexReader = new IndexCodec.Reader();
-    private int[] codes = new int[0];
+    private float[] kept = new float[0];
+    private float[] squares = new float[1];
+    private float[] absolutes = new float[1];
 
-    TopKNatDitherCompressor(double fraction, int levels, String spec, long seed, int rank, Quantizer quantizer) {
-        super(spec, ID, levels, false);
+    TopKNatDitherCompressor(double fraction, int levels, String spec, long seed, int rank, Quantizer quantizer,
+                            CodecThreads threads) {
+        super(spec, ID, levels, false, threads);
         this.fraction = fraction;
         this.levels = levels;
         this.seed = seed;
         this.rank = rank;
         this.quantizer = quantizer;
         this.width = 1 + Bits.ceilLog2(levels + 1L);
+        this.selector = new TopKSelector(threads);
     }
 
     int k(int d) {
@@ -52,7 +53,7 @@ public final class TopKNatDitherCompressor extends AbstractCompressor {
     @Override
     public int maxEncodedBytes(int d) {
         final int k = k(d);
-        return PayloadDescriptor.HEADER_LENGTH + BitPacking.bytes(k, width) + IndexCodec.maxBytes(k);
+        return PayloadDescriptor.HEADER_LENGTH + WordPacking.bytes(k, width) + IndexCodec.maxBytes(k);
     }
 
     @Override
@@ -63,22 +64,32 @@ public final class TopKNatDitherCompressor extends AbstractCompressor {
 
     @Override
     public int encode(float[] src, int off, int len, ByteBuffer dst, long step) {
-        Compressor.checkFinite(src, off, len, spec());
         final int k = k(len);
-        final int[] idx = selector.select(src, off, len, k);
-        final float[] kept = scratch.floats(k);
+        final int key = CounterRandom.streamKey(seed, rank, step);
+        final int[] idx = selector.select(src, off, len, k, key);
+        if (idx == null) {
+            throw nonFinite(src, off, len, step);
+        }
+        if (kept.length < k) {
+            kept = new float[k];
+        }
         for (int j = 0; j < k; j++) {
             kept[j] = src[off + idx[j]];
         }
-        if (codes.length < k) {
-            codes = new int[k];
+        final int chunks = Quantizer.chunks(k);
+        if (squares.length < chunks) {
+            squares = new float[chunks];
+            absolutes = new float[chunks];
         }
-        quantizer.norms(kept, 0, k, norms);
-        final float norm = (float) Math.sqrt(norms[0]);
-        quantizer.natDither(kept, 0, k, norm > 0 ? 1f / norm : 0f, levels, CounterRandom.streamKey(seed, rank, step),
-            codes);
-        final int indicesAt = BitPacking.pack(codes, k, width, dst, PayloadDescriptor.HEADER_LENGTH);
-        final long written = IndexCodec.write(idx, k, dst, indicesAt);
+        quantizer.chunkNorms(kept, 0, k, 0, chunks, squares, absolutes);
+        double sq = 0;
+        for (int c = 0; c < chunks; c++) {
+            sq += squares[c];
+        }
+        final float norm = (float) Math.sqrt(sq);
+        quantizer.packLevels(Quantizer.NAT_DITHER, kept, 0, k, width, levels, norm > 0 ? 1f / norm : 0f, key, 0,
+            WordPacking.groups(k, width), dst, PayloadDescriptor.HEADER_LENGTH);
+        final long written = IndexCodec.write(idx, k, dst, PayloadDescriptor.HEADER_LENGTH + WordPacking.bytes(k, width));
         PayloadDescriptor.write(dst, ID, levels, (int) (written >>> 32), len, k,
             (float) (norm / NatDitherCompressor.zetaOf(k, levels)));
         return (int) written;
@@ -87,12 +98,17 @@ public final class TopKNatDitherCompressor extends AbstractCompressor {
     @Override
     public void decodeAdd(ByteBuffer src, int length, float weight, float[] target) {
         final int k = PayloadDescriptor.count(src);
-        final int indicesAt = PayloadDescriptor.HEADER_LENGTH + BitPacking.bytes(k, width);
-        if (codes.length < k) {
-            codes = new int[k];
+        final int indicesAt = PayloadDescriptor.HEADER_LENGTH + WordPacking.bytes(k, width);
+        // The codes decode into a dense scratch of k values, which then scatter to their indices.
+        if (kept.length < k) {
+            kept = new float[k];
         }
-        BitPacking.unpack(src, PayloadDescriptor.HEADER_LENGTH, indicesAt, k, width, codes);
-        NatDitherCompressor.addDithered(codes, indexReader.start(src, indicesAt, PayloadDescriptor.flags(src)), k,
-            weight * PayloadDescriptor.scale(src), levels, target);
+        java.util.Arrays.fill(kept, 0, k, 0f);
+        quantizer.addLevels(Quantizer.NAT_DITHER, src, PayloadDescriptor.HEADER_LENGTH, k, width, levels,
+            weight * PayloadDescriptor.scale(src), 0, WordPacking.groups(k, width), kept);
+        final IndexCodec.Reader indices = indexReader.start(src, indicesAt, PayloadDescriptor.flags(src));
+        for (int j = 0; j < k; j++) {
+            target[indices.next()] += kept[j];
+        }
     }
 }

@@ -1,42 +1,186 @@
 package org.gossipmpi.compress;
 
 /**
- * Selects the k largest |x_i| in O(d) expected time (quickselect with three-way partitioning on the
- * magnitudes, so constant and all-zero vectors are linear too), and returns their indices in ascending
- * order. Ties at the threshold go to the lowest indices, so the choice is deterministic.
+ * Selects the k largest |x_i| exactly and returns their indices in ascending order; ties at the threshold go
+ * to the lowest indices, so the choice is deterministic.
+ *
+ * <p>Three steps, one of them over the whole vector: (1) a threshold t estimated from a stratified sample of
+ * {@value #SAMPLE} magnitudes (one per stratum, at a position drawn from the message's stream), placed so
+ * that about 1.5 k + 3 sqrt(k) elements are expected at or above it; (2) one streaming pass, split over the
+ * codec threads, that collects the candidates |x_i| >= t in index order and folds in the finite check;
+ * (3) an exact selection (quickselect) among the candidates. Every element at or above the k-th largest
+ * magnitude is a candidate whenever at least k candidates were found, which makes the result exact; when the
+ * estimate was off (fewer than k candidates, or more than the buffer holds) the pass is repeated with every
+ * element a candidate.
  */
-final class TopKSelector {
-    private final Scratch scratch = new Scratch();
+final class TopKSelector implements CodecThreads.Task {
+    static final int SAMPLE = 4096;
+    /** Below this dimension every element is a candidate (no sampling). */
+    static final int SMALL = 8 * SAMPLE;
+
+    private final CodecThreads threads;
+    private final float[] sample = new float[SAMPLE];
+    private final int[][] partIndices;
+    private final float[][] partMagnitudes;
+    private final int[] partCount;
+    private final boolean[] partSpecial;
     private int[] indices = new int[0];
+    private float[] work = new float[0];
+    private int[] candidates = new int[0];
+    private float[] magnitudes = new float[0];
+
+    // The pass in flight.
+    private float[] x;
+    private int off;
+    private int d;
+    private float threshold;
+    private int capacity;
+
+    TopKSelector(CodecThreads threads) {
+        this.threads = threads;
+        final int parts = threads.threads();
+        this.partIndices = new int[parts][0];
+        this.partMagnitudes = new float[parts][0];
+        this.partCount = new int[parts];
+        this.partSpecial = new boolean[parts];
+    }
 
     /**
-     * @param x not modified
-     * @return the indices, ascending, in an array owned by this selector (valid until the next call)
+     * @param x   not modified
+     * @param key the message's stream key (chooses the sample; the result does not depend on it)
+     * @return the indices, ascending, in an array owned by this selector (valid until the next call), or null
+     *         when {@code x[off, off + d)} holds a NaN or an infinity
      */
-    int[] select(float[] x, int off, int d, int k) {
+    int[] select(float[] x, int off, int d, int k, int key) {
         if (indices.length < k) {
             indices = new int[k];
         }
-        final float[] mag = scratch.floats(d);
-        for (int i = 0; i < d; i++) {
-            mag[i] = Math.abs(x[off + i]);
+        int found = -1;
+        if (d >= SMALL) {
+            found = collect(x, off, d, estimateThreshold(x, off, d, k, key), Math.max(2 * k + 1024, 3 * k));
         }
-        final float threshold = kthLargest(mag, d, k);
+        if (found == -2) {
+            return null;
+        }
+        if (found < k) { // small vector, or the estimate was off: every element is a candidate
+            found = collect(x, off, d, 0f, d);
+            if (found == -2) {
+                return null;
+            }
+        }
+        // Exact selection among the candidates, which are in ascending index order.
+        if (work.length < found) {
+            work = new float[found];
+        }
+        System.arraycopy(magnitudes, 0, work, 0, found);
+        final float kth = kthLargest(work, found, k);
         int above = 0;
-        for (int i = 0; i < d; i++) {
-            if (Math.abs(x[off + i]) > threshold) {
+        for (int j = 0; j < found; j++) {
+            if (magnitudes[j] > kth) {
                 above++;
             }
         }
         int ties = k - above;
         int n = 0;
-        for (int i = 0; i < d && n < k; i++) {
-            final float a = Math.abs(x[off + i]);
-            if (a > threshold || (a == threshold && ties-- > 0)) {
-                indices[n++] = i;
+        for (int j = 0; j < found && n < k; j++) {
+            final float a = magnitudes[j];
+            if (a > kth || (a == kth && ties-- > 0)) {
+                indices[n++] = candidates[j];
             }
         }
         return indices;
+    }
+
+    /** A threshold with about 1.5 k + 3 sqrt(k) of the d magnitudes expected at or above it. */
+    private float estimateThreshold(float[] x, int off, int d, int k, int key) {
+        final int stratum = d / SAMPLE;
+        for (int j = 0; j < SAMPLE; j++) {
+            sample[j] = Math.abs(x[off + j * stratum + CounterRandom.below(key, j, stratum)]);
+        }
+        final double expected = 1.5 * k + 3 * Math.sqrt(k) + 8;
+        final int rank = (int) Math.ceil(expected * SAMPLE / d);
+        if (rank >= SAMPLE) {
+            return 0f;
+        }
+        final float t = kthLargest(sample, SAMPLE, rank);
+        return t; // NaN in the sample gives NaN: no candidate passes, and the full pass reports it
+    }
+
+    /**
+     * Collects the elements with |x_i| >= t, at most {@code capacity}, in ascending index order; returns their
+     * number, -1 when there were more than {@code capacity}, -2 when a NaN or an infinity was seen.
+     */
+    private int collect(float[] x, int off, int d, float t, int capacity) {
+        this.x = x;
+        this.off = off;
+        this.d = d;
+        this.threshold = t;
+        this.capacity = capacity;
+        try {
+            threads.run(this);
+        } finally {
+            this.x = null;
+        }
+        int total = 0;
+        boolean over = false;
+        for (int p = 0; p < partCount.length; p++) {
+            if (partSpecial[p]) {
+                return -2;
+            }
+            over |= partCount[p] < 0;
+            total += Math.max(0, partCount[p]);
+        }
+        if (over || total > capacity) {
+            return -1;
+        }
+        if (candidates.length < total) {
+            candidates = new int[total];
+            magnitudes = new float[total];
+        }
+        int n = 0;
+        for (int p = 0; p < partCount.length; p++) {
+            System.arraycopy(partIndices[p], 0, candidates, n, partCount[p]);
+            System.arraycopy(partMagnitudes[p], 0, magnitudes, n, partCount[p]);
+            n += partCount[p];
+        }
+        return total;
+    }
+
+    @Override
+    public void run(int part, int parts) {
+        final int from = CodecThreads.split(d, part, parts);
+        final int to = CodecThreads.split(d, part + 1, parts);
+        final int cap = Math.min(capacity, to - from);
+        if (partIndices[part].length < cap) {
+            partIndices[part] = new int[cap];
+            partMagnitudes[part] = new float[cap];
+        }
+        final int[] idx = partIndices[part];
+        final float[] mag = partMagnitudes[part];
+        final float t = threshold;
+        int n = 0;
+        int bad = 0;
+        for (int i = from; i < to; i++) {
+            final int bits = Float.floatToRawIntBits(x[off + i]) & 0x7FFFFFFF;
+            bad |= bits + 0x00800000; // bit 31 set for an exponent of all ones
+            final float a = Float.intBitsToFloat(bits);
+            if (a >= t) {
+                if (n == cap) {
+                    n = -1;
+                    break;
+                }
+                idx[n] = i;
+                mag[n++] = a;
+            }
+        }
+        partCount[part] = n;
+        partSpecial[part] = n >= 0 && bad < 0;
+        if (n < 0) { // over capacity: the finite check still covers the whole range
+            for (int i = from; i < to; i++) {
+                bad |= (Float.floatToRawIntBits(x[off + i]) & 0x7FFFFFFF) + 0x00800000;
+            }
+            partSpecial[part] = bad < 0;
+        }
     }
 
     /** The k-th largest of a[0, d) (k in 1..d); reorders a. */

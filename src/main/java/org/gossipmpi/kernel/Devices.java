@@ -7,6 +7,9 @@ import com.aparapi.device.Device;
 import com.aparapi.device.OpenCLDevice;
 import com.aparapi.internal.kernel.KernelManager;
 
+import org.gossipmpi.compress.Quantizer;
+import org.gossipmpi.compress.Quantizers;
+
 /**
  * The registry of compute backends: {@code opencl} (Aparapi kernels on the best OpenCL device) with an
  * ordered fallback to {@code java} (the plain Java twins) when no OpenCL device exists.
@@ -59,6 +62,6 @@ public final class Devices {
                 return new QuantizerKernels(device);
             }
         }
-        return new QuantizerReference();
+        return Quantizers.java();
     }
 }

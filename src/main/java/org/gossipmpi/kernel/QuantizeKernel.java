@@ -3,10 +3,15 @@ package org.gossipmpi.kernel;
 import com.aparapi.Kernel;
 
 /**
- * One work item per element: the codes of {@link Quantizer}'s qsgd, natural, natDither and signs, selected
- * by {@link #mode}. The random numbers are {@code compress.CounterRandom}'s, written out here because a
- * kernel can only call its own methods. Exponents come from log2 and pow, then are corrected by exact
- * doublings and halvings, since OpenCL kernels cannot reinterpret float bits from Java.
+ * One work item per 64-bit word of {@code compress.WordPacking}'s layout: the item quantizes the
+ * {@code perWord} elements that its word holds (lane {@code word mod 8} of a full group, or the next
+ * {@code perWord} elements of a partial last group) and packs their codes,
+ * as {@code compress.ScalarQuantizer} does, in {@link #mode} QSGD, NATURAL, NAT_DITHER or SIGNS.
+ *
+ * <p>OpenCL kernels written through Aparapi cannot reinterpret float bits, so exponents and mantissas come
+ * from exact arithmetic instead: log2, then exact doublings and halvings to correct it, then
+ * {@code (a 2^-e - 1) 2^23}, which is the mantissa field exactly. The random numbers are
+ * {@code compress.CounterRandom.bits}, written out here because a kernel can only call its own methods.
  */
 final class QuantizeKernel extends Kernel {
     static final int QSGD = 0;
@@ -15,13 +20,20 @@ final class QuantizeKernel extends Kernel {
     static final int SIGNS = 3;
 
     float[] x;
-    int[] codes;
+    long[] words;
+    int[] special;
     int off;
     int len;
+    int items;
+    int firstWord;
+    int width;
+    int perWord;
     int mode;
-    float invNorm;
     int s;
     int key;
+    float multiplier;
+    float smallThreshold;
+    float smallScale;
 
     private int mix(int h) {
         h ^= h >>> 16;
@@ -30,11 +42,6 @@ final class QuantizeKernel extends Kernel {
         h *= 0x846ca68b;
         h ^= h >>> 16;
         return h;
-    }
-
-    private float uniform(int i) {
-        // Written as in CounterRandom.uniform: mix(mix(key + i * golden) ^ key), top 24 bits.
-        return (mix(mix(key + i * 0x9E3779B9) ^ key) >>> 8) * 0x1p-24f;
     }
 
     /** e with 2^e <= a < 2^(e+1), for a normal positive float. */
@@ -52,54 +59,79 @@ final class QuantizeKernel extends Kernel {
         return e;
     }
 
-    private int qsgdLevel(float v) {
-        final float u = abs(v) * invNorm * s;
-        final float fl = floor(u);
-        final int level = (int) fl + (uniform(getGlobalId()) < u - fl ? 1 : 0);
-        return level > s ? s : level;
+    /** The 23-bit mantissa field of a normal positive a with exponent e. */
+    private int mantissa(float a, int e) {
+        return (int) ((a * pow(2f, (float) -e) - 1f) * 0x1p23f);
     }
 
-    private int naturalLevel(float v) {
-        final float a = abs(v);
-        final float r = uniform(getGlobalId());
+    private int qsgdLevel(float a, int h) {
+        final float u = a * multiplier;
+        final int low = (int) u;
+        final int up = ((h >>> 8) * 0x1p-24f < u - low) ? 1 : 0;
+        return min(low + up, s);
+    }
+
+    private int naturalLevel(float a, int h) {
         int level = 0;
         if (a >= 0x1p-126f) {
             final int e = exponent(a);
-            final int up = r < (a - pow(2f, (float) e)) * pow(2f, (float) -e) ? 1 : 0;
-            level = min(e + 127 + up, 254);
+            level = min(e + 127 + ((h >>> 9) < mantissa(a, e) ? 1 : 0), 254);
         } else if (a > 0f) {
-            level = r < a * 0x1p126f ? 1 : 0;
+            level = (h >>> 9) < (int) (a * 0x1p126f * 0x1p23f) ? 1 : 0; // a subnormal's mantissa field
         }
         return level;
     }
 
-    private int natDitherLevel(float v) {
-        final float u = abs(v) * invNorm;
-        final float r = uniform(getGlobalId());
+    private int ditherLevel(float a, int h) {
+        final float u = a * multiplier;
         int level = s;
-        if (u < pow(2f, (float) (1 - s))) {
-            level = r < u * pow(2f, (float) (s - 1)) ? 1 : 0;
+        if (u < smallThreshold) {
+            level = ((h >>> 8) * 0x1p-24f < u * smallScale) ? 1 : 0;
         } else if (u < 1f) {
             final int e = exponent(u);
-            level = e + s + (r < (u - pow(2f, (float) e)) * pow(2f, (float) -e) ? 1 : 0);
+            level = e + s + ((h >>> 9) < mantissa(u, e) ? 1 : 0);
         }
         return level;
     }
 
     @Override
     public void run() {
-        final int i = getGlobalId();
-        if (i < len) {
-            final float v = x[off + i];
-            int level = 0;
-            if (mode == QSGD) {
-                level = qsgdLevel(v);
-            } else if (mode == NATURAL) {
-                level = naturalLevel(v);
-            } else if (mode == NAT_DITHER) {
-                level = natDitherLevel(v);
+        final int item = getGlobalId();
+        if (item < items) {
+            final int word = firstWord + item;
+            final int groupStart = (word >> 3) * 8 * perWord;
+            // A full group interleaves its words; a partial last group holds its codes in order.
+            final int full = groupStart + 8 * perWord <= len ? 1 : 0;
+            final int j = word & 7;
+            long packed = 0;
+            int bad = 0;
+            for (int k = 0; k < perWord; k++) {
+                int i = groupStart + j * perWord + k;
+                if (full == 1) {
+                    i = groupStart + 8 * k + j;
+                }
+                if (i < len) {
+                    final float v = x[off + i];
+                    final float a = abs(v);
+                    final int h = mix(key + i * 0x9E3779B9);
+                    int level = 0;
+                    if (mode == QSGD) {
+                        level = qsgdLevel(a, h);
+                    } else if (mode == NATURAL) {
+                        if (a != a || a > 3.4028235e38f) {
+                            bad = 1;
+                        } else {
+                            level = naturalLevel(a, h);
+                        }
+                    } else if (mode == NAT_DITHER) {
+                        level = ditherLevel(a, h);
+                    }
+                    final int code = (level << 1) | (v < 0f ? 1 : 0);
+                    packed |= ((long) code) << (k * width);
+                }
             }
-            codes[i] = level << 1 | (v < 0f ? 1 : 0);
+            words[item] = packed;
+            special[item] = bad;
         }
     }
 }

@@ -130,8 +130,8 @@ class NeighborExchangeTest {
             final CommException e = assertThrows(CommException.class, () -> ex.exchange(0, x, new float[D]));
             if (c.rank() == 1) {
                 assertEquals("rank 1 got from rank 0 at step 0 a payload with compressor fp16 (id 2), dimension " + D
-                    + ", format version 1; rank 1 expects compressor none (id 1), dimension " + D
-                    + ", format version 1: start every rank with the same settings", e.getMessage());
+                    + ", format version 2; rank 1 expects compressor none (id 1), dimension " + D
+                    + ", format version 2: start every rank with the same settings", e.getMessage());
             }
             assertTrue(e.getMessage().contains("rank " + c.rank()), e.getMessage());
         });

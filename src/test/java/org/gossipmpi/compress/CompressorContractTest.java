@@ -8,22 +8,50 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 
 import org.apache.commons.math3.stat.inference.TTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The contract of every compressor: round trip, size bound, measured omega against the claimed one,
  * unbiasedness where claimed, determinism under a seed, edge cases, and refusal of non-finite input.
  */
 class CompressorContractTest {
-    static final String[] SPECS = {"none", "fp16", "topk:0.01", "topk:0.1", "randk:0.1", "randk:0.1:unbiased",
-        "qsgd:16", "qsgd:16:biased", "qsgd:2", "natural", "natdither:8", "natdither:3", "sign", "topk-natdither:0.1:8"};
-
     private static final long SEED = 2024;
+
+    /** Every compressor of the registry on every Java codec path of this JVM (scalar, and the Vector API one). */
+    static Stream<Arguments> specs() {
+        final List<Arguments> all = new ArrayList<>();
+        for (Quantizer q : javaPaths()) {
+            for (String spec : Compressors.EXAMPLES) {
+                all.add(Arguments.of(spec, q));
+            }
+        }
+        return all.stream();
+    }
+
+    static List<Quantizer> javaPaths() {
+        final List<Quantizer> paths = new ArrayList<>(List.of(Quantizers.scalar()));
+        if (Quantizers.vector() != null) {
+            paths.add(Quantizers.vector());
+        }
+        return paths;
+    }
+
+    static Stream<Arguments> unbiasedSpecs() {
+        return specs().filter(a -> Compressors.parse((String) a.get()[0], SEED, 0).unbiased());
+    }
+
+    static Compressor make(String spec, int rank, Quantizer q) {
+        return Compressors.parse(spec, SEED, rank, q);
+    }
 
     static Compressor make(String spec, int rank) {
         return Compressors.parse(spec, SEED, rank);
@@ -74,11 +102,10 @@ class CompressorContractTest {
         return s;
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"none", "fp16", "topk:0.01", "topk:0.1", "randk:0.1", "randk:0.1:unbiased", "qsgd:16",
-        "qsgd:16:biased", "qsgd:2", "natural", "natdither:8", "natdither:3", "sign", "topk-natdither:0.1:8"})
-    void encodedSizeNeverExceedsTheBoundAndDecodingIsLinearInTheWeight(String spec) {
-        final Compressor c = make(spec, 0);
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("specs")
+    void encodedSizeNeverExceedsTheBoundAndDecodingIsLinearInTheWeight(String spec, Quantizer path) {
+        final Compressor c = make(spec, 0, path);
         final SplittableRandom r = new SplittableRandom(1);
         for (int trial = 0; trial < 200; trial++) {
             final int d = 1 + r.nextInt(trial < 100 ? 50 : 5000);
@@ -97,11 +124,10 @@ class CompressorContractTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"none", "fp16", "topk:0.01", "topk:0.1", "randk:0.1", "randk:0.1:unbiased", "qsgd:16",
-        "qsgd:16:biased", "qsgd:2", "natural", "natdither:8", "natdither:3", "sign", "topk-natdither:0.1:8"})
-    void measuredOmegaMeetsTheClaimedBound(String spec) {
-        final Compressor c = make(spec, 3);
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("specs")
+    void measuredOmegaMeetsTheClaimedBound(String spec, Quantizer path) {
+        final Compressor c = make(spec, 3, path);
         final SplittableRandom r = new SplittableRandom(2);
         final int d = 200;
         final int vectors = 1000;
@@ -142,10 +168,10 @@ class CompressorContractTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"none", "randk:0.1:unbiased", "qsgd:16", "qsgd:2", "natural", "natdither:8", "natdither:3"})
-    void unbiasedCompressorsAverageToTheInputAndRespectTheirVarianceBound(String spec) {
-        final Compressor c = make(spec, 1);
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("unbiasedSpecs")
+    void unbiasedCompressorsAverageToTheInputAndRespectTheirVarianceBound(String spec, Quantizer path) {
+        final Compressor c = make(spec, 1, path);
         assertTrue(c.unbiased(), spec);
         final int d = 24;
         final int samples = 3000;
@@ -186,18 +212,17 @@ class CompressorContractTest {
             + " > zeta ||x||^2 = " + zeta * sq(x));
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"none", "fp16", "topk:0.01", "topk:0.1", "randk:0.1", "randk:0.1:unbiased", "qsgd:16",
-        "qsgd:16:biased", "qsgd:2", "natural", "natdither:8", "natdither:3", "sign", "topk-natdither:0.1:8"})
-    void theSameSeedRankAndStepGiveTheSameBytes(String spec) {
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("specs")
+    void theSameSeedRankAndStepGiveTheSameBytes(String spec, Quantizer path) {
         final float[] x = vector(new SplittableRandom(4), 3000);
-        final ByteBuffer a = make(spec, 2).newPayloadBuffer(3000);
-        final ByteBuffer b = make(spec, 2).newPayloadBuffer(3000);
-        final int na = make(spec, 2).encode(x, 0, 3000, a, 17);
-        final int nb = make(spec, 2).encode(x, 0, 3000, b, 17);
+        final ByteBuffer a = make(spec, 2, path).newPayloadBuffer(3000);
+        final ByteBuffer b = make(spec, 2, path).newPayloadBuffer(3000);
+        final int na = make(spec, 2, path).encode(x, 0, 3000, a, 17);
+        final int nb = make(spec, 2, path).encode(x, 0, 3000, b, 17);
         assertEquals(na, nb);
         assertEquals(0, a.slice(0, na).compareTo(b.slice(0, nb)), spec + ": bytes differ for the same seed");
-        final Compressor c = make(spec, 2);
+        final Compressor c = make(spec, 2, path);
         final ByteBuffer other = c.newPayloadBuffer(3000);
         final int no = c.encode(x, 0, 3000, other, 18);
         if (spec.startsWith("randk") || spec.startsWith("qsgd") || spec.startsWith("nat")
@@ -207,29 +232,102 @@ class CompressorContractTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"none", "fp16", "topk:0.01", "topk:0.1", "randk:0.1", "randk:0.1:unbiased", "qsgd:16",
-        "qsgd:16:biased", "qsgd:2", "natural", "natdither:8", "natdither:3", "sign", "topk-natdither:0.1:8"})
-    void zeroVectorsAndOneDimensionWork(String spec) {
-        final Compressor c = make(spec, 0);
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("specs")
+    void zeroVectorsAndOneDimensionWork(String spec, Quantizer path) {
+        final Compressor c = make(spec, 0, path);
         assertArrayEquals(new float[100], roundTrip(c, new float[100], 0), spec + ": Q(0) = 0");
         final float[] one = roundTrip(c, new float[] {-2.5f}, 1);
         assertTrue(one[0] <= 0 && one[0] >= -6, spec + ": d = 1 gave " + one[0]);
         assertArrayEquals(new float[1], roundTrip(c, new float[1], 2), spec);
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"none", "fp16", "topk:0.01", "topk:0.1", "randk:0.1", "randk:0.1:unbiased", "qsgd:16",
-        "qsgd:16:biased", "qsgd:2", "natural", "natdither:8", "natdither:3", "sign", "topk-natdither:0.1:8"})
-    void nonFiniteInputIsAClearError(String spec) {
-        final Compressor c = make(spec, 0);
-        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
-            final float[] x = vector(new SplittableRandom(5), 64);
-            x[33] = bad;
-            final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> c.encode(x, 0, 64, c.newPayloadBuffer(64), 0));
-            assertTrue(e.getMessage().contains("element 33 of the vector is " + bad), e.getMessage());
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("specs")
+    void nonFiniteInputIsAClearError(String spec, Quantizer path) {
+        final Compressor c = make(spec, 0, path);
+        for (int d : new int[] {64, 50_000}) {
+            for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+                final float[] x = vector(new SplittableRandom(5), d);
+                x[33] = bad;
+                final ByteBuffer buf = c.newPayloadBuffer(d);
+                if (spec.startsWith("randk")) {
+                    // Rand-k reads only the k elements it draws: it refuses a bad one that it would send, and
+                    // otherwise sends a finite payload.
+                    try {
+                        final float[] decoded = new float[d];
+                        c.decodeAdd(buf, c.encode(x, 0, d, buf, 7), 1f, decoded);
+                        for (float v : decoded) {
+                            assertTrue(Float.isFinite(v), spec + " sent a non-finite value");
+                        }
+                    } catch (IllegalArgumentException e) {
+                        assertTrue(e.getMessage().contains("element 33 of the vector is " + bad + " at step 7"),
+                            e.getMessage());
+                    }
+                    continue;
+                }
+                final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> c.encode(x, 0, d, buf, 7));
+                assertTrue(e.getMessage().contains("element 33 of the vector is " + bad + " at step 7"), e.getMessage());
+            }
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("exampleSpecs")
+    void everyCodecPathAndThreadCountWritesTheSameBytes(String spec) {
+        final SplittableRandom r = new SplittableRandom(11);
+        final List<Quantizer> paths = new ArrayList<>(javaPaths());
+        paths.addAll(org.gossipmpi.testing.KernelDevices.quantizers());
+        for (int d : new int[] {1, 77, 4096 * 3 + 5, 40_000, 70_001}) {
+            final float[] x = vector(r, d + 3);
+            final Compressor reference = make(spec, 1, Quantizers.scalar());
+            final ByteBuffer expected = reference.newPayloadBuffer(d);
+            final int n = reference.encode(x, 3, d, expected, 9);
+            final float[] decoded = new float[d];
+            reference.decodeAdd(expected, n, 0.7f, decoded);
+            for (Quantizer q : paths) {
+                for (int threads = 1; threads <= (q.threadSafe() ? 3 : 1); threads++) {
+                    try (CodecThreads pool = CodecThreads.of(threads, "test")) {
+                        final Compressor c = Compressors.parse(spec, SEED, 1, q, pool);
+                        final ByteBuffer got = c.newPayloadBuffer(d);
+                        final String what = spec + " d=" + d + " on " + q.describe() + " with " + threads + " threads";
+                        assertEquals(n, c.encode(x, 3, d, got, 9), what);
+                        assertEquals(0, expected.slice(0, n).compareTo(got.slice(0, n)), what + ": other bytes");
+                        final float[] mine = new float[d];
+                        c.decodeAdd(got, n, 0.7f, mine);
+                        assertArrayEquals(decoded, mine, what + ": other decoded values");
+                    }
+                }
+            }
+        }
+    }
+
+    static Stream<String> exampleSpecs() {
+        return Compressors.EXAMPLES.stream();
+    }
+
+    @Test
+    void severalCodecThreadsAreRefusedOnADeviceQuantizer() {
+        for (Quantizer q : org.gossipmpi.testing.KernelDevices.quantizers()) {
+            try (CodecThreads pool = CodecThreads.of(2, "test")) {
+                final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Compressors.parse("qsgd:16", SEED, 0, q, pool));
+                assertTrue(e.getMessage().contains("use --codec-threads 1 there, or --device java"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void payloadsOfAnotherFormatVersionAreRefusedByName() {
+        final Compressor c = make("sign", 0);
+        final ByteBuffer buf = c.newPayloadBuffer(100);
+        final int n = c.encode(vector(new SplittableRandom(3), 100), 0, 100, buf, 0);
+        buf.put(PayloadDescriptor.VERSION_OFFSET, (byte) 1);
+        final String why = PayloadDescriptor.mismatch(buf, n, c, 100);
+        assertTrue(why != null && why.contains("payload format version 1, but this rank reads only version 2")
+            && why.contains("older gossip-mpi"), why);
+        assertTrue(PayloadDescriptor.mismatch(buf, 10, c, 100).contains("shorter than the 24-byte header"));
     }
 
     @Test
@@ -243,14 +341,21 @@ class CompressorContractTest {
         final float[] rk = roundTrip(make("randk:0.3", 0), x, 5);
         final float[] rku = roundTrip(make("randk:0.3:unbiased", 0), x, 5);
         int kept = 0;
+        // Both draw the same coordinates (same seed, rank and step); mark them by a vector without zeros.
+        final float[] marks = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+        final float[] drawn = roundTrip(make("randk:0.3", 0), marks, 5);
         for (int i = 0; i < x.length; i++) {
-            if (rk[i] != 0 || (x[i] == 0 && rku[i] == 0 && false)) {
+            if (drawn[i] != 0) {
                 kept++;
+                assertEquals(marks[i], drawn[i]);
                 assertEquals(x[i], rk[i]);
                 assertEquals(x[i] * 10f / 3f, rku[i], 1e-5f);
+            } else {
+                assertEquals(0f, rk[i]);
+                assertEquals(0f, rku[i]);
             }
         }
-        assertTrue(kept <= 3, "randk kept " + kept);
+        assertEquals(3, kept, "randk:0.3 of 10 keeps exactly 3");
         // natural: each entry is a power of two next to |x_i| with x_i's sign.
         final float[] nat = roundTrip(make("natural", 0), x, 1);
         for (int i = 0; i < x.length; i++) {
@@ -272,7 +377,8 @@ class CompressorContractTest {
     void payloadSizesForAMillionFloats() {
         final int d = 1_000_000;
         final float[] x = vector(new SplittableRandom(6), d);
-        final int[] limits = {80_000, 126_000, 760_000, 630_000};
+        // qsgd:16 codes take 6 bits, ten to a 64-bit word (6.4 bits each); qsgd:15 codes 5 bits, twelve to a word.
+        final int[] limits = {80_000, 126_000, 810_000, 670_000};
         final String[] specs = {"topk:0.01", "sign", "qsgd:16", "qsgd:15"};
         for (int i = 0; i < specs.length; i++) {
             final Compressor c = make(specs[i], 0);

@@ -91,11 +91,11 @@ class ExactCompressorsTest {
         final Compressor none = Compressors.parse("none", 1, 0);
         final ByteBuffer buf = none.newPayloadBuffer(10);
         final int n = none.encode(new float[10], 0, 10, buf, 0);
-        assertEquals("compressor none (id 1), dimension 10, format version 1",
+        assertEquals("compressor none (id 1), dimension 10, format version " + PayloadDescriptor.VERSION,
             PayloadDescriptor.mismatch(buf, n, Compressors.parse("fp16", 1, 0), 10));
-        assertEquals("compressor none (id 1), dimension 10, format version 1",
+        assertEquals("compressor none (id 1), dimension 10, format version " + PayloadDescriptor.VERSION,
             PayloadDescriptor.mismatch(buf, n, none, 11));
-        assertTrue(PayloadDescriptor.mismatch(buf, 5, none, 10).contains("shorter than the 20-byte header"));
+        assertTrue(PayloadDescriptor.mismatch(buf, 5, none, 10).contains("shorter than the 24-byte header"));
         buf.putShort(0, (short) 0x1234);
         assertTrue(PayloadDescriptor.mismatch(buf, n, none, 10).contains("magic 0x1234"));
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

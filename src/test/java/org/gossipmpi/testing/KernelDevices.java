@@ -3,7 +3,9 @@ package org.gossipmpi.testing;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.gossipmpi.compress.Quantizer;
 import org.gossipmpi.kernel.Devices;
+import org.gossipmpi.kernel.QuantizerKernels;
 
 import com.aparapi.device.Device;
 import com.aparapi.device.JavaDevice;
@@ -21,5 +23,14 @@ public final class KernelDevices {
             devices.add(cl);
         }
         return devices;
+    }
+
+    /** The quantizer kernels on each of {@link #all()}. */
+    public static List<Quantizer> quantizers() {
+        final List<Quantizer> q = new ArrayList<>();
+        for (Device d : all()) {
+            q.add(new QuantizerKernels(d));
+        }
+        return q;
     }
 }

@@ -1,0 +1,261 @@
+package org.gossipmpi.compress.simd;
+
+import java.nio.ByteBuffer;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import org.gossipmpi.compress.CounterRandom;
+import org.gossipmpi.compress.Quantizer;
+import org.gossipmpi.compress.Quantizers;
+import org.gossipmpi.compress.WordPacking;
+
+/**
+ * {@link Quantizer} with the JDK's Vector API: eight float lanes, one per word of a {@link WordPacking}
+ * group, so that slot k of a group is one vector load, its codes one vector, and the eight words fill in
+ * registers (as 32-bit low and high halves). Full groups and full norm chunks run here; the last, partial
+ * group or chunk runs on the scalar reference, which this class equals bit for bit.
+ *
+ * <p>Compiled apart from the rest (it needs {@code --add-modules jdk.incubator.vector}) and chosen by
+ * {@link Quantizers} only where the JDK compiles it to SIMD instructions (21 and newer).
+ */
+public final class VectorQuantizer implements Quantizer {
+    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Integer> IS = IntVector.SPECIES_256;
+    private static final int LANES = WordPacking.LANES;
+    private static final IntVector IOTA = IntVector.fromArray(IS, new int[] {0, 1, 2, 3, 4, 5, 6, 7}, 0);
+    private static final ThreadLocal<int[]> HALVES = ThreadLocal.withInitial(() -> new int[2 * LANES]);
+
+    private final Quantizer scalar = Quantizers.scalar();
+
+    @Override
+    public String describe() {
+        return "Java (Vector API, " + FS.vectorBitSize() + "-bit)";
+    }
+
+    @Override
+    public boolean threadSafe() {
+        return true;
+    }
+
+    private static float combine(FloatVector v) {
+        return ((v.lane(0) + v.lane(1)) + (v.lane(2) + v.lane(3))) + ((v.lane(4) + v.lane(5)) + (v.lane(6) + v.lane(7)));
+    }
+
+    @Override
+    public void chunkNorms(float[] x, int off, int len, int fromChunk, int toChunk, float[] squares,
+                           float[] absolutes) {
+        final int full = Math.min(toChunk, len / NORM_CHUNK);
+        for (int c = fromChunk; c < full; c++) {
+            FloatVector s = FloatVector.zero(FS);
+            FloatVector a = FloatVector.zero(FS);
+            for (int i = off + c * NORM_CHUNK, end = i + NORM_CHUNK; i < end; i += LANES) {
+                final FloatVector v = FloatVector.fromArray(FS, x, i);
+                s = s.add(v.mul(v));
+                a = a.add(v.abs());
+            }
+            squares[c] = combine(s);
+            absolutes[c] = combine(a);
+        }
+        if (Math.max(fromChunk, full) < toChunk) {
+            scalar.chunkNorms(x, off, len, Math.max(fromChunk, full), toChunk, squares, absolutes);
+        }
+    }
+
+    private static IntVector hash(int key, int first) {
+        IntVector h = IOTA.add(first).mul(CounterRandom.GOLDEN).add(key);
+        h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));
+        h = h.mul(0x7feb352d);
+        h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 15));
+        h = h.mul(0x846ca68b);
+        return h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));
+    }
+
+    private static IntVector oneWhere(VectorMask<Float> m) {
+        return IntVector.zero(IS).blend(1, m.cast(IS));
+    }
+
+    @Override
+    public boolean packLevels(int mode, float[] x, int off, int len, int width, int s, float multiplier, int key,
+                              int fromGroup, int toGroup, ByteBuffer dst, int body) {
+        final int perWord = WordPacking.perWord(width);
+        final int group = LANES * perWord;
+        final int full = Math.min(toGroup, len / group);
+        final int[] halves = HALVES.get();
+        final int smallExponent = 128 - s;
+        final float smallScale = Quantizer.ditherSmallScale(Math.max(s, 1));
+        IntVector special = IntVector.zero(IS);
+        for (int g = fromGroup; g < full; g++) {
+            final int base = g * group;
+            IntVector lo = IntVector.zero(IS);
+            IntVector hi = IntVector.zero(IS);
+            for (int k = 0; k < perWord; k++) {
+                final int first = base + LANES * k;
+                final FloatVector v = FloatVector.fromArray(FS, x, off + first);
+                final IntVector h = hash(key, first);
+                final IntVector level;
+                if (mode == QSGD) {
+                    final FloatVector u = v.abs().mul(multiplier);
+                    final IntVector low = (IntVector) u.convert(VectorOperators.F2I, 0);
+                    final FloatVector frac = u.sub((FloatVector) low.convert(VectorOperators.I2F, 0));
+                    final FloatVector r = ((FloatVector) h.lanewise(VectorOperators.LSHR, 8)
+                        .convert(VectorOperators.I2F, 0)).mul(0x1p-24f);
+                    level = low.add(oneWhere(r.compare(VectorOperators.LT, frac))).min(s);
+                } else if (mode == NATURAL) {
+                    final IntVector abs = v.reinterpretAsInts().and(0x7FFFFFFF);
+                    special = special.or(abs.add(0x00800000));
+                    final IntVector up = IntVector.zero(IS).blend(1,
+                        h.lanewise(VectorOperators.LSHR, 9).compare(VectorOperators.LT, abs.and(0x7FFFFF)));
+                    level = abs.lanewise(VectorOperators.LSHR, 23).add(up).min(254);
+                } else {
+                    final FloatVector u = v.abs().mul(multiplier);
+                    final IntVector bits = u.reinterpretAsInts();
+                    final IntVector e = bits.lanewise(VectorOperators.LSHR, 23);
+                    final IntVector up = IntVector.zero(IS).blend(1,
+                        h.lanewise(VectorOperators.LSHR, 9).compare(VectorOperators.LT, bits.and(0x7FFFFF)));
+                    final IntVector main = e.add(s - 127).add(up).min(s);
+                    final FloatVector r = ((FloatVector) h.lanewise(VectorOperators.LSHR, 8)
+                        .convert(VectorOperators.I2F, 0)).mul(0x1p-24f);
+                    final IntVector small = oneWhere(r.compare(VectorOperators.LT, u.mul(smallScale)));
+                    level = main.blend(small, e.compare(VectorOperators.LT, smallExponent));
+                }
+                final IntVector code = level.lanewise(VectorOperators.LSHL, 1)
+                    .or(oneWhere(v.compare(VectorOperators.LT, 0f)));
+                final int shift = k * width;
+                if (shift + width <= 32) {
+                    lo = lo.or(code.lanewise(VectorOperators.LSHL, shift));
+                } else if (shift >= 32) {
+                    hi = hi.or(code.lanewise(VectorOperators.LSHL, shift - 32));
+                } else {
+                    lo = lo.or(code.lanewise(VectorOperators.LSHL, shift));
+                    hi = hi.or(code.lanewise(VectorOperators.LSHR, 32 - shift));
+                }
+            }
+            store(lo, hi, halves, dst, body + 8 * g * LANES);
+        }
+        boolean sawSpecial = special.compare(VectorOperators.LT, 0).anyTrue();
+        if (Math.max(fromGroup, full) < toGroup) {
+            sawSpecial |= scalar.packLevels(mode, x, off, len, width, s, multiplier, key, Math.max(fromGroup, full),
+                toGroup, dst, body);
+        }
+        return sawSpecial;
+    }
+
+    private static void store(IntVector lo, IntVector hi, int[] halves, ByteBuffer dst, int at) {
+        lo.intoArray(halves, 0);
+        hi.intoArray(halves, LANES);
+        for (int l = 0; l < LANES; l++) {
+            dst.putLong(at + 8 * l, (long) halves[LANES + l] << 32 | (halves[l] & 0xFFFFFFFFL));
+        }
+    }
+
+    private static void load(ByteBuffer src, int at, int[] halves) {
+        for (int l = 0; l < LANES; l++) {
+            final long word = src.getLong(at + 8 * l);
+            halves[l] = (int) word;
+            halves[LANES + l] = (int) (word >>> 32);
+        }
+    }
+
+    @Override
+    public void packSigns(float[] x, int off, int len, int fromChunk, int toChunk, float[] absolutes,
+                          ByteBuffer dst, int body) {
+        final int full = Math.min(toChunk, len / NORM_CHUNK);
+        final int[] halves = HALVES.get();
+        final int groupsPerChunk = NORM_CHUNK / (LANES * 64);
+        for (int c = fromChunk; c < full; c++) {
+            FloatVector a = FloatVector.zero(FS);
+            for (int g = c * groupsPerChunk, end = g + groupsPerChunk; g < end; g++) {
+                IntVector lo = IntVector.zero(IS);
+                IntVector hi = IntVector.zero(IS);
+                for (int k = 0; k < 64; k++) {
+                    final FloatVector v = FloatVector.fromArray(FS, x, off + g * LANES * 64 + LANES * k);
+                    a = a.add(v.abs());
+                    final VectorMask<Integer> negative = v.compare(VectorOperators.LT, 0f).cast(IS);
+                    if (k < 32) {
+                        lo = lo.blend(lo.or(1 << k), negative);
+                    } else {
+                        hi = hi.blend(hi.or(1 << (k - 32)), negative);
+                    }
+                }
+                store(lo, hi, halves, dst, body + 8 * g * LANES);
+            }
+            absolutes[c] = combine(a);
+        }
+        if (Math.max(fromChunk, full) < toChunk) {
+            scalar.packSigns(x, off, len, Math.max(fromChunk, full), toChunk, absolutes, dst, body);
+        }
+    }
+
+    @Override
+    public void addLevels(int mode, ByteBuffer src, int body, int count, int width, int s, float unit, int fromGroup,
+                          int toGroup, float[] target) {
+        final int perWord = WordPacking.perWord(width);
+        final int group = LANES * perWord;
+        final int full = Math.min(toGroup, count / group);
+        final int mask = width == 32 ? -1 : (1 << width) - 1;
+        final int[] halves = HALVES.get();
+        final int ditherBias = 127 - s;
+        for (int g = fromGroup; g < full; g++) {
+            load(src, body + 8 * g * LANES, halves);
+            final IntVector lo = IntVector.fromArray(IS, halves, 0);
+            final IntVector hi = IntVector.fromArray(IS, halves, LANES);
+            final int base = g * group;
+            for (int k = 0; k < perWord; k++) {
+                final int shift = k * width;
+                final IntVector code;
+                if (shift + width <= 32) {
+                    code = lo.lanewise(VectorOperators.LSHR, shift).and(mask);
+                } else if (shift >= 32) {
+                    code = hi.lanewise(VectorOperators.LSHR, shift - 32).and(mask);
+                } else {
+                    code = lo.lanewise(VectorOperators.LSHR, shift)
+                        .or(hi.lanewise(VectorOperators.LSHL, 32 - shift)).and(mask);
+                }
+                final IntVector level = code.lanewise(VectorOperators.LSHR, 1);
+                final FloatVector magnitude;
+                if (mode == QSGD) {
+                    magnitude = (FloatVector) level.convert(VectorOperators.I2F, 0);
+                } else if (mode == NATURAL) {
+                    magnitude = level.lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                } else {
+                    magnitude = level.add(ditherBias).lanewise(VectorOperators.LSHL, 23)
+                        .blend(0, level.compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
+                }
+                final FloatVector value = magnitude.mul(unit).reinterpretAsInts()
+                    .lanewise(VectorOperators.XOR, code.lanewise(VectorOperators.LSHL, 31)).reinterpretAsFloats();
+                final int at = base + LANES * k;
+                FloatVector.fromArray(FS, target, at).add(value).intoArray(target, at);
+            }
+        }
+        if (Math.max(fromGroup, full) < toGroup) {
+            scalar.addLevels(mode, src, body, count, width, s, unit, Math.max(fromGroup, full), toGroup, target);
+        }
+    }
+
+    @Override
+    public void addSigns(ByteBuffer src, int body, int count, float unit, int fromGroup, int toGroup,
+                         float[] target) {
+        final int full = Math.min(toGroup, count / (LANES * 64));
+        final int[] halves = HALVES.get();
+        final FloatVector plus = FloatVector.broadcast(FS, unit);
+        final FloatVector minus = plus.neg();
+        for (int g = fromGroup; g < full; g++) {
+            load(src, body + 8 * g * LANES, halves);
+            final IntVector lo = IntVector.fromArray(IS, halves, 0);
+            final IntVector hi = IntVector.fromArray(IS, halves, LANES);
+            for (int k = 0; k < 64; k++) {
+                final IntVector bit = k < 32 ? lo.and(1 << k) : hi.and(1 << (k - 32));
+                final FloatVector value = plus.blend(minus, bit.compare(VectorOperators.NE, 0).cast(FS));
+                final int at = g * LANES * 64 + LANES * k;
+                FloatVector.fromArray(FS, target, at).add(value).intoArray(target, at);
+            }
+        }
+        if (Math.max(fromGroup, full) < toGroup) {
+            scalar.addSigns(src, body, count, unit, Math.max(fromGroup, full), toGroup, target);
+        }
+    }
+}
