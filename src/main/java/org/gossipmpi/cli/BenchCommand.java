@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code gossip-mpi bench exchange}: the collective's time per step against all-reduce, as CSV. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Micro-benchmarks.",
-    subcommands = {BenchCommand.Exchange.class, BenchCommand.Kernels.class})
+    subcommands = {BenchCommand.Exchange.class, BenchCommand.Codecs.class, BenchCommand.Kernels.class})
 final class BenchCommand {
 
     @Command(name = "exchange", mixinStandardHelpOptions = true,
@@ -56,13 +56,7 @@ final class BenchCommand {
 
         @Override
         public Integer call() {
-            final int[] d = new int[sizes.length];
-            for (int i = 0; i < sizes.length; i++) {
-                if (!(sizes[i] >= 1 && sizes[i] <= 4e8) || sizes[i] != Math.rint(sizes[i])) {
-                    throw new IllegalArgumentException("--sizes: " + sizes[i] + " is not a whole number in [1, 4e8]");
-                }
-                d[i] = (int) sizes[i];
-            }
+            final int[] d = Sizes.parse(sizes);
             final PrintWriter out = Main.out(spec);
             return RankLauncher.run(launch, comm -> {
                 if (comm.rank() == 0 && !noHeader) {
@@ -72,6 +66,66 @@ final class BenchCommand {
                 new ExchangeBenchmark(comm, steps, warmup, out, device.quantizer(comm.rank()))
                     .run(d, topologies, compressors, seed);
             });
+        }
+    }
+
+    @Command(name = "codecs", mixinStandardHelpOptions = true,
+        description = "Codec throughput on this node: per compressor and size, the median of R repetitions of encode,"
+            + " decodeAdd and both (GB/s of 4d input bytes), and the round trip over a System.arraycopy of the same"
+            + " floats in the same run; CSV on stdout.")
+    static final class Codecs implements Callable<Integer> {
+        @Mixin
+        DeviceOptions device;
+
+        @Option(names = "--sizes", split = ",", paramLabel = "D", defaultValue = "1e4,1e6,1e7",
+            description = "Vector sizes in floats (default: ${DEFAULT-VALUE}).")
+        double[] sizes;
+
+        @Option(names = "--compressors", split = ",", paramLabel = "SPEC",
+            description = "Compressors (default: one of each: none, fp16, topk:0.01, ...).")
+        String[] compressors;
+
+        @Option(names = "--threads", defaultValue = "1", paramLabel = "N",
+            description = "Codec threads, as train's --codec-threads (default: ${DEFAULT-VALUE}).")
+        int threads;
+
+        @Option(names = "--reps", defaultValue = "15", paramLabel = "R",
+            description = "Timed repetitions per measurement, 15 or more (default: ${DEFAULT-VALUE}).")
+        int reps;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            final int[] d = Sizes.parse(sizes);
+            final String[] specs = compressors != null ? compressors
+                : org.gossipmpi.compress.Compressors.EXAMPLES.toArray(new String[0]);
+            final PrintWriter out = Main.out(spec);
+            try (org.gossipmpi.compress.CodecThreads pool = org.gossipmpi.compress.CodecThreads.of(threads, "bench")) {
+                final org.gossipmpi.bench.CodecBenchmark bench =
+                    new org.gossipmpi.bench.CodecBenchmark(device.quantizer(0), pool, reps, out);
+                out.println(org.gossipmpi.bench.CodecBenchmark.HEADER);
+                bench.run(d, specs);
+            }
+            return 0;
+        }
+    }
+
+    /** {@code --sizes} as whole numbers of floats. */
+    static final class Sizes {
+        private Sizes() {
+        }
+
+        static int[] parse(double[] sizes) {
+            final int[] d = new int[sizes.length];
+            for (int i = 0; i < sizes.length; i++) {
+                if (!(sizes[i] >= 1 && sizes[i] <= 4e8) || sizes[i] != Math.rint(sizes[i])) {
+                    throw new IllegalArgumentException("--sizes: " + sizes[i] + " is not a whole number in [1, 4e8]");
+                }
+                d[i] = (int) sizes[i];
+            }
+            return d;
         }
     }
 

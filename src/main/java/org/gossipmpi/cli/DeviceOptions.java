@@ -22,7 +22,8 @@ public final class DeviceOptions {
         if (rank == 0) {
             System.err.println("gossip-mpi: quantizers run on " + q.describe()
                 + (kind() == Devices.Kind.opencl && !q.describe().startsWith("Aparapi")
-                    ? " (no OpenCL device: fell back to Java)" : ""));
+                    ? " (no OpenCL device: fell back to Java)" : "")
+                + (q.describe().startsWith("Java") ? ": " + org.gossipmpi.compress.Quantizers.why() : ""));
         }
         return q;
     }
