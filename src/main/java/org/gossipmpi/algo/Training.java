@@ -19,6 +19,9 @@ import java.util.SplittableRandom;
 
 import org.gossipmpi.collective.AllreduceAverage;
 import org.gossipmpi.comm.Communicator;
+import org.gossipmpi.compress.CodecThreads;
+import org.gossipmpi.compress.Quantizer;
+import org.gossipmpi.compress.Quantizers;
 import org.gossipmpi.compress.Compressor;
 import org.gossipmpi.compress.Compressors;
 import org.gossipmpi.data.DataSources;
@@ -47,6 +50,7 @@ public final class Training {
     private final TrainConfig config;
     private final Communicator comm;
     private final PrintWriter out;
+    private final CodecThreads codecThreads;
 
     /** One evaluation of the averaged model. */
     public record Point(long step, double trainLoss, double trainAccuracy, double testAccuracy, double consensus,
@@ -60,9 +64,18 @@ public final class Training {
     }
 
     public Training(TrainConfig config, Communicator comm, PrintWriter out) {
+        this(config, comm, out, CodecThreads.SINGLE);
+    }
+
+    /**
+     * @param codecThreads the threads this rank's codec passes split over ({@code --codec-threads}); they do not
+     *                     change the payloads, so they are not part of the configuration the ranks agree on
+     */
+    public Training(TrainConfig config, Communicator comm, PrintWriter out, CodecThreads codecThreads) {
         this.config = config;
         this.comm = comm;
         this.out = out;
+        this.codecThreads = codecThreads;
     }
 
     public Outcome run() {
@@ -86,8 +99,9 @@ public final class Training {
         final long steps = config.steps() > 0 ? config.steps()
             : (long) Math.ceil(config.epochs() * train.rows() / ((double) comm.size() * sampler.batchSize()));
         final Topology topology = Topologies.parse(config.topology(), comm.size());
-        final Compressor compressor = Compressors.parse(config.compressor(), config.seed(), comm.rank(),
-            Devices.quantizer(config.device()));
+        final Quantizer quantizer = Devices.quantizer(config.device());
+        final Compressor compressor = Compressors.parse(config.compressor(), config.seed(), comm.rank(), quantizer,
+            codecThreads);
         final String refusal = Algorithms.refusal(config.algorithm(), topology, compressor, config.overlap());
         if (refusal != null) {
             throw new IllegalArgumentException(refusal);
@@ -98,7 +112,7 @@ public final class Training {
             new LocalStep(config.momentumKind(), config.momentum(), d), topology, compressor, config.gamma(),
             config.overlap(), timers, config.seed(), gossipStart(d));
         if (comm.rank() == 0) {
-            header(algorithm, model, train, shard, sampler, steps, topology, compressor, gemm);
+            header(algorithm, model, train, shard, sampler, steps, topology, compressor, gemm, quantizer);
         }
         final Path runDir = config.out() == null ? null : config.out().resolve(config.runName());
         final Writer jsonl = openJsonl(runDir);
@@ -189,7 +203,7 @@ public final class Training {
     }
 
     private void header(Algorithm algorithm, Model model, Dataset train, Dataset shard, MinibatchSampler sampler,
-                        long steps, Topology topology, Compressor compressor, Gemm gemm) {
+                        long steps, Topology topology, Compressor compressor, Gemm gemm, Quantizer quantizer) {
         out.printf(Locale.ROOT, "train: %s, %s model (%d parameters) on %s, %d ranks (%s shards of ~%d rows), batch %d,"
                 + " lr %s, %d steps, kernels on %s%n", algorithm.name(), model.name(), model.dimension(), train,
             comm.size(), config.shard(), shard.rows(), sampler.batchSize(), config.lr(), steps, gemm.describe());
@@ -201,6 +215,9 @@ public final class Training {
                     "%.4g", omega), config.algorithm().startsWith("choco") && !Double.isNaN(omega)
                     ? String.format(Locale.ROOT, "; CHOCO's theoretical gamma %.3g, using %.3g", sp.chocoGamma(omega),
                     config.gamma()) : "");
+            out.printf(Locale.ROOT, "codecs: %s%s, %d thread%s per rank, JDK %d%n", quantizer.describe(),
+                quantizer.describe().startsWith("Java") ? " (" + Quantizers.why() + ")" : "", codecThreads.threads(),
+                codecThreads.threads() == 1 ? "" : "s", Runtime.version().feature());
         }
         out.flush();
     }

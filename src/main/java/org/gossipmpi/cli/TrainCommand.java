@@ -18,6 +18,8 @@ import org.gossipmpi.data.Sharding;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import org.gossipmpi.compress.CodecThreads;
+
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -49,6 +51,11 @@ final class TrainCommand implements Callable<Integer> {
         description = "Consensus step of choco, choco-gossip and deepsqueeze, in (0, 1] (default: ${DEFAULT-VALUE};"
             + " the run prints CHOCO's theoretical value).")
     double gamma;
+
+    @Option(names = "--codec-threads", defaultValue = "1", paramLabel = "N",
+        description = "Threads per rank that encoding and decoding split over; the payloads are the same for any N"
+            + " (default: ${DEFAULT-VALUE}). Java codecs only (with --device opencl use 1).")
+    int codecThreads;
 
     @Option(names = "--overlap", description = "Compute the next gradient while the exchange is in flight (dpsgd, dcd,"
         + " ecd); the results are identical.")
@@ -167,7 +174,9 @@ final class TrainCommand implements Callable<Integer> {
                     w.println("== " + run.runName());
                     w.flush();
                 }
-                outcomes.add(new Training(run, comm, w).run());
+                try (CodecThreads pool = CodecThreads.of(codecThreads, "rank" + comm.rank())) {
+                    outcomes.add(new Training(run, comm, w, pool).run());
+                }
             }
             if (comm.rank() == 0) {
                 if (sweep) {
