@@ -47,6 +47,25 @@ class MainTest {
     }
 
     @Test
+    void benchCodecsPrintsOneRowPerCompressorAndSizeAndRefusesTooFewReps() {
+        final String[] r = run("bench", "codecs", "--device", "java", "--sizes", "100,5000", "--compressors",
+            "sign,qsgd:16", "--reps", "15");
+        assertEquals("0", r[0], r[2]);
+        final String[] lines = r[1].trim().split("\n");
+        assertEquals(org.gossipmpi.bench.CodecBenchmark.HEADER, lines[0]);
+        assertEquals(5, lines.length, r[1]);
+        assertTrue(lines[1].contains(",sign,100,") && lines[4].contains(",qsgd:16,5000,"), r[1]);
+        for (int i = 1; i < lines.length; i++) {
+            final String[] f = lines[i].split(",");
+            assertEquals(11, f.length, lines[i]);
+            assertTrue(Double.parseDouble(f[8]) > 0 && Double.parseDouble(f[10]) > 0, lines[i]);
+        }
+        final String[] few = run("bench", "codecs", "--sizes", "100", "--reps", "5");
+        assertEquals("1", few[0]);
+        assertTrue(few[2].contains("--reps 5: a median needs 15 or more"), few[2]);
+    }
+
+    @Test
     void badOptionValuesExitNonZeroWithOneClearLine() {
         final String[] zero = run("info", "--ranks", "0");
         assertEquals("1", zero[0]);
