@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Compressor throughput (JMH): encode + decodeAdd of d floats per operation, Java twins and OpenCL kernels,
-# beside a plain copy of the same float array in the same JMH run.
+# Compressor throughput (JMH): encode, decodeAdd and their round trip of d floats per operation, on the JDK
+# the launcher runs on, Java quantizers and OpenCL kernels, beside a plain copy of the same array in the same run.
 #
 #   bench/compressors.sh                      # all compressors, d = 1e6 and 1e7, java and opencl
 #   JMH_ARGS="-f 1 -wi 1 -i 1 -p compressor=sign,qsgd:16 -p d=1000000" bench/compressors.sh
@@ -13,46 +13,61 @@ OUT=bench/results
 mkdir -p "$OUT"
 bin/setup --no-build >/dev/null
 mvn -B -q -Dstyle.color=never -Pbench -DskipTests package
-JMH_ARGS=${JMH_ARGS:--f 1 -wi 2 -w 1s -i 3 -r 1s}
+JMH_ARGS=${JMH_ARGS:--f 1 -wi 2 -w 1s -i 5 -r 1s}
+# The JDK the launcher runs on (bin/lib/jdk.sh), with the Vector API module where it has one; JMH's fork
+# inherits these options.
+# shellcheck source=bin/lib/jdk.sh
+. bin/lib/jdk.sh
+pick_jdk
 # shellcheck disable=SC2086
-java --enable-native-access=ALL-UNNAMED -cp "target/bench/classes:target/bench/lib/*" org.openjdk.jmh.Main \
-    'org.gossipmpi.jmh.*' $JMH_ARGS -rf csv -rff "$OUT/compressors-jmh.csv" >&2
+"$JAVA" --enable-native-access=ALL-UNNAMED "${VECTOR[@]}" -cp "target/bench/classes:target/bench/lib/*" \
+    org.openjdk.jmh.Main 'org.gossipmpi.jmh.*' $JMH_ARGS -rf csv -rff "$OUT/compressors-jmh.csv" >&2
 
 md=$OUT/compressors.md
 {
-    echo "# Compressor throughput"
+    echo "# Compressor throughput (JMH)"
     echo
     echo "Command: \`JMH_ARGS=\"$JMH_ARGS\" bench/compressors.sh\` (revision $(git rev-parse --short HEAD 2>/dev/null || echo unknown),"
-    echo "$(date -u +%Y-%m-%d), $(nproc) cores, $(java -version 2>&1 | head -1), OpenCL: $(clinfo -l 2>/dev/null | sed -n 's/.*Device #0: //p' | head -1))."
-    echo "JMH ($JMH_ARGS), one thread. Raw: [compressors-jmh.csv](compressors-jmh.csv)."
+    echo "$(date -u +%Y-%m-%d), $(nproc) cores, $("$JAVA" -version 2>&1 | head -1), OpenCL: $(clinfo -l 2>/dev/null | sed -n 's/.*Device #0: //p' | head -1))."
+    echo "JMH ($JMH_ARGS), one thread, payload format 2. Raw: [compressors-jmh.csv](compressors-jmh.csv)."
     echo
-    echo "Throughput is GB/s of input (4d bytes) for encode + decodeAdd of one vector; the ratio is to a plain"
-    echo "copy of the same float array measured in the same run. Goals: elementwise quantizers (qsgd, natural,"
-    echo "natdither, sign) >= 0.5x the copy, top-1% >= 0.25x."
+    echo "GB/s of input (4d bytes) per vector, each the mean of JMH's measured iterations +- its 99.9% error"
+    echo "(in GB/s, from JMH's score error): encode, decodeAdd (of one payload, again and again) and the round"
+    echo "trip of both; the ratio is the round trip's to a plain copy of the same float array in the same run."
+    echo "Device \"java\" is the Java quantizer this JDK selects (Vector API on 21+, scalar before), \"opencl\""
+    echo "the Aparapi kernels; compressors without a quantizer pass (none, fp16, topk, randk) run the same Java"
+    echo "code on both. \`bin/gossip-mpi bench codecs\` gives the same figures for one node without JMH"
+    echo "([codecs.md](codecs.md))."
     echo
     awk -F, 'NR > 1 {
             gsub(/"/, "")
-            name = $1; score = $5
+            split($1, parts, "."); kind = parts[length(parts)]
+            us = $5; err = $6
             # params are the last columns: compressor, d, device for CompressorBenchmark; d for CopyBenchmark
-            if (name ~ /CopyBenchmark/) { copy[$(NF - 1)] = score; next }
+            if (kind == "copy") { copy[$(NF - 1)] = us; next }
             key = $(NF - 2) "," $(NF - 1) "," $NF
-            t[key] = score; order[++n] = key
+            if (!(key in seen)) { seen[key] = 1; order[++n] = key }
+            t[key, kind] = us; e[key, kind] = err
+        }
+        function gbs(d, us) { return 4 * d / (us * 1e-6) / 1e9 }
+        # the GB/s interval of a time us +- err, written as value +- half its width
+        function cell(d, us, err,   lo, hi) {
+            if (us == "") return "n/a"
+            hi = gbs(d, us - err > 0 ? us - err : us); lo = gbs(d, us + err)
+            return sprintf("%.2f +- %.2f", gbs(d, us), (hi - lo) / 2)
         }
         END {
-            print "| compressor | d | device | us per vector | GB/s | ratio to copy | goal |"
+            print "| compressor | d | device | encode GB/s | decodeAdd GB/s | round trip GB/s | round trip / copy |"
             print "|---|---|---|---|---|---|---|"
             for (i = 1; i <= n; i++) {
                 split(order[i], f, ",")
-                c = f[1]; d = f[2]; dev = f[3]; us = t[order[i]]
-                gbs = 4 * d / (us * 1e-6) / 1e9
-                ratio = copy[d] / us
-                goal = ""
-                if (c ~ /^(qsgd|natural|natdither|sign)/) goal = ratio >= 0.5 ? "met (>= 0.5)" : "missed (< 0.5)"
-                if (c == "topk:0.01") goal = ratio >= 0.25 ? "met (>= 0.25)" : "missed (< 0.25)"
-                printf "| %s | %s | %s | %.0f | %.2f | %.3f | %s |\n", c, d, dev, us, gbs, ratio, goal
+                k = order[i]; d = f[2]
+                rt = t[k, "roundTrip"]
+                printf "| %s | %s | %s | %s | %s | %s | %.3f |\n", f[1], d, f[3], cell(d, t[k, "encode"], e[k, "encode"]),
+                    cell(d, t[k, "decodeAdd"], e[k, "decodeAdd"]), cell(d, rt, e[k, "roundTrip"]), copy[d] / rt
             }
             print ""
-            for (d in copy) printf "Copy of %s floats: %.0f us (%.2f GB/s read).\n", d, copy[d], 4 * d / (copy[d] * 1e-6) / 1e9
+            for (d in copy) printf "Copy of %s floats: %.0f us (%.2f GB/s read).\n", d, copy[d], gbs(d, copy[d])
         }' "$OUT/compressors-jmh.csv"
 } >"$md"
 cat "$md"

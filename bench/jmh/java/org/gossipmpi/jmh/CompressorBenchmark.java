@@ -18,9 +18,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Encode + decodeAdd of one vector of d floats per operation, for each compressor and device; run beside
- * {@link CopyBenchmark} in the same JMH run, so that bench/compressors.sh can give GB/s of input and ratios
- * to a plain copy of the same array.
+ * Per compressor and quantizer device, one vector of d floats per operation: {@code encode}, {@code decodeAdd}
+ * (of a payload encoded once at set-up) and the round trip of both; run beside {@link CopyBenchmark} in the
+ * same JMH run, so that bench/compressors.sh can give GB/s of input and ratios to a plain copy of the same
+ * array. "java" is the Java quantizer the running JDK selects (the Vector API one on 21+, else the scalar one).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -52,12 +53,26 @@ public class CompressorBenchmark {
         target = new float[d];
         c = Compressors.parse(compressor, 1, 0, Devices.quantizer(Devices.Kind.valueOf(device)));
         payload = c.newPayloadBuffer(d);
+        encoded = c.encode(x, 0, d, payload, 0);
+    }
+
+    private int encoded;
+
+    @Benchmark
+    public int encode() {
+        return c.encode(x, 0, d, payload, step++);
     }
 
     @Benchmark
-    public float[] encodeDecode() {
-        final int n = c.encode(x, 0, d, payload, step++);
-        c.decodeAdd(payload, n, 0.5f, target);
+    public float[] decodeAdd() {
+        c.decodeAdd(payload, encoded, 0.5f, target);
+        return target;
+    }
+
+    @Benchmark
+    public float[] roundTrip() {
+        encoded = c.encode(x, 0, d, payload, step++);
+        c.decodeAdd(payload, encoded, 0.5f, target);
         return target;
     }
 }

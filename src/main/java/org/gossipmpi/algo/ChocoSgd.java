@@ -55,10 +55,11 @@ public final class ChocoSgd extends DecentralizedSgd {
             diff[i] = x[i] - xhat[i];
         }
         exchange.encode(t, diff);
+        exchange.start(t); // the payload travels while this rank decodes its own copy
         exchange.decodeOwn(1f, xhat);
         exchange.decodeOwn((float) exchange.selfWeight(t), s);
         t0 = timers.record(Phase.COMPRESS, t0);
-        exchange.exchangeEncoded(t, s);
+        exchange.finish(t, s, 1f);
         t0 = timers.record(Phase.EXCHANGE, t0);
         for (int i = 0; i < d; i++) {
             x[i] += gamma * (s[i] - xhat[i]);

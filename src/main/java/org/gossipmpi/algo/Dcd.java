@@ -50,9 +50,9 @@ public final class Dcd extends DecentralizedSgd {
             z[i] -= x[i];
         }
         exchange.encode(t, z);
+        exchange.start(t); // the payload travels while this rank decodes its own copy
         exchange.decodeOwn(1f, x);
         t0 = timers.record(Phase.COMPRESS, t0);
-        exchange.start(t);
         if (overlap) {
             prefetchGradient();
         }

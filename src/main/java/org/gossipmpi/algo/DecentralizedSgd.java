@@ -33,8 +33,11 @@ abstract class DecentralizedSgd implements Algorithm {
         this.x = new float[d];
         this.g = new float[d];
         model.initialize(x, seed);
+        this.progress = exchange::progress;
     }
 
+    /** Moves the messages in flight along between the pieces of an overlapped gradient. */
+    private final Runnable progress;
     private boolean prefetched;
     private double prefetchedLoss;
 
@@ -55,7 +58,7 @@ abstract class DecentralizedSgd implements Algorithm {
      * messages travel; the next {@link #gradientOfThisStep} returns it. The same numbers either way.
      */
     protected final void prefetchGradient() {
-        prefetchedLoss = gradient();
+        prefetchedLoss = overlappedGradient();
         prefetched = true;
     }
 
@@ -73,6 +76,17 @@ abstract class DecentralizedSgd implements Algorithm {
     protected final double gradient() {
         final long t0 = System.nanoTime();
         final double loss = model.lossAndGradient(x, sampler.next(), g);
+        timers.record(Phase.GRADIENT, t0);
+        return loss;
+    }
+
+    /**
+     * {@link #gradient()} while this step's messages are in flight: between its matrix products it lets the
+     * exchange move them along ({@link NeighborExchange#progress}). The same numbers as {@link #gradient()}.
+     */
+    protected final double overlappedGradient() {
+        final long t0 = System.nanoTime();
+        final double loss = model.lossAndGradient(x, sampler.next(), g, progress);
         timers.record(Phase.GRADIENT, t0);
         return loss;
     }

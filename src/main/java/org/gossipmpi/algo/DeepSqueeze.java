@@ -38,10 +38,10 @@ public final class DeepSqueeze extends DecentralizedSgd {
             delta[i] += x[i];
         }
         exchange.encode(t, delta);
+        exchange.start(t); // the payload travels while this rank decodes its own copy
         exchange.decodeOwn(-1f, delta);
         exchange.decodeOwn((float) (gamma * (exchange.selfWeight(t) - 1)), x);
         t0 = timers.record(Phase.COMPRESS, t0);
-        exchange.start(t);
         exchange.finish(t, x, gamma);
         timers.record(Phase.EXCHANGE, t0);
         return loss;

@@ -35,7 +35,7 @@ public final class Dpsgd extends DecentralizedSgd {
         t0 = timers.record(Phase.COMPRESS, t0);
         exchange.start(t);
         if (overlap) {
-            loss = gradient(); // while x^t travels to the neighbours
+            loss = overlappedGradient(); // while x^t travels to the neighbours
         }
         t0 = System.nanoTime();
         // x^t is in the send buffer and the gradient is done: mix in place, w_ii x_i + sum_j w_ij x_j.

@@ -53,6 +53,7 @@ public final class Ecd extends DecentralizedSgd {
             x[i] = next;
         }
         exchange.encode(t, z);
+        exchange.start(t); // the payload travels while this rank decodes its own copy
         final float b = 2f / (t + 1);
         final float a = 1 - b;
         for (int i = 0; i < d; i++) {
@@ -61,7 +62,6 @@ public final class Ecd extends DecentralizedSgd {
         }
         exchange.decodeOwn(b, own);
         t0 = timers.record(Phase.COMPRESS, t0);
-        exchange.start(t);
         if (overlap) {
             prefetchGradient();
         }

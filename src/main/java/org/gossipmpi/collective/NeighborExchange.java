@@ -16,11 +16,17 @@ import org.gossipmpi.topology.Topology;
  *
  * <p>Per step: encode v once into a preallocated buffer; post an {@code iRecv} from every neighbour of step t
  * into its own buffer of {@code maxEncodedBytes(d)}; {@code iSend} the one payload to every rank that receives
- * from this one; wait with the communicator's deadline; check each payload's header and {@code decodeAdd}
- * it with its weight. The self term w_ii Q(v_i) is the caller's, since algorithms treat it differently.
+ * from this one, right after encoding ({@link #start}); then, in {@link #finish}, take the neighbours' payloads
+ * in the fixed order of {@link MixingStep#recvFrom}, each as soon as it has arrived: check its header and
+ * {@code decodeAdd} it with its weight while the later ones are still on the wire. The fixed order keeps the
+ * floating-point sum the same whatever order the messages arrive in. The self term w_ii Q(v_i) is the caller's,
+ * since algorithms treat it differently; they decode it after {@link #start}, while the sends travel.
  *
  * <p>Tags carry the step's parity, so that a fast neighbour's next message cannot be matched to this step.
- * All buffers and requests are allocated at construction: a step allocates nothing.
+ * All buffers and requests are allocated at construction: a step allocates nothing. There is one set of
+ * requests per step of the cycle lcm(2, period) of (tag parity, mixing step), so each request is posted with
+ * the same buffer, peer and tag every time it is used, which lets the MPI backend keep it as a persistent
+ * request. {@link #progress} lets a computation that overlaps the exchange move the messages along.
  */
 public final class NeighborExchange {
     /** Tags used: {@code TAG_BASE} and {@code TAG_BASE + 1}. */
@@ -32,8 +38,12 @@ public final class NeighborExchange {
     private final int dimension;
     private final ByteBuffer sendBuffer;
     private final ByteBuffer[] recvBuffers;
-    private final Request[] requests;
+    /** requests[slot]: receives first (one per neighbour of the step), then sends. */
+    private final Request[][] requests;
     private final int capacity;
+    private Request[] current;
+    private int currentRecvs;
+    private int currentCount;
     private int lastEncodedBytes;
     private long bytesSent;
     private boolean inFlight;
@@ -61,9 +71,13 @@ public final class NeighborExchange {
         for (int k = 0; k < in; k++) {
             recvBuffers[k] = compressor.newPayloadBuffer(dimension);
         }
-        this.requests = new Request[in + topology.maxOutDegree()];
-        for (int k = 0; k < requests.length; k++) {
-            requests[k] = comm.newRequest();
+        final int period = topology.period();
+        final int slots = period % 2 == 0 ? period : 2 * period;
+        this.requests = new Request[slots][in + topology.maxOutDegree()];
+        for (Request[] set : requests) {
+            for (int k = 0; k < set.length; k++) {
+                set[k] = comm.newRequest();
+            }
         }
     }
 
@@ -78,17 +92,9 @@ public final class NeighborExchange {
      */
     public int exchange(long t, float[] v, float[] target) {
         final int encoded = encode(t, v);
-        exchangeEncoded(t, target);
-        return encoded;
-    }
-
-    /**
-     * As {@link #exchange}, for the payload {@link #encode} put into {@link #sendBuffer()} (when the
-     * algorithm needs Q(v) itself, as CHOCO does for its own copy).
-     */
-    public void exchangeEncoded(long t, float[] target) {
         start(t);
         finish(t, target, 1f);
+        return encoded;
     }
 
     /**
@@ -108,15 +114,35 @@ public final class NeighborExchange {
         final int[] from = w.recvFrom(me);
         final int[] to = w.sendTo(me);
         final int tag = TAG_BASE + (int) (t & 1);
+        final Request[] set = requests[(int) Math.floorMod(t, (long) requests.length)];
         for (int k = 0; k < from.length; k++) {
-            comm.iRecv(recvBuffers[k], 0, capacity, from[k], tag, requests[k]);
+            comm.iRecv(recvBuffers[k], 0, capacity, from[k], tag, set[k]);
         }
         for (int k = 0; k < to.length; k++) {
-            comm.iSend(sendBuffer, 0, lastEncodedBytes, to[k], tag, requests[from.length + k]);
+            comm.iSend(sendBuffer, 0, lastEncodedBytes, to[k], tag, set[from.length + k]);
         }
         bytesSent += (long) lastEncodedBytes * to.length;
+        current = set;
+        currentRecvs = from.length;
+        currentCount = from.length + to.length;
         inFlight = true;
         inFlightStep = t;
+    }
+
+    /**
+     * Moves the messages of the step in flight along without waiting (MPI progresses messages only inside its
+     * calls): what a computation that overlaps the exchange calls between its chunks. Does nothing when no
+     * step is in flight.
+     */
+    public void progress() {
+        if (!inFlight) {
+            return;
+        }
+        for (int k = 0; k < currentCount; k++) {
+            if (!comm.test(current[k])) {
+                return; // one test drives the transport; the rest can wait for the next call
+            }
+        }
     }
 
     /**
@@ -135,17 +161,13 @@ public final class NeighborExchange {
         final MixingStep w = topology.step(t);
         final int me = comm.rank();
         final int[] from = w.recvFrom(me);
-        final int[] to = w.sendTo(me);
-        try {
-            comm.waitAll(requests, from.length + to.length);
-        } catch (CommTimeoutException e) {
-            throw new CommException(e.getMessage() + " in neighbour exchange step " + t + " of topology "
-                + topology.name());
-        }
+        final Request[] set = current;
+        final long deadline = System.nanoTime() + comm.defaultTimeoutNanos();
         final double[] weights = w.recvWeights(me);
-        for (int k = 0; k < from.length; k++) {
+        for (int k = 0; k < currentRecvs; k++) {
+            await(set, k, k + 1, deadline, t);
             final ByteBuffer payload = recvBuffers[k];
-            final int length = requests[k].receivedBytes();
+            final int length = set[k].receivedBytes();
             final String mismatch = PayloadDescriptor.mismatch(payload, length, compressor, dimension);
             if (mismatch != null) {
                 throw new CommException("rank " + me + " got from rank " + from[k] + " at step " + t + " a payload with "
@@ -155,9 +177,22 @@ public final class NeighborExchange {
             }
             compressor.decodeAdd(payload, length, (float) (scale * weights[k]), target);
         }
+        await(set, currentRecvs, currentCount, deadline, t);
     }
 
-    /** {@code target += weight * Q(v)} for this rank's own payload of the last {@link #encode}. */
+    private void await(Request[] set, int from, int to, long deadline, long t) {
+        try {
+            comm.waitAll(set, from, to, deadline - System.nanoTime());
+        } catch (CommTimeoutException e) {
+            throw new CommException(e.getMessage() + " in neighbour exchange step " + t + " of topology "
+                + topology.name());
+        }
+    }
+
+    /**
+     * {@code target += weight * Q(v)} for this rank's own payload of the last {@link #encode}; may run while
+     * that payload is being sent (it only reads the send buffer).
+     */
     public void decodeOwn(float weight, float[] target) {
         compressor.decodeAdd(sendBuffer, lastEncodedBytes, weight, target);
     }

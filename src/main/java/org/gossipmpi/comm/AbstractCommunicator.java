@@ -49,16 +49,21 @@ public abstract class AbstractCommunicator implements Communicator {
     protected abstract void idle(int round, long remainingNanos);
 
     @Override
-    public final void waitAll(Request[] requests, int count, long timeoutNanos) {
+    public final boolean test(Request req) {
+        return progress(req);
+    }
+
+    @Override
+    public final void waitAll(Request[] requests, int from, int to, long timeoutNanos) {
         final long start = System.nanoTime();
         int round = 0;
-        int first = 0; // requests before it are known complete
+        int first = from; // requests before it are known complete
         while (true) {
-            while (first < count && progress(requests[first])) {
+            while (first < to && progress(requests[first])) {
                 first++;
             }
-            boolean done = first == count;
-            for (int i = first + 1; i < count && done; i++) {
+            boolean done = first == to;
+            for (int i = first + 1; i < to && done; i++) {
                 done = progress(requests[i]);
             }
             if (done) {
@@ -66,20 +71,20 @@ public abstract class AbstractCommunicator implements Communicator {
             }
             final long waited = System.nanoTime() - start;
             if (waited >= timeoutNanos) {
-                final Request late = firstPending(requests, count);
+                final Request late = firstPending(requests, from, to);
                 throw new CommTimeoutException(rank, late.verb(), late.peer(), late.tag(), waited, timeoutNanos);
             }
             idle(round++, timeoutNanos - waited);
         }
     }
 
-    private static Request firstPending(Request[] requests, int count) {
-        for (int i = 0; i < count; i++) {
+    private static Request firstPending(Request[] requests, int from, int to) {
+        for (int i = from; i < to; i++) {
             if (!requests[i].isComplete()) {
                 return requests[i];
             }
         }
-        return requests[0];
+        return requests[from];
     }
 
     /** Checks a buffer range and a peer rank before posting. */

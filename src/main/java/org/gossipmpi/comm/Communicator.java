@@ -62,17 +62,31 @@ public interface Communicator extends AutoCloseable {
     void iRecv(ByteBuffer buf, int offset, int capacity, int source, int tag, Request req);
 
     /**
-     * Waits until {@code requests[0, count)} have all completed, or fails when {@code timeoutNanos} pass.
+     * Waits until {@code requests[from, to)} have all completed, or fails when {@code timeoutNanos} pass.
      *
      * @throws CommTimeoutException naming the first request still pending at the deadline
      * @throws CommException        on a transport error or an aborted world
      */
-    void waitAll(Request[] requests, int count, long timeoutNanos);
+    void waitAll(Request[] requests, int from, int to, long timeoutNanos);
+
+    /** Waits until {@code requests[0, count)} have all completed, or fails when {@code timeoutNanos} pass. */
+    default void waitAll(Request[] requests, int count, long timeoutNanos) {
+        waitAll(requests, 0, count, timeoutNanos);
+    }
 
     /** {@link #waitAll(Request[], int, long)} with the default deadline. */
     default void waitAll(Request[] requests, int count) {
-        waitAll(requests, count, defaultTimeoutNanos());
+        waitAll(requests, 0, count, defaultTimeoutNanos());
     }
+
+    /**
+     * Advances the transport and returns whether {@code req} (posted) has completed, without waiting: what a
+     * rank calls between chunks of computation so that messages in flight keep moving (MPI progresses
+     * messages only inside MPI calls).
+     *
+     * @throws CommException on a transport error
+     */
+    boolean test(Request req);
 
     /**
      * Cancels a pending receive (for example after its wait timed out), so that its buffer is free again.

@@ -60,9 +60,10 @@ public final class LinearModel implements Model {
     }
 
     @Override
-    public double lossAndGradient(float[] w, Batch batch, float[] grad) {
+    public double lossAndGradient(float[] w, Batch batch, float[] grad, Runnable between) {
         final int b = batch.size();
         final float[] z = scores(batch, w);
+        between.run();
         double loss = 0;
         for (int i = 0; i < b; i++) {
             final double y = batch.target(i);

@@ -69,7 +69,7 @@ public final class Mlp implements Model {
     }
 
     /** h = ReLU(X W1^T + b1), logits = h W2^T + b2, into the scratch arrays. */
-    private void forward(float[] w, Batch batch) {
+    private void forward(float[] w, Batch batch, Runnable between) {
         final int b = batch.size();
         if (h.length < b * hidden) {
             h = new float[b * hidden];
@@ -79,6 +79,7 @@ public final class Mlp implements Model {
             logits = new float[b * classes];
         }
         batch.times(gemm, w, 0, hidden, h);
+        between.run();
         for (int i = 0; i < b; i++) {
             for (int j = 0; j < hidden; j++) {
                 final float v = h[i * hidden + j] + w[b1 + j];
@@ -94,9 +95,10 @@ public final class Mlp implements Model {
     }
 
     @Override
-    public double lossAndGradient(float[] w, Batch batch, float[] grad) {
+    public double lossAndGradient(float[] w, Batch batch, float[] grad, Runnable between) {
         final int b = batch.size();
-        forward(w, batch);
+        forward(w, batch, between);
+        between.run();
         double loss = 0;
         // delta2 = (softmax - onehot) / B, in place of the logits; gb2 = its column sums.
         java.util.Arrays.fill(grad, b2, dimension(), 0f);
@@ -126,6 +128,7 @@ public final class Mlp implements Model {
                 grad[b1 + j] += delta1[at];
             }
         }
+        between.run();
         // gW1 += delta1^T X
         batch.transposeTimesAdd(gemm, delta1, hidden, 1f, grad, 0);
         return loss / b + reg;
@@ -133,7 +136,7 @@ public final class Mlp implements Model {
 
     @Override
     public void evaluate(float[] w, Batch batch, double[] sums) {
-        forward(w, batch);
+        forward(w, batch, NOTHING_BETWEEN);
         for (int i = 0; i < batch.size(); i++) {
             final int y = (int) batch.target(i);
             final int row = i * classes;

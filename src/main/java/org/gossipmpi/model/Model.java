@@ -17,12 +17,24 @@ public interface Model {
     /** Writes the initial parameters into {@code w} (zero for the linear models, seeded for the MLP). */
     void initialize(float[] w, long seed);
 
+    /** A {@code between} that does nothing. */
+    Runnable NOTHING_BETWEEN = () -> { };
+
     /**
      * The loss on {@code batch} at {@code w}, and its gradient into {@code grad} (overwritten).
      *
      * @param w not modified
      */
-    double lossAndGradient(float[] w, Batch batch, float[] grad);
+    default double lossAndGradient(float[] w, Batch batch, float[] grad) {
+        return lossAndGradient(w, batch, grad, NOTHING_BETWEEN);
+    }
+
+    /**
+     * As {@link #lossAndGradient(float[], Batch, float[])}, calling {@code between} between the large pieces
+     * of the computation (its matrix products): where a rank that overlaps communication with the gradient
+     * moves its messages along. The result does not depend on {@code between}.
+     */
+    double lossAndGradient(float[] w, Batch batch, float[] grad, Runnable between);
 
     /**
      * Adds the batch's summed per-sample loss to {@code sums[0]} and its number of correct predictions to

@@ -57,9 +57,10 @@ public final class SoftmaxRegression implements Model {
     }
 
     @Override
-    public double lossAndGradient(float[] w, Batch batch, float[] grad) {
+    public double lossAndGradient(float[] w, Batch batch, float[] grad, Runnable between) {
         final int b = batch.size();
         final float[] z = logits(w, batch);
+        between.run();
         final int bias = classes * features;
         double loss = 0;
         for (int c = 0; c < classes; c++) {

@@ -196,6 +196,40 @@ class CommunicatorContractTest {
         });
     }
 
+    /**
+     * {@code test} says whether a request completed without waiting: false while the peer has not sent, true
+     * once its message is in. The same requests, reposted with the same and then other lengths, keep delivering
+     * each round's own bytes (the MPI backend restarts a persistent request, or makes a new one).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("worlds")
+    void testTellsCompletionWithoutWaitingAndReusedRequestsDeliverEachRound(World world) throws Exception {
+        world.run(c -> {
+            final ByteBuffer in = ByteBuffer.allocateDirect(4096);
+            final ByteBuffer out = ByteBuffer.allocateDirect(4096);
+            final Request[] reqs = {c.newRequest(), c.newRequest()};
+            final int[] lengths = {4096, 4096, 4096, 1000, 1000, 4096};
+            for (int round = 0; round < lengths.length; round++) {
+                final long seed = 100L * round + left(c);
+                c.iRecv(in, 0, 4096, left(c), 77, reqs[0]);
+                if (round == 0) {
+                    assertTrue(!c.test(reqs[0]), "rank " + c.rank() + ": a receive completed before its send");
+                    c.barrier(); // nobody sends before every rank has tested its receive once
+                }
+                fill(out, lengths[round], 100L * round + c.rank());
+                c.iSend(out, 0, lengths[round], right(c), 77, reqs[1]);
+                final long deadline = System.nanoTime() + Worlds.TIMEOUT_NANOS;
+                while (!c.test(reqs[0])) {
+                    assertTrue(System.nanoTime() < deadline, "rank " + c.rank() + ": test never saw the receive complete");
+                    Thread.onSpinWait();
+                }
+                assertEquals(lengths[round], reqs[0].receivedBytes());
+                assertFilled(in, lengths[round], seed, "round " + round);
+                c.waitAll(reqs, 2);
+            }
+        });
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("worlds")
     void missingPeerFailsAtTheDeadlineNamingRankPeerAndTag(World world) throws Exception {

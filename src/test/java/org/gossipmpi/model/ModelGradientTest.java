@@ -106,6 +106,26 @@ class ModelGradientTest {
         }
     }
 
+    /** The hook an overlapped gradient passes is called between the products and changes no bit of the result. */
+    @ParameterizedTest(name = "{0}, dense {1}")
+    @MethodSource("cases")
+    void theBetweenHookRunsAndChangesNothing(String name, boolean dense) {
+        final Dataset d = data(name, dense, 6);
+        final Model m = model(name);
+        final float[] w = new float[m.dimension()];
+        m.initialize(w, 2);
+        w[0] = 0.4f;
+        final Batch batch = new Batch(d).fill(d, null, 0, ROWS);
+        final float[] plain = new float[m.dimension()];
+        final float[] hooked = new float[m.dimension()];
+        final double lossPlain = m.lossAndGradient(w, batch, plain);
+        final int[] calls = {0};
+        final double lossHooked = m.lossAndGradient(w, batch, hooked, () -> calls[0]++);
+        assertTrue(calls[0] >= 1, name + ": the hook was never called");
+        assertEquals(Double.doubleToLongBits(lossPlain), Double.doubleToLongBits(lossHooked));
+        assertTrue(java.util.Arrays.equals(plain, hooked), name + ": the gradient changed");
+    }
+
     @ParameterizedTest(name = "{0}, dense {1}")
     @MethodSource("cases")
     void evaluationAgreesWithTheTrainingLoss(String name, boolean dense) {

@@ -22,8 +22,14 @@ import org.gossipmpi.comm.Request;
  * too ({@code MPI_Ibarrier}, {@code MPI_Iallreduce}), has a deadline. Polling spins briefly, then yields,
  * then sleeps in short slices, which keeps oversubscribed ranks (more ranks than cores) responsive.
  *
+ * <p>Point-to-point operations run as persistent requests ({@code MPI_Send_init}, {@code MPI_Recv_init},
+ * {@code MPI_Start}) that each {@link MpiRequest} keeps for its last buffer, range, peer and tag: a caller that
+ * posts the same operations every step (the neighbour exchange) reuses them, so a step makes no MPI request.
+ * A receive's completion still costs the bindings one small {@code Status} object (they have no other way to
+ * report the length received).
+ *
  * <p>The bindings read a direct buffer from its base address, ignoring its position, so a range that
- * does not start at offset 0 is sent through a slice (one small object per such call).
+ * does not start at offset 0 is posted through a slice (made once, with the persistent request).
  */
 public final class MpiCommunicator extends AbstractCommunicator {
     private static final int SPIN_ROUNDS = 200;
@@ -32,6 +38,9 @@ public final class MpiCommunicator extends AbstractCommunicator {
 
     private final Intracomm world;
     private final MpiRequest collective = new MpiRequest();
+    /** Every request handed out, so that close() frees the persistent MPI requests they keep. */
+    private final java.util.List<MpiRequest> made = new java.util.ArrayList<>();
+    private long persistentMade;
     private boolean closed;
 
     private MpiCommunicator(Intracomm world, int rank, int size, long defaultTimeoutNanos) {
@@ -65,6 +74,14 @@ public final class MpiCommunicator extends AbstractCommunicator {
         return source == null ? "(unknown)" : source.getLocation().getPath();
     }
 
+    /**
+     * How many persistent MPI requests this communicator has made so far: constant once a caller that
+     * reuses its requests the same way every step is past its first steps.
+     */
+    public long persistentRequestsMade() {
+        return persistentMade;
+    }
+
     @Override
     public String backend() {
         return "mpi";
@@ -72,7 +89,9 @@ public final class MpiCommunicator extends AbstractCommunicator {
 
     @Override
     public Request newRequest() {
-        return new MpiRequest();
+        final MpiRequest r = new MpiRequest();
+        made.add(r);
+        return r;
     }
 
     @Override
@@ -80,7 +99,7 @@ public final class MpiCommunicator extends AbstractCommunicator {
         checkPost(buf, offset, length, dest, tag, req);
         final MpiRequest r = mpi(req);
         try {
-            r.post(Request.Kind.SEND, dest, tag, length, world.iSend(at(buf, offset), length, MPI.BYTE, dest, tag));
+            r.post(Request.Kind.SEND, dest, tag, length, start(r, Request.Kind.SEND, buf, offset, length, dest, tag));
         } catch (MPIException e) {
             throw failure("iSend to rank " + dest + " (tag " + tag + ")", e);
         }
@@ -92,14 +111,42 @@ public final class MpiCommunicator extends AbstractCommunicator {
         final MpiRequest r = mpi(req);
         try {
             r.post(Request.Kind.RECV, source, tag, capacity,
-                world.iRecv(at(buf, offset), capacity, MPI.BYTE, source, tag));
+                start(r, Request.Kind.RECV, buf, offset, capacity, source, tag));
         } catch (MPIException e) {
             throw failure("iRecv from rank " + source + " (tag " + tag + ")", e);
         }
     }
 
-    private static ByteBuffer at(ByteBuffer buf, int offset) {
-        return offset == 0 ? buf : buf.slice(offset, buf.capacity() - offset);
+    /**
+     * Starts the persistent request that {@code r} keeps for this operation, making it (and freeing the one
+     * kept before) when {@code r} was last used for another buffer, range, peer or tag.
+     */
+    private mpi.Request start(MpiRequest r, Request.Kind kind, ByteBuffer buf, int offset, int count, int peer,
+                              int tag) throws MPIException {
+        if (r.isPending()) {
+            throw new IllegalStateException("rank " + rank + ": request to rank " + r.peer() + " (tag " + r.tag()
+                + ") is still pending: complete it with waitAll before reusing it");
+        }
+        if (!r.persistentFits(kind, buf, offset, count, peer, tag)) {
+            release(r);
+            final ByteBuffer at = offset == 0 ? buf : buf.slice(offset, buf.capacity() - offset);
+            final mpi.Prequest p = kind == Request.Kind.SEND
+                ? world.sendInit(at, count, MPI.BYTE, peer, tag)
+                : world.recvInit(at, count, MPI.BYTE, peer, tag);
+            r.keep(p, kind, buf, offset, count, peer, tag);
+            persistentMade++;
+        }
+        r.persistent.start();
+        return r.persistent;
+    }
+
+    /** Frees the persistent request {@code r} keeps, if any. */
+    private static void release(MpiRequest r) throws MPIException {
+        if (r.persistent != null) {
+            final mpi.Prequest p = r.persistent;
+            r.forget();
+            p.free();
+        }
     }
 
     @Override
@@ -130,6 +177,9 @@ public final class MpiCommunicator extends AbstractCommunicator {
                 : "receive from rank " + r.peer() + " (tag " + r.tag() + ") into " + r.capacity + " bytes";
             // A message longer than the buffer is the one error a caller can cause here; say so.
             r.complete(0);
+            // The next post makes a fresh request. The failed one is not freed: Open MPI 4.1's ob1 frees a
+            // persistent receive that failed (MPI_ERR_TRUNCATE) a second time at MPI_Finalize, which crashes.
+            r.forget();
             throw failure(what, e);
         }
     }
@@ -154,7 +204,11 @@ public final class MpiCommunicator extends AbstractCommunicator {
         try {
             r.handle.cancel();
             r.handle.waitFor(); // completes at once for a cancelled receive
-            r.handle.free();
+            if (r.handle == r.persistent) {
+                release(r);
+            } else {
+                r.handle.free();
+            }
         } catch (MPIException e) {
             throw failure("cancel of " + r.kind() + " with rank " + r.peer() + " (tag " + r.tag() + ")", e);
         }
@@ -213,6 +267,14 @@ public final class MpiCommunicator extends AbstractCommunicator {
             return;
         }
         closed = true;
+        for (MpiRequest r : made) {
+            try {
+                release(r);
+            } catch (MPIException e) {
+                // A request still in flight after a failure: MPI_Finalize cleans it up.
+            }
+        }
+        made.clear();
         try {
             MPI.Finalize();
         } catch (MPIException e) {

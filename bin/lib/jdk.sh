@@ -1,0 +1,31 @@
+# Sourced by bin/gossip-mpi and the benchmark scripts: picks the JDK that gossip-mpi runs on.
+#
+# Sets JDK (its home), JAVA (its java) and VECTOR (the options that add the Vector API module, empty on
+# JDKs before 21). The JDK: JAVA_HOME if set, else the newest JDK 21+ under /usr/lib/jvm (its Vector API
+# codecs are several times faster), else the default java.
+
+# The feature version of the JDK in directory $1 (from its release file), or 0.
+jdk_feature() {
+    local v
+    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null | head -1)
+    echo "${v:-0}"
+}
+
+pick_jdk() {
+    local best dir f
+    if [ -n "${JAVA_HOME:-}" ]; then
+        JDK=$JAVA_HOME
+    else
+        JDK=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+        best=$(jdk_feature "$JDK")
+        for dir in /usr/lib/jvm/*/; do
+            dir=${dir%/}
+            [ -x "$dir/bin/java" ] || continue
+            f=$(jdk_feature "$dir")
+            if [ "$f" -ge 21 ] && [ "$f" -gt "$best" ]; then JDK=$dir; best=$f; fi
+        done
+    fi
+    JAVA=$JDK/bin/java
+    VECTOR=()
+    [ "$(jdk_feature "$JDK")" -lt 21 ] || VECTOR=(--add-modules jdk.incubator.vector)
+}
