@@ -22,7 +22,7 @@ import org.gossipmpi.metrics.PhaseTimers;
 /**
  * What a run leaves on disk: {@code OUT/RUN/summary.json} and {@code history.csv} (rank 0), the models
  * ({@code --save-model DIR/rank-R.txt}, every rank), and the plots over every run under {@code OUT}
- * ({@code loss-vs-steps.png}, {@code loss-vs-bits.png}), so that a sweep, or several commands sharing
+ * ({@code loss-vs-steps.png}, {@code loss-vs-bits.png}, {@code loss-vs-time.png}), so that a sweep, or several commands sharing
  * {@code --out}, end on one plot.
  */
 public final class RunFiles {
@@ -44,8 +44,12 @@ public final class RunFiles {
         s.put("bytes_sent_total", (long) o.bytesTotal());
         s.put("paper_bits_total", (long) o.paperBitsTotal());
         s.put("wall_seconds", o.seconds());
+        s.put("train_seconds", o.trainSeconds());
+        s.put("eval_seconds", o.evalSeconds());
+        s.put("train_loss_on", o.lossEstimatedOn());
         s.put("target_loss", config.targetLoss());
         s.put("reached_target", o.reachedTarget());
+        s.put("seconds_to_target", Double.isNaN(o.secondsToTarget()) ? null : o.secondsToTarget());
         s.put("gamma", config.gamma());
         s.put("lr", config.lr().toString());
         s.put("batch", config.batch());
@@ -64,10 +68,11 @@ public final class RunFiles {
             Files.createDirectories(runDir);
             atomicWrite(runDir.resolve("summary.json"), Json.object(s) + "\n");
             final StringBuilder csv = new StringBuilder("step,train_loss,train_accuracy,test_accuracy,consensus,"
-                + "bytes_total,paper_bits_total,seconds\n");
+                + "bytes_total,paper_bits_total,seconds,train_seconds\n");
             for (Training.Point p : o.history()) {
-                csv.append(String.format(Locale.ROOT, "%d,%.8g,%.6f,%.6f,%.6g,%.0f,%.0f,%.3f%n", p.step(), p.trainLoss(),
-                    p.trainAccuracy(), p.testAccuracy(), p.consensus(), p.bytesTotal(), p.paperBitsTotal(), p.seconds()));
+                csv.append(String.format(Locale.ROOT, "%d,%.8g,%.6f,%.6f,%.6g,%.0f,%.0f,%.3f,%.3f%n", p.step(),
+                    p.trainLoss(), p.trainAccuracy(), p.testAccuracy(), p.consensus(), p.bytesTotal(), p.paperBitsTotal(),
+                    p.seconds(), p.trainSeconds()));
             }
             atomicWrite(runDir.resolve("history.csv"), csv.toString());
         } catch (IOException e) {
@@ -88,10 +93,14 @@ public final class RunFiles {
         }
     }
 
-    /** Redraws OUT/loss-vs-steps.png and OUT/loss-vs-bits.png from every OUT/RUN/history.csv. */
+    /**
+     * Redraws OUT/loss-vs-steps.png, OUT/loss-vs-bits.png and OUT/loss-vs-time.png (against train seconds) from
+     * every OUT/RUN/history.csv; a history without train seconds (an older version's) is left out of the last.
+     */
     public static List<Path> plot(Path out) throws IOException {
         final List<LinePlot.Series> bySteps = new ArrayList<>();
         final List<LinePlot.Series> byBits = new ArrayList<>();
+        final List<LinePlot.Series> byTime = new ArrayList<>();
         try (DirectoryStream<Path> runs = Files.newDirectoryStream(out, Files::isDirectory)) {
             final List<Path> sorted = new ArrayList<>();
             runs.forEach(sorted::add);
@@ -106,23 +115,32 @@ public final class RunFiles {
                 final double[] step = new double[n];
                 final double[] bits = new double[n];
                 final double[] loss = new double[n];
+                final double[] trainSeconds = new double[n];
+                final boolean timed = lines.get(0).contains(",train_seconds");
                 for (int i = 0; i < n; i++) {
                     final String[] f = lines.get(i + 1).split(",");
                     step[i] = Double.parseDouble(f[0]);
                     loss[i] = Double.parseDouble(f[1]);
                     bits[i] = Double.parseDouble(f[6]);
+                    trainSeconds[i] = timed ? Double.parseDouble(f[8]) : Double.NaN;
                 }
                 final String name = run.getFileName().toString();
                 bySteps.add(new LinePlot.Series(name, step, loss));
                 byBits.add(new LinePlot.Series(name, bits, loss));
+                if (timed) {
+                    byTime.add(new LinePlot.Series(name, trainSeconds, loss));
+                }
             }
         }
         final Path a = out.resolve("loss-vs-steps.png");
         final Path b = out.resolve("loss-vs-bits.png");
+        final Path c = out.resolve("loss-vs-time.png");
         LinePlot.write(a, "Training loss of the averaged model", "step", "loss", false, bySteps);
         LinePlot.write(b, "Training loss against bits sent (all ranks, as the papers count them)", "bits (log10)",
             "loss", true, byBits);
-        return List.of(a, b);
+        LinePlot.write(c, "Training loss against training time (evaluation excluded)", "train seconds", "loss", false,
+            byTime);
+        return List.of(a, b, c);
     }
 
     private static void atomicWrite(Path file, String text) throws IOException {

@@ -15,12 +15,13 @@ import org.gossipmpi.kernel.Devices;
  * @param targetLoss stop once the averaged model's training loss is at most this (NaN: run all steps)
  * @param out        where metrics, the summary and plots go (null: nowhere)
  * @param saveModel  where every rank writes its model as rank-R.txt (null: nowhere)
+ * @param evalRows   training rows the loss is estimated on, a seeded sample (0: all rows)
  */
 public record TrainConfig(String algorithm, String model, int hidden, String data, String testData, int features,
                           int batch, LearningRate lr, LocalStep.Kind momentumKind, double momentum, double l2,
                           long steps, double epochs, Sharding shard, long seed, long evalEvery,
                           Devices.Kind device, String topology, String compressor, double gamma, boolean overlap,
-                          double targetLoss, Path out, Path saveModel) {
+                          double targetLoss, Path out, Path saveModel, int evalRows) {
 
     public static final String MODELS = "logistic, softmax, leastsquares, mlp";
 
@@ -40,6 +41,9 @@ public record TrainConfig(String algorithm, String model, int hidden, String dat
         }
         if (!(l2 >= 0)) {
             throw new IllegalArgumentException("--l2 must be >= 0, got " + l2);
+        }
+        if (evalRows < 0) {
+            throw new IllegalArgumentException("--eval-rows must be >= 0 (0: all training rows), got " + evalRows);
         }
         if (evalEvery < 1) {
             throw new IllegalArgumentException("--eval-every must be >= 1, got " + evalEvery);

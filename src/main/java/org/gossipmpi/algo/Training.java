@@ -54,12 +54,23 @@ public final class Training {
 
     /** One evaluation of the averaged model. */
     public record Point(long step, double trainLoss, double trainAccuracy, double testAccuracy, double consensus,
-                        double bytesTotal, double paperBitsTotal, double seconds) {
+                        double bytesTotal, double paperBitsTotal, double seconds, double trainSeconds) {
     }
 
-    /** What a run ends with (the history is rank 0's; every rank gets the same values). */
+    /**
+     * What a run ends with (the history is rank 0's; every rank gets the same values).
+     *
+     * @param seconds          wall time of the step loop, evaluations included
+     * @param trainSeconds     the time of the steps alone
+     * @param evalSeconds      the time of the evaluations (averaging, loss and accuracy)
+     * @param secondsToTarget  train seconds when the averaged model's loss first was at most the target, NaN if
+     *                         it never was (or no target was given)
+     * @param lossEstimatedOn  what the training loss is computed on, in words ("all 60000 training rows", "a
+     *                         seeded sample of 10000 training rows")
+     */
     public record Outcome(String run, long steps, double trainLoss, double testAccuracy, double consensus,
-                          double bytesTotal, double paperBitsTotal, double seconds, boolean reachedTarget,
+                          double bytesTotal, double paperBitsTotal, double seconds, double trainSeconds,
+                          double evalSeconds, double secondsToTarget, String lossEstimatedOn, boolean reachedTarget,
                           float[] model, List<Point> history) {
     }
 
@@ -120,7 +131,10 @@ public final class Training {
         final AllreduceAverage average = new AllreduceAverage(comm, d);
         final FloatBuffer sums = ByteBuffer.allocateDirect(12).order(ByteOrder.nativeOrder()).asFloatBuffer();
         final float[] xbar = new float[d];
-        final Batch shardBatch = new Batch(shard);
+        final Dataset lossSample = lossSample(train);
+        final String lossEstimatedOn = lossSample == null ? "all " + train.rows() + " training rows"
+            : "a seeded sample of " + lossSample.rows() + " of the " + train.rows() + " training rows";
+        final Batch shardBatch = new Batch(lossSample == null ? shard : lossSample);
         final Batch testBatch = test == null ? null : new Batch(test);
         final List<Point> history = new ArrayList<>();
         final long bitsPerStepAllreduce = 32L * d * 2 * (comm.size() - 1) / comm.size();
@@ -128,9 +142,13 @@ public final class Training {
         double lastLocalLoss = Double.NaN;
         Point last = null;
         boolean reached = false;
+        double secondsToTarget = Double.NaN;
         final long start = System.nanoTime();
+        long trainNanos = 0;
+        long evalNanos = 0;
         long t = 0;
         while (t < steps && !reached) {
+            final long stepStart = System.nanoTime();
             lastLocalLoss = algorithm.step(t);
             if (!Double.isFinite(lastLocalLoss)) {
                 throw new IllegalStateException("rank " + comm.rank() + ": the loss is " + lastLocalLoss + " at step " + t
@@ -140,7 +158,9 @@ public final class Training {
             paperBits += config.algorithm().equals("allreduce") ? bitsPerStepAllreduce
                 : (double) topology.step(t).sendTo(comm.rank()).length * compressor.paperBits(d);
             t++;
+            trainNanos += System.nanoTime() - stepStart;
             if (t % config.evalEvery() == 0 || t == steps) {
+                final long evalStart = System.nanoTime();
                 // x_bar and the consensus distance (1/n) sum_i ||x_i - x_bar||^2
                 System.arraycopy(algorithm.model(), 0, xbar, 0, d);
                 average.average(xbar);
@@ -153,33 +173,43 @@ public final class Training {
                 sums.put(1, (float) algorithm.bytesSent());
                 sums.put(2, (float) paperBits);
                 comm.allreduceSum(sums, 3);
-                final Evaluation.Result tr = eval.evaluate(xbar, shard, shardBatch, false);
+                final Evaluation.Result tr = lossSample == null ? eval.evaluate(xbar, shard, shardBatch, false)
+                    : eval.evaluate(xbar, lossSample, shardBatch, true);
                 final double testAccuracy = test == null ? Double.NaN : eval.evaluate(xbar, test, testBatch, true).accuracy();
+                evalNanos += System.nanoTime() - evalStart;
                 final double seconds = (System.nanoTime() - start) / 1e9;
+                final double trainSeconds = trainNanos / 1e9;
                 last = new Point(t, tr.loss(), tr.accuracy(), testAccuracy, sums.get(0) / comm.size(), sums.get(1),
-                    sums.get(2), seconds);
+                    sums.get(2), seconds, trainSeconds);
                 history.add(last);
                 writeJsonl(jsonl, t, lastLocalLoss, algorithm.bytesSent(), paperBits);
                 if (comm.rank() == 0) {
                     out.printf(Locale.ROOT, "step %d/%d  loss %.5f  test acc %.4f  consensus %.2e  MB sent %.3f"
-                            + "  steps/s %.0f  ETA %.0f s%n", t, steps, last.trainLoss(), testAccuracy, last.consensus(),
-                        last.bytesTotal() / 1e6, t / seconds, (steps - t) * seconds / t);
+                            + "  steps/s %.1f  ETA %.0f s%n", t, steps, last.trainLoss(), testAccuracy, last.consensus(),
+                        last.bytesTotal() / 1e6, t / trainSeconds, (steps - t) * seconds / t);
                     out.flush();
                 }
                 reached = !Double.isNaN(config.targetLoss()) && last.trainLoss() <= config.targetLoss();
+                if (reached) {
+                    secondsToTarget = trainSeconds;
+                }
             }
         }
         closeQuietly(jsonl);
         final double seconds = (System.nanoTime() - start) / 1e9;
         if (comm.rank() == 0) {
-            out.printf(Locale.ROOT, "final: train loss %.5f, test accuracy %.4f, consensus %.2e after %d steps (%.2f"
-                    + " epochs) in %.1f s, %.3f MB sent%s%n", last.trainLoss(), last.testAccuracy(), last.consensus(), t,
-                t * (double) comm.size() * sampler.batchSize() / train.rows(), seconds, last.bytesTotal() / 1e6,
-                Double.isNaN(config.targetLoss()) ? "" : reached ? ", target reached" : ", target not reached");
+            out.printf(Locale.ROOT, "final: train loss %.5f (on %s), test accuracy %.4f, consensus %.2e after %d steps"
+                    + " (%.2f epochs) in %.1f s (training %.1f s, evaluation %.1f s), %.3f MB sent%s%n", last.trainLoss(),
+                lossEstimatedOn, last.testAccuracy(), last.consensus(), t,
+                t * (double) comm.size() * sampler.batchSize() / train.rows(), seconds, trainNanos / 1e9,
+                evalNanos / 1e9, last.bytesTotal() / 1e6, Double.isNaN(config.targetLoss()) ? ""
+                    : reached ? String.format(Locale.ROOT, ", target reached after %.1f s of training", secondsToTarget)
+                    : ", target not reached");
             out.flush();
         }
         final Outcome outcome = new Outcome(config.runName(), t, last.trainLoss(), last.testAccuracy(), last.consensus(),
-            last.bytesTotal(), last.paperBitsTotal(), seconds, reached, algorithm.model(), history);
+            last.bytesTotal(), last.paperBitsTotal(), seconds, trainNanos / 1e9, evalNanos / 1e9, secondsToTarget,
+            lossEstimatedOn, reached, algorithm.model(), history);
         if (runDir != null && comm.rank() == 0) {
             RunFiles.writeSummary(runDir, config, comm.size(), outcome, timers);
         }
@@ -187,6 +217,32 @@ public final class Training {
             RunFiles.saveModel(config.saveModel(), comm.rank(), algorithm.model());
         }
         return outcome;
+    }
+
+    /**
+     * The rows the training loss is estimated on with {@code --eval-rows N}: N rows of the whole training set
+     * drawn without replacement from the seed (the same on every rank, in row order), each rank evaluating its
+     * contiguous part; null for all rows (N = 0, or N at least the number of rows).
+     */
+    private Dataset lossSample(Dataset train) {
+        final int n = config.evalRows();
+        if (n == 0 || n >= train.rows()) {
+            return null;
+        }
+        final int[] rows = new int[train.rows()];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = i;
+        }
+        final SplittableRandom r = new SplittableRandom(config.seed() ^ 0x5EEDE7A1L);
+        for (int i = 0; i < n; i++) { // partial Fisher-Yates: rows[0, n) is a uniform sample
+            final int j = i + r.nextInt(rows.length - i);
+            final int keep = rows[i];
+            rows[i] = rows[j];
+            rows[j] = keep;
+        }
+        final int[] sample = java.util.Arrays.copyOf(rows, n);
+        java.util.Arrays.sort(sample);
+        return train.subset(sample, train.source() + " loss sample");
     }
 
     /** choco-gossip averages per-rank vectors: seeded N(0, 1) values of (seed, rank); other algorithms: null. */

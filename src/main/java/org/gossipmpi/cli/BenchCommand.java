@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code gossip-mpi bench exchange}: the collective's time per step against all-reduce, as CSV. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Micro-benchmarks.",
-    subcommands = {BenchCommand.Exchange.class, BenchCommand.Codecs.class, BenchCommand.Kernels.class})
+    subcommands = {BenchCommand.Exchange.class, BenchCommand.Codecs.class, BenchCommand.Kernels.class,
+        BenchCommand.Plot.class})
 final class BenchCommand {
 
     @Command(name = "exchange", mixinStandardHelpOptions = true,
@@ -166,6 +167,39 @@ final class BenchCommand {
             final PrintWriter out = Main.out(spec);
             out.println(org.gossipmpi.bench.GradientBenchmark.HEADER);
             new org.gossipmpi.bench.GradientBenchmark(d, hidden, seconds, out).run(models, batches, devices);
+            return 0;
+        }
+    }
+
+    @Command(name = "plot", mixinStandardHelpOptions = true,
+        description = "Draws a CSV file with a header line as a PNG line plot: one column as x, every other column"
+            + " as a series (what the benchmark scripts use for their plots).")
+    static final class Plot implements Callable<Integer> {
+        @picocli.CommandLine.Parameters(index = "0", paramLabel = "CSV", description = "The CSV file.")
+        java.nio.file.Path csv;
+
+        @Option(names = "--x", required = true, paramLabel = "COLUMN", description = "The column on the x axis.")
+        String x;
+
+        @Option(names = "--log-x", description = "A log10 x axis.")
+        boolean logX;
+
+        @Option(names = "--title", defaultValue = "", paramLabel = "TEXT", description = "The title.")
+        String title;
+
+        @Option(names = "--y-label", defaultValue = "", paramLabel = "TEXT", description = "The y axis label.")
+        String yLabel;
+
+        @Option(names = "--out", required = true, paramLabel = "PNG", description = "The PNG file to write.")
+        java.nio.file.Path out;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            org.gossipmpi.metrics.CsvPlot.write(csv, x, logX, title, yLabel, out);
+            Main.out(spec).println("plot: " + out);
             return 0;
         }
     }

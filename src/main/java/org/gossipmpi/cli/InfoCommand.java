@@ -91,9 +91,21 @@ final class InfoCommand implements Callable<Integer> {
 
     private static String hostName() {
         try {
-            return InetAddress.getLocalHost().getHostName();
+            return InetAddress.getLocalHost().getHostName() + netNamespace();
         } catch (UnknownHostException e) {
-            return "unknown host";
+            return "unknown host" + netNamespace();
+        }
+    }
+
+    /**
+     * The Linux network namespace of this process, as " (net:[inode])", or "" elsewhere: ranks on the emulated
+     * hosts of bench/cluster share the machine's host name but not their network namespace.
+     */
+    private static String netNamespace() {
+        try {
+            return " (" + java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/ns/net")) + ")";
+        } catch (java.io.IOException | UnsupportedOperationException | SecurityException e) {
+            return "";
         }
     }
 

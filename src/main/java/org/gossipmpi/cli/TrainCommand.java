@@ -140,6 +140,11 @@ final class TrainCommand implements Callable<Integer> {
         description = "Steps between evaluations and progress lines (default: ${DEFAULT-VALUE}).")
     long evalEvery;
 
+    @Option(names = "--eval-rows", defaultValue = "10000", paramLabel = "N",
+        description = "Estimate the training loss on a fixed seeded sample of N training rows, 0 for all rows "
+            + "(default: ${DEFAULT-VALUE}); the test accuracy is always on the whole test set.")
+    int evalRows;
+
     @Spec
     CommandSpec spec;
 
@@ -160,7 +165,7 @@ final class TrainCommand implements Callable<Integer> {
             for (String c : cs) {
                 runs.add(new TrainConfig(a.trim(), model, hidden, data, testData, features, batch, rate, momentumKind,
                     momentum, l2, steps, epochs, shard, seed, evalEvery, device.kind(), topology, c.trim(), gamma,
-                    overlap && Algorithms.overlaps(a.trim()), targetLoss, out, null));
+                    overlap && Algorithms.overlaps(a.trim()), targetLoss, out, null, evalRows));
             }
         }
         final boolean sweep = runs.size() > 1;
@@ -196,7 +201,7 @@ final class TrainCommand implements Callable<Integer> {
     private static TrainConfig withSaveModel(TrainConfig c, Path dir) {
         return new TrainConfig(c.algorithm(), c.model(), c.hidden(), c.data(), c.testData(), c.features(), c.batch(),
             c.lr(), c.momentumKind(), c.momentum(), c.l2(), c.steps(), c.epochs(), c.shard(), c.seed(), c.evalEvery(),
-            c.device(), c.topology(), c.compressor(), c.gamma(), c.overlap(), c.targetLoss(), c.out(), dir);
+            c.device(), c.topology(), c.compressor(), c.gamma(), c.overlap(), c.targetLoss(), c.out(), dir, c.evalRows());
     }
 
     /** The sweep's comparison table; bytes are also given relative to all-reduce when it ran. */
@@ -208,12 +213,13 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         w.println();
-        w.printf(Locale.ROOT, "%-34s %8s %12s %9s %12s %14s %9s%n", "run", "steps", "final loss", "test acc",
-            "MB sent", "bytes/allred.", "wall s");
+        w.printf(Locale.ROOT, "%-34s %8s %12s %9s %12s %14s %9s %9s %11s%n", "run", "steps", "final loss", "test acc",
+            "MB sent", "bytes/allred.", "wall s", "train s", "s to target");
         for (Training.Outcome o : outcomes) {
-            w.printf(Locale.ROOT, "%-34s %8d %12.5f %9.4f %12.3f %14s %9.1f%n", o.run(), o.steps(), o.trainLoss(),
-                o.testAccuracy(), o.bytesTotal() / 1e6, Double.isNaN(allreduceBytes) ? "-"
-                    : String.format(Locale.ROOT, "%.4f", o.bytesTotal() / allreduceBytes), o.seconds());
+            w.printf(Locale.ROOT, "%-34s %8d %12.5f %9.4f %12.3f %14s %9.1f %9.1f %11s%n", o.run(), o.steps(),
+                o.trainLoss(), o.testAccuracy(), o.bytesTotal() / 1e6, Double.isNaN(allreduceBytes) ? "-"
+                    : String.format(Locale.ROOT, "%.4f", o.bytesTotal() / allreduceBytes), o.seconds(), o.trainSeconds(),
+                Double.isNaN(o.secondsToTarget()) ? "-" : String.format(Locale.ROOT, "%.1f", o.secondsToTarget()));
         }
     }
 }

@@ -66,6 +66,25 @@ class MainTest {
     }
 
     @Test
+    void benchPlotDrawsEveryColumnAgainstXAndNamesABadColumnOrValue(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        final java.nio.file.Path csv = dir.resolve("t.csv");
+        java.nio.file.Files.writeString(csv, "ranks,a_ms,b_ms\n2,10,5\n4,20,5\n8,40,6\n");
+        final java.nio.file.Path png = dir.resolve("t.png");
+        final String[] r = run("bench", "plot", csv.toString(), "--x", "ranks", "--log-x", "--out", png.toString());
+        assertEquals("0", r[0], r[2]);
+        final byte[] bytes = java.nio.file.Files.readAllBytes(png);
+        assertTrue(bytes.length > 1000 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G', "not a PNG");
+        final String[] noColumn = run("bench", "plot", csv.toString(), "--x", "hosts", "--out", png.toString());
+        assertEquals("1", noColumn[0]);
+        assertTrue(noColumn[2].contains("has no column 'hosts'; its columns: ranks, a_ms, b_ms"), noColumn[2]);
+        java.nio.file.Files.writeString(csv, "ranks,a_ms\n2,fast\n");
+        final String[] text = run("bench", "plot", csv.toString(), "--x", "ranks", "--out", png.toString());
+        assertEquals("1", text[0]);
+        assertTrue(text[2].contains("line 2, column a_ms: 'fast' is not a number"), text[2]);
+    }
+
+    @Test
     void badOptionValuesExitNonZeroWithOneClearLine() {
         final String[] zero = run("info", "--ranks", "0");
         assertEquals("1", zero[0]);

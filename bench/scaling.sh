@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Scaling on the emulated cluster: the per-step time of ring CHOCO-SGD (top-1%) and of all-reduce SGD for
+# 2, 4 and 8 hosts at RATE, and a latency-bandwidth model fitted to the communication phase of those points,
+# extrapolated to 1,024 ranks.
+#
+#   bench/scaling.sh                      # HOST_COUNTS=2,4,8 RATE=1gbit STEPS=40
+#
+# The problem is time-to-target.sh's (MLP 784-1280-10, 1,017,610 parameters, batch 32). This machine has few
+# cores: with more hosts than cores the ranks share them, so the gradient phase slows with n. The model
+# therefore fits only the communication phase (summary.json's exchange p50) and adds the computation measured
+# with the fewest hosts (one rank per core):
+#   all-reduce (ring):  t_comm(n) = alpha * 2(n-1) + beta * 2(n-1)/n * 4d
+#   ring CHOCO:         t_comm(n) = alpha' * 2 + beta' * 2 * payload   (the same for every n: fit = mean)
+# Writes bench/results/scaling.{csv,md} and scaling.png. Needs root.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+HOST_COUNTS=${HOST_COUNTS:-2,4,8}
+RATE=${RATE:-1gbit}
+STEPS=${STEPS:-40}
+GAMMA=${GAMMA:-0.4}
+OUT=bench/results
+WORK=${WORK:-${TMPDIR:-/tmp}/gossip-mpi-scaling}
+COMMON=(--model mlp --hidden 1280 --data fashion-mnist --batch 32 --lr 0.1 --seed 1 --device java
+        --steps "$STEPS" --eval-every "$STEPS" --eval-rows 1000)
+bin/setup >/dev/null
+rm -rf "$WORK"
+mkdir -p "$WORK" "$OUT"
+field() { sed -n "s/.*\"$2\": *\"\{0,1\}\([^,\"}]*\)\"\{0,1\}[,}].*/\1/p" "$1" | head -1; }
+p50() { sed -n "s/.*\"$2\": *{[^}]*\"p50_us\": *\([0-9.e+-]*\).*/\1/p" "$1" | head -1; }
+csv=$OUT/scaling.csv
+echo "hosts,run,step_ms,gradient_p50_ms,compress_p50_ms,exchange_p50_ms,bytes_per_rank_step,oversubscribed" >"$csv"
+cores=$(nproc)
+IFS=, read -r -a counts <<<"$HOST_COUNTS"
+for n in "${counts[@]}"; do
+    bench/cluster/up "$n" "$RATE" >&2
+    for run in "allreduce none" "choco topk:0.01"; do
+        read -r a c <<<"$run"
+        bench/cluster/run bin/gossip-mpi train --algorithm "$a" --compressor "$c" --gamma "$GAMMA" "${COMMON[@]}" \
+            --out "$WORK/$n" >"$WORK/$n-$a.log" 2>&1
+    done
+    for s in "$WORK/$n"/*/summary.json; do
+        steps=$(field "$s" steps)
+        printf '%s,%s,%s,%s,%s,%s,%s,%s\n' "$n" "$(basename "$(dirname "$s")")" \
+            "$(awk -v t="$(field "$s" train_seconds)" -v k="$steps" 'BEGIN { printf "%.1f", 1000 * t / k }')" \
+            "$(p50 "$s" gradient | awk '{ printf "%.1f", $1 / 1000 }')" "$(p50 "$s" compress | awk '{ printf "%.1f", $1 / 1000 }')" \
+            "$(p50 "$s" exchange | awk '{ printf "%.1f", $1 / 1000 }')" \
+            "$(awk -v b="$(field "$s" bytes_sent_total)" -v k="$steps" -v n="$n" 'BEGIN { printf "%.0f", b / k / n }')" \
+            "$([ "$n" -gt "$cores" ] && echo yes || echo no)" >>"$csv"
+    done
+done
+bench/cluster/down >&2
+
+# Fit and extrapolate (d = 1,017,610 floats)
+model=$(awk -F, -v d=1017610 '
+    NR == 1 { next }
+    $2 == "allreduce" {
+        n = $1; x1 = 2 * (n - 1); x2 = 2 * (n - 1) / n * 4 * d; y = $6
+        s11 += x1 * x1; s12 += x1 * x2; s22 += x2 * x2; s1y += x1 * y; s2y += x2 * y
+        if (amin == "" || n < amin) { amin = n; acomp = $3 - $6 }
+    }
+    $2 != "allreduce" {
+        cn++; cexch += $6
+        if (cmin == "" || $1 < cmin) { cmin = $1; ccomp = $3 - $6 }
+    }
+    END {
+        det = s11 * s22 - s12 * s12
+        alpha = (s1y * s22 - s2y * s12) / det; beta = (s11 * s2y - s12 * s1y) / det
+        cx = cexch / cn
+        printf "%.6g %.6g %.3f %.3f %.3f\n", alpha, beta, acomp, cx, ccomp
+    }' "$csv")
+read -r ALPHA BETA AR_COMPUTE CHOCO_EXCHANGE CHOCO_COMPUTE <<<"$model"
+pred=$OUT/scaling-model.csv
+echo "ranks,allreduce_step_ms,choco_step_ms" >"$pred"
+for n in 2 4 8 16 32 64 128 256 512 1024; do
+    awk -v n="$n" -v a="$ALPHA" -v b="$BETA" -v ac="$AR_COMPUTE" -v cx="$CHOCO_EXCHANGE" -v cc="$CHOCO_COMPUTE" -v d=1017610 \
+        'BEGIN { printf "%d,%.1f,%.1f\n", n, ac + a * 2 * (n - 1) + b * 2 * (n - 1) / n * 4 * d, cc + cx }' >>"$pred"
+done
+bin/gossip-mpi bench plot "$pred" --x ranks --log-x --title "Per-step time against ranks at $RATE (model fitted to 2-8 hosts)" \
+    --y-label "ms per step" --out "$OUT/scaling.png" >/dev/null
+md=$OUT/scaling.md
+{
+    echo "# Scaling at $RATE"
+    echo
+    echo "Command: \`HOST_COUNTS=$HOST_COUNTS RATE=$RATE STEPS=$STEPS bench/scaling.sh\` (revision"
+    echo "$(git rev-parse --short HEAD 2>/dev/null || echo unknown), $(date -u +%Y-%m-%d), $cores cores). MLP 784-1280-10 (1,017,610"
+    echo "parameters), batch 32, $STEPS steps per run; ring topology for CHOCO (top-1%, gamma $GAMMA). Step: train seconds"
+    echo "/ steps; phases: rank 0's p50. Hosts beyond $cores share the $cores cores (\"oversubscribed\": their gradient"
+    echo "phase grows with n, which a cluster with a core per rank would not see). Raw: [scaling.csv](scaling.csv)."
+    echo
+    echo "| hosts | run | ms per step | gradient p50 | compress p50 | exchange p50 | bytes per rank and step | cores oversubscribed |"
+    echo "|---|---|---|---|---|---|---|---|"
+    awk -F, 'NR > 1 { printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8 }' "$csv"
+    echo
+    echo "Model of the communication phase, fitted to the points above: all-reduce alpha = $ALPHA ms per message"
+    echo "step, beta = $BETA ms per byte ($(awk -v b="$BETA" 'BEGIN { printf "%.2f", 8e-6 / b }') Gbit/s effective); ring CHOCO's exchange"
+    echo "= $CHOCO_EXCHANGE ms whatever n. Computation as measured on the fewest hosts: all-reduce $AR_COMPUTE ms,"
+    echo "CHOCO $CHOCO_COMPUTE ms (gradient + codec). Extrapolated per-step times ([scaling-model.csv](scaling-model.csv)):"
+    echo
+    echo "| ranks | all-reduce ms per step | ring CHOCO top-1% ms per step |"
+    echo "|---|---|---|"
+    awk -F, 'NR > 1 { printf "| %s | %s | %s |\n", $1, $2, $3 }' "$pred"
+    echo
+    echo "A ring's spectral gap shrinks as 1/n^2, so CHOCO on a ring needs more steps to reach a target as n grows;"
+    echo "the per-step times above do not include that (time-to-target.sh measures it at 4 hosts)."
+    echo
+    echo "![per-step time against ranks](scaling.png)"
+} >"$md"
+cat "$md"

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# Time to target: how much sooner each algorithm reaches the loss that all-reduce SGD reaches after STEPS steps,
+# on an emulated cluster of HOSTS hosts (bench/cluster) at each link rate, and on shared memory (one host).
+#
+#   bench/time-to-target.sh                                   # 4 hosts, 100mbit,1gbit,10gbit + shared memory
+#   HOSTS=8 RATES=1gbit STEPS=200 bench/time-to-target.sh
+#
+# The problem: an MLP (784-1280-10, 1,017,610 parameters) on Fashion-MNIST, batch 32 per rank, lr 0.1, seed 1,
+# the training loss estimated every EVAL_EVERY steps on a seeded sample of EVAL_ROWS training rows.
+#   1. The target L: all-reduce SGD's training loss after STEPS steps (in-process ranks: the loss per step does
+#      not depend on the network).
+#   2. Gamma of each compressed algorithm: a sweep over GAMMAS (in-process ranks), each run stopped at L or after
+#      MAX_FACTOR x STEPS steps; the gamma reaching L in the fewest steps is kept. The best compressor is the
+#      CHOCO compressor of the sweep that reaches L with the fewest bytes.
+#   3. At each rate: all-reduce, D-PSGD, CHOCO-SGD (top-1%, sign, best) and DeepSqueeze (sign), each until L
+#      (at most MAX_FACTOR x STEPS steps), on a ring.
+# Writes bench/results/time-to-target.{md,csv}, time-to-target-sweep.csv and one loss-against-train-seconds plot
+# per rate (time-to-target-RATE.png). Needs root for the cluster (shared memory alone otherwise: RATES=).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+HOSTS=${HOSTS:-4}
+RATES=${RATES-100mbit,1gbit,10gbit}
+STEPS=${STEPS:-200}
+MAX_FACTOR=${MAX_FACTOR:-4}
+EVAL_EVERY=${EVAL_EVERY:-20}
+EVAL_ROWS=${EVAL_ROWS:-2000}
+GAMMAS=${GAMMAS:-0.1,0.2,0.4,0.7}
+SWEEP_COMPRESSORS=${SWEEP_COMPRESSORS:-topk:0.01,sign,topk-natdither:0.01:8,qsgd:4}
+WORK=${WORK:-${TMPDIR:-/tmp}/gossip-mpi-time-to-target}
+OUT=bench/results
+COMMON=(--model mlp --hidden 1280 --data fashion-mnist --batch 32 --lr 0.1 --seed 1 --device java
+        --eval-every "$EVAL_EVERY" --eval-rows "$EVAL_ROWS")
+MAX_STEPS=$((MAX_FACTOR * STEPS))
+
+bin/setup >/dev/null
+rm -rf "$WORK"
+mkdir -p "$WORK" "$OUT"
+export OMPI_MCA_mpi_yield_when_idle=1
+say() { printf 'time-to-target: %s\n' "$*" >&2; }
+# field FILE KEY: a scalar of a summary.json
+field() { sed -n "s/.*\"$2\": *\"\{0,1\}\([^,\"}]*\)\"\{0,1\}[,}].*/\1/p" "$1" | head -1; }
+p50() { sed -n "s/.*\"$2\": *{[^}]*\"p50_us\": *\([0-9.e+-]*\).*/\1/p" "$1" | head -1; }
+
+# 1. The target
+say "target: all-reduce, $STEPS steps, $HOSTS in-process ranks"
+bin/gossip-mpi train --ranks "$HOSTS" --algorithm allreduce "${COMMON[@]}" --steps "$STEPS" --out "$WORK/target" >&2
+TARGET=$(field "$WORK/target/allreduce/summary.json" final_train_loss)
+say "target loss L = $TARGET"
+
+# 2. The gamma sweep
+sweep=$OUT/time-to-target-sweep.csv
+echo "algorithm,compressor,gamma,reached,steps,bytes_sent_total,final_train_loss" >"$sweep"
+sweep_one() { # algorithm compressor gamma
+    local dir=$WORK/sweep/$1-$2-$3
+    bin/gossip-mpi train --ranks "$HOSTS" --algorithm "$1" --compressor "$2" --gamma "$3" "${COMMON[@]}" \
+        --steps "$MAX_STEPS" --target-loss "$TARGET" --out "$dir" >/dev/null 2>"$dir.err" || true
+    local s
+    s=$(ls "$dir"/*/summary.json 2>/dev/null | head -1)
+    if [ -z "$s" ]; then
+        echo "$1,$2,$3,diverged,,," >>"$sweep"
+    else
+        echo "$1,$2,$3,$(field "$s" reached_target),$(field "$s" steps),$(field "$s" bytes_sent_total),$(field "$s" final_train_loss)" >>"$sweep"
+    fi
+}
+IFS=, read -r -a gammas <<<"$GAMMAS"
+IFS=, read -r -a candidates <<<"$SWEEP_COMPRESSORS"
+for c in "${candidates[@]}"; do
+    for g in "${gammas[@]}"; do say "sweep: choco $c gamma $g"; sweep_one choco "$c" "$g"; done
+done
+for g in "${gammas[@]}"; do say "sweep: deepsqueeze sign gamma $g"; sweep_one deepsqueeze sign "$g"; done
+# best_gamma ALGORITHM COMPRESSOR: the swept gamma reaching L in the fewest steps (the larger on a tie)
+best_gamma() {
+    awk -F, -v a="$1" -v c="$2" '$1 == a && $2 == c && $4 == "true" && ($5 < s || (s == $5 && $3 > g) || g == "") \
+        { s = $5; g = $3 } END { print g }' "$sweep"
+}
+BEST=$(awk -F, 'NR > 1 && $1 == "choco" && $4 == "true" && (b == "" || $6 < b) { b = $6; c = $2 } END { print c }' "$sweep")
+say "best CHOCO compressor by bytes to target: ${BEST:-none reached L}"
+
+# 3. The runs at each rate
+runs=("allreduce none 1" "dpsgd none 1")
+for c in topk:0.01 sign ${BEST:+"$BEST"}; do
+    g=$(best_gamma choco "$c")
+    if [ -n "$g" ]; then runs+=("choco $c $g"); else say "choco $c reached L with no swept gamma: left out"; fi
+done
+g=$(best_gamma deepsqueeze sign)
+if [ -n "$g" ]; then runs+=("deepsqueeze sign $g"); else say "deepsqueeze sign reached L with no swept gamma: left out"; fi
+# Unique runs (best may equal top-1% or sign)
+mapfile -t runs < <(printf '%s\n' "${runs[@]}" | awk '!seen[$0]++')
+
+csv=$OUT/time-to-target.csv
+echo "link,hosts,algorithm,compressor,gamma,reached,steps,train_seconds,seconds_to_target,bytes_sent_total,step_ms,gradient_p50_ms,compress_p50_ms,exchange_p50_ms,speedup_over_allreduce" >"$csv"
+launch() { # link: the mpirun to use
+    if [ "$1" = shm ]; then
+        local flags=(--oversubscribe)
+        [ "$(id -u)" -ne 0 ] || flags+=(--allow-run-as-root)
+        mpirun "${flags[@]}" -np "$HOSTS" "${@:2}"
+    else
+        bench/cluster/run "${@:2}"
+    fi
+}
+IFS=, read -r -a rates <<<"$RATES"
+for link in shm "${rates[@]}"; do
+    [ "$link" = shm ] || bench/cluster/up "$HOSTS" "$link" >&2
+    dir=$WORK/$link
+    for r in "${runs[@]}"; do
+        read -r a c g <<<"$r"
+        say "$link: $a $c gamma $g"
+        launch "$link" bin/gossip-mpi train --algorithm "$a" --compressor "$c" --gamma "$g" "${COMMON[@]}" \
+            --steps "$MAX_STEPS" --target-loss "$TARGET" --out "$dir" >"$dir.$a-$c.log" 2>&1 \
+            || { say "$link: $a $c failed, see $dir.$a-$c.log"; continue; }
+    done
+    for s in "$dir"/*/summary.json; do
+        steps=$(field "$s" steps) train=$(field "$s" train_seconds)
+        printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%.1f,%s,%s,%s,\n' "$link" "$HOSTS" "$(field "$s" algorithm)" \
+            "$(field "$s" compressor)" "$(field "$s" gamma)" "$(field "$s" reached_target)" "$steps" "$train" \
+            "$(field "$s" seconds_to_target)" "$(field "$s" bytes_sent_total)" "$(echo "$train $steps" | awk '{ print 1000 * $1 / $2 }')" \
+            "$(p50 "$s" gradient | awk '{ print $1 / 1000 }')" "$(p50 "$s" compress | awk '{ print $1 / 1000 }')" \
+            "$(p50 "$s" exchange | awk '{ print $1 / 1000 }')" >>"$csv"
+    done
+    # train writes DIR/loss-vs-time.png over every run in DIR
+    [ ! -r "$dir/loss-vs-time.png" ] || cp "$dir/loss-vs-time.png" "$OUT/time-to-target-$link.png"
+done
+[ "${#rates[@]}" -eq 0 ] || bench/cluster/down >&2
+
+# Speed-ups over all-reduce (train seconds to target), filled in per link
+awk -F, -v OFS=, 'NR == FNR { if ($3 == "allreduce" && $9 != "") base[$1] = $9; next }
+    FNR == 1 { print; next }
+    { $15 = ($9 != "" && ($1 in base)) ? sprintf("%.2f", base[$1] / $9) : ""; print }' "$csv" "$csv" >"$csv.tmp"
+mv "$csv.tmp" "$csv"
+
+md=$OUT/time-to-target.md
+{
+    echo "# Time to target"
+    echo
+    echo "Command: \`HOSTS=$HOSTS RATES=$RATES STEPS=$STEPS MAX_FACTOR=$MAX_FACTOR GAMMAS=$GAMMAS bench/time-to-target.sh\`"
+    echo "(revision $(git rev-parse --short HEAD 2>/dev/null || echo unknown), $(date -u +%Y-%m-%d), $(nproc) cores,"
+    echo "$(bin/gossip-mpi info --ranks 1 2>/dev/null | sed -n 's/^  Java \([^ ]*\).*/JDK \1/p' | head -1))."
+    echo
+    echo "MLP 784-1280-10 (1,017,610 parameters) on Fashion-MNIST, batch 32 per rank, lr 0.1, $HOSTS ranks on a ring"
+    echo "(all-reduce: MPI_Allreduce). Target L = $TARGET: the training loss all-reduce SGD reaches after $STEPS steps,"
+    echo "estimated, as for every run, on the same seeded sample of $EVAL_ROWS training rows every $EVAL_EVERY steps."
+    echo "Each run stops at L or after $MAX_STEPS steps. Train seconds exclude evaluation. Hosts are network"
+    echo "namespaces of one $(nproc)-core machine with a tbf rate limit on every host's link (bench/cluster);"
+    echo "\"shm\" is the same ranks on one host (shared memory). Gammas from the sweep in"
+    echo "[time-to-target-sweep.csv](time-to-target-sweep.csv) (fewest steps to L); \"best\" compressor: $BEST"
+    echo "(fewest bytes to L). Raw: [time-to-target.csv](time-to-target.csv)."
+    echo
+    echo "| link | algorithm | compressor | gamma | steps to L | train s to L | MB sent to L | step ms | gradient / compress / exchange p50 ms | speed-up over all-reduce |"
+    echo "|---|---|---|---|---|---|---|---|---|---|"
+    awk -F, 'NR > 1 {
+        to = $6 == "true" ? sprintf("%.1f", $9) : sprintf("not reached in %d steps", $7)
+        st = $6 == "true" ? $7 : "-"
+        printf "| %s | %s | %s | %s | %s | %s | %.1f | %s | %s / %s / %s | %s |\n", $1, $3, $4, $5, st, to,
+            $10 / 1e6, $11, $12, $13, $14, $15 == "" ? "-" : $15 "x"
+    }' "$csv"
+    echo
+    for link in shm "${rates[@]}"; do
+        [ ! -r "$OUT/time-to-target-$link.png" ] || echo "![loss against train seconds, $link](time-to-target-$link.png)"
+    done
+} >"$md"
+cat "$md"

@@ -1,0 +1,122 @@
+package org.gossipmpi.algo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.gossipmpi.comm.local.LocalWorld;
+import org.gossipmpi.data.Sharding;
+import org.gossipmpi.kernel.Devices;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Training time apart from evaluation: summary.json's train_seconds, eval_seconds and seconds_to_target,
+ * history.csv's train_seconds, the loss-against-time plot, and the training loss estimated on a seeded sample
+ * ({@code --eval-rows}).
+ */
+class RunTimingTest {
+
+    static TrainConfig config(Path data, double target, Path out, int evalRows, long steps) {
+        return new TrainConfig("choco", "logistic", 0, data.toString(), null, 0, 8,
+            new LearningRate(LearningRate.Kind.CONST, 0.2, 1, 1, 1), LocalStep.Kind.NONE, 0, 1e-3, steps, 0,
+            Sharding.iid, 3, 10, Devices.Kind.java, "ring", "sign", 0.4, false, target, out, null, evalRows);
+    }
+
+    static Training.Outcome run(TrainConfig c) {
+        final AtomicReference<Training.Outcome> outcome = new AtomicReference<>();
+        LocalWorld.run(4, TimeUnit.MINUTES.toNanos(2), comm -> {
+            final Training.Outcome o = new Training(c, comm, new PrintWriter(new StringWriter())).run();
+            if (comm.rank() == 0) {
+                outcome.set(o);
+            }
+        });
+        return outcome.get();
+    }
+
+    private static String field(String json, String key) {
+        final Matcher m = Pattern.compile("\"" + key + "\": ?([^,}\\n]+)").matcher(json);
+        assertTrue(m.find(), key + " missing from " + json);
+        return m.group(1).trim();
+    }
+
+    @Test
+    void summaryAndHistorySeparateTrainingFromEvaluationAndTellTheTimeToTarget(@TempDir Path dir) throws Exception {
+        final Path data = AlgorithmTrajectoryTest.dataFile();
+        final Training.Outcome free = run(config(data, Double.NaN, dir, 0, 60));
+        final double target = free.history().get(2).trainLoss(); // reached by step 30 of the same run
+        int first = 0;
+        while (free.history().get(first).trainLoss() > target) {
+            first++;
+        }
+        final Training.Outcome reached = run(config(data, target, dir, 0, 60));
+        assertTrue(reached.reachedTarget());
+        assertEquals(free.history().get(first).step(), reached.steps(), "the run stops at the first evaluation at target");
+        final String summary = Files.readString(dir.resolve(reached.run()).resolve("summary.json"),
+            StandardCharsets.UTF_8);
+        final double train = Double.parseDouble(field(summary, "train_seconds"));
+        final double eval = Double.parseDouble(field(summary, "eval_seconds"));
+        final double wall = Double.parseDouble(field(summary, "wall_seconds"));
+        final double toTarget = Double.parseDouble(field(summary, "seconds_to_target"));
+        assertTrue(train > 0 && eval > 0 && train + eval <= wall * 1.0001, summary);
+        assertEquals(train, toTarget, 1e-9, "the run stopped at the target");
+        assertEquals(reached.history().get(reached.history().size() - 1).trainSeconds(), toTarget, 1e-9);
+        assertTrue(field(summary, "train_loss_on").contains("all"), summary);
+
+        final List<String> history = Files.readAllLines(dir.resolve(reached.run()).resolve("history.csv"));
+        assertTrue(history.get(0).endsWith(",seconds,train_seconds"), history.get(0));
+        double previous = 0;
+        for (String line : history.subList(1, history.size())) {
+            final String[] f = line.split(",");
+            final double trainSeconds = Double.parseDouble(f[8]);
+            assertTrue(trainSeconds > previous && trainSeconds <= Double.parseDouble(f[7]), line);
+            previous = trainSeconds;
+        }
+
+        final Training.Outcome never = run(config(data, -1, dir, 0, 20));
+        assertTrue(!never.reachedTarget());
+        final String neverSummary = Files.readString(dir.resolve(never.run()).resolve("summary.json"));
+        assertEquals("null", field(neverSummary, "seconds_to_target"));
+
+        final List<Path> plots = RunFiles.plot(dir);
+        assertTrue(plots.contains(dir.resolve("loss-vs-time.png")), plots.toString());
+        final byte[] png = Files.readAllBytes(dir.resolve("loss-vs-time.png"));
+        assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', "not a PNG");
+    }
+
+    @Test
+    void theTrainingLossIsEstimatedOnASeededSampleOfTheGivenSize() {
+        final Path data;
+        try {
+            data = AlgorithmTrajectoryTest.dataFile();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        final Training.Outcome all = run(config(data, Double.NaN, null, 0, 20));
+        final Training.Outcome sample = run(config(data, Double.NaN, null, 20, 20));
+        final Training.Outcome again = run(config(data, Double.NaN, null, 20, 20));
+        assertTrue(sample.lossEstimatedOn().startsWith("a seeded sample of 20 of the 48"), sample.lossEstimatedOn());
+        assertTrue(all.lossEstimatedOn().startsWith("all "), all.lossEstimatedOn());
+        assertEquals(sample.trainLoss(), again.trainLoss(), "the sample depends on the seed alone");
+        assertNotEquals(all.trainLoss(), sample.trainLoss(), "a sample of 20 rows gives another estimate");
+        assertTrue(Math.abs(all.trainLoss() - sample.trainLoss()) < 0.5 * all.trainLoss(),
+            all.trainLoss() + " vs " + sample.trainLoss());
+        assertEquals(java.util.Arrays.toString(all.model()), java.util.Arrays.toString(sample.model()),
+            "evaluation does not change the training");
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> config(data, Double.NaN, null, -1, 20));
+        assertTrue(e.getMessage().startsWith("--eval-rows must be >= 0"), e.getMessage());
+    }
+}
