@@ -16,6 +16,8 @@
 #      (at most MAX_FACTOR x STEPS steps), on a ring.
 # Writes bench/results/time-to-target.{md,csv}, time-to-target-sweep.csv and one loss-against-train-seconds plot
 # per rate (time-to-target-RATE.png). Needs root for the cluster (shared memory alone otherwise: RATES=).
+# REPORT_ONLY=1 rewrites time-to-target.md from the CSV files and WORK of the last run, without running;
+# REUSE_SWEEP=1 keeps the last run's target and gamma sweep (they do not depend on the network) and runs step 3.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -33,14 +35,30 @@ COMMON=(--model mlp --hidden 1280 --data fashion-mnist --batch 32 --lr 0.1 --see
         --eval-every "$EVAL_EVERY" --eval-rows "$EVAL_ROWS")
 MAX_STEPS=$((MAX_FACTOR * STEPS))
 
-bin/setup >/dev/null
-rm -rf "$WORK"
-mkdir -p "$WORK" "$OUT"
-export OMPI_MCA_mpi_yield_when_idle=1
 say() { printf 'time-to-target: %s\n' "$*" >&2; }
 # field FILE KEY: a scalar of a summary.json
 field() { sed -n "s/.*\"$2\": *\"\{0,1\}\([^,\"}]*\)\"\{0,1\}[,}].*/\1/p" "$1" | head -1; }
 p50() { sed -n "s/.*\"$2\": *{[^}]*\"p50_us\": *\([0-9.e+-]*\).*/\1/p" "$1" | head -1; }
+sweep=$OUT/time-to-target-sweep.csv
+csv=$OUT/time-to-target.csv
+# best_gamma ALGORITHM COMPRESSOR: the swept gamma reaching L in the fewest steps (the larger on a tie)
+best_gamma() {
+    awk -F, -v a="$1" -v c="$2" '$1 == a && $2 == c && $4 == "true" && ($5 < s || (s == $5 && $3 > g) || g == "") \
+        { s = $5; g = $3 } END { print g }' "$sweep"
+}
+IFS=, read -r -a rates <<<"$RATES"
+if [ -z "${REPORT_ONLY:-}" ]; then
+bin/setup >/dev/null
+export OMPI_MCA_mpi_yield_when_idle=1
+if [ -n "${REUSE_SWEEP:-}" ] && [ -r "$WORK/target/allreduce/summary.json" ] && [ -r "$sweep" ]; then
+    TARGET=$(field "$WORK/target/allreduce/summary.json" final_train_loss)
+    say "reusing the target L = $TARGET and the sweep of $WORK"
+    for link in shm "${rates[@]}"; do rm -rf "${WORK:?}/$link"; done
+    git rev-parse --short HEAD >"$WORK/revision" 2>/dev/null || echo unknown >"$WORK/revision"
+else
+rm -rf "$WORK"
+mkdir -p "$WORK/sweep" "$OUT"
+git rev-parse --short HEAD >"$WORK/revision" 2>/dev/null || echo unknown >"$WORK/revision"
 
 # 1. The target
 say "target: all-reduce, $STEPS steps, $HOSTS in-process ranks"
@@ -49,15 +67,14 @@ TARGET=$(field "$WORK/target/allreduce/summary.json" final_train_loss)
 say "target loss L = $TARGET"
 
 # 2. The gamma sweep
-sweep=$OUT/time-to-target-sweep.csv
 echo "algorithm,compressor,gamma,reached,steps,bytes_sent_total,final_train_loss" >"$sweep"
 sweep_one() { # algorithm compressor gamma
     local dir=$WORK/sweep/$1-$2-$3
     bin/gossip-mpi train --ranks "$HOSTS" --algorithm "$1" --compressor "$2" --gamma "$3" "${COMMON[@]}" \
         --steps "$MAX_STEPS" --target-loss "$TARGET" --out "$dir" >/dev/null 2>"$dir.err" || true
     local s
-    s=$(ls "$dir"/*/summary.json 2>/dev/null | head -1)
-    if [ -z "$s" ]; then
+    s=$(find "$dir" -name summary.json 2>/dev/null | head -1)
+    if [ -z "$s" ]; then # the run stopped with an error: divergence (its message is in $dir.err)
         echo "$1,$2,$3,diverged,,," >>"$sweep"
     else
         echo "$1,$2,$3,$(field "$s" reached_target),$(field "$s" steps),$(field "$s" bytes_sent_total),$(field "$s" final_train_loss)" >>"$sweep"
@@ -69,15 +86,11 @@ for c in "${candidates[@]}"; do
     for g in "${gammas[@]}"; do say "sweep: choco $c gamma $g"; sweep_one choco "$c" "$g"; done
 done
 for g in "${gammas[@]}"; do say "sweep: deepsqueeze sign gamma $g"; sweep_one deepsqueeze sign "$g"; done
-# best_gamma ALGORITHM COMPRESSOR: the swept gamma reaching L in the fewest steps (the larger on a tie)
-best_gamma() {
-    awk -F, -v a="$1" -v c="$2" '$1 == a && $2 == c && $4 == "true" && ($5 < s || (s == $5 && $3 > g) || g == "") \
-        { s = $5; g = $3 } END { print g }' "$sweep"
-}
+fi
+
+# 3. The runs at each rate, with the sweep's gammas
 BEST=$(awk -F, 'NR > 1 && $1 == "choco" && $4 == "true" && (b == "" || $6 < b) { b = $6; c = $2 } END { print c }' "$sweep")
 say "best CHOCO compressor by bytes to target: ${BEST:-none reached L}"
-
-# 3. The runs at each rate
 runs=("allreduce none 1" "dpsgd none 1")
 for c in topk:0.01 sign ${BEST:+"$BEST"}; do
     g=$(best_gamma choco "$c")
@@ -88,7 +101,6 @@ if [ -n "$g" ]; then runs+=("deepsqueeze sign $g"); else say "deepsqueeze sign r
 # Unique runs (best may equal top-1% or sign)
 mapfile -t runs < <(printf '%s\n' "${runs[@]}" | awk '!seen[$0]++')
 
-csv=$OUT/time-to-target.csv
 echo "link,hosts,algorithm,compressor,gamma,reached,steps,train_seconds,seconds_to_target,bytes_sent_total,step_ms,gradient_p50_ms,compress_p50_ms,exchange_p50_ms,speedup_over_allreduce" >"$csv"
 launch() { # link: the mpirun to use
     if [ "$1" = shm ]; then
@@ -99,7 +111,6 @@ launch() { # link: the mpirun to use
         bench/cluster/run "${@:2}"
     fi
 }
-IFS=, read -r -a rates <<<"$RATES"
 for link in shm "${rates[@]}"; do
     [ "$link" = shm ] || bench/cluster/up "$HOSTS" "$link" >&2
     dir=$WORK/$link
@@ -128,13 +139,18 @@ awk -F, -v OFS=, 'NR == FNR { if ($3 == "allreduce" && $9 != "") base[$1] = $9; 
     FNR == 1 { print; next }
     { $15 = ($9 != "" && ($1 in base)) ? sprintf("%.2f", base[$1] / $9) : ""; print }' "$csv" "$csv" >"$csv.tmp"
 mv "$csv.tmp" "$csv"
+else
+    TARGET=$(field "$WORK/target/allreduce/summary.json" final_train_loss)
+    BEST=$(awk -F, 'NR > 1 && $1 == "choco" && $4 == "true" && (b == "" || $6 < b) { b = $6; c = $2 } END { print c }' "$sweep")
+fi
 
 md=$OUT/time-to-target.md
 {
     echo "# Time to target"
     echo
-    echo "Command: \`HOSTS=$HOSTS RATES=$RATES STEPS=$STEPS MAX_FACTOR=$MAX_FACTOR GAMMAS=$GAMMAS bench/time-to-target.sh\`"
-    echo "(revision $(git rev-parse --short HEAD 2>/dev/null || echo unknown), $(date -u +%Y-%m-%d), $(nproc) cores,"
+    echo "Command: \`HOSTS=$HOSTS RATES=$RATES STEPS=$STEPS MAX_FACTOR=$MAX_FACTOR EVAL_EVERY=$EVAL_EVERY EVAL_ROWS=$EVAL_ROWS"
+    echo "GAMMAS=$GAMMAS SWEEP_COMPRESSORS=$SWEEP_COMPRESSORS bench/time-to-target.sh\`"
+    echo "(revision $(cat "$WORK/revision" 2>/dev/null || echo unknown), $(date -u +%Y-%m-%d), $(nproc) cores,"
     echo "$(bin/gossip-mpi info --ranks 1 2>/dev/null | sed -n 's/^  Java \([^ ]*\).*/JDK \1/p' | head -1))."
     echo
     echo "MLP 784-1280-10 (1,017,610 parameters) on Fashion-MNIST, batch 32 per rank, lr 0.1, $HOSTS ranks on a ring"
@@ -144,16 +160,41 @@ md=$OUT/time-to-target.md
     echo "namespaces of one $(nproc)-core machine with a tbf rate limit on every host's link (bench/cluster);"
     echo "\"shm\" is the same ranks on one host (shared memory). Gammas from the sweep in"
     echo "[time-to-target-sweep.csv](time-to-target-sweep.csv) (fewest steps to L); \"best\" compressor: $BEST"
-    echo "(fewest bytes to L). Raw: [time-to-target.csv](time-to-target.csv)."
+    echo "(fewest bytes to L). Raw: [time-to-target.csv](time-to-target.csv). All-reduce's bytes are modelled"
+    echo "(2(n-1)/n x 4d per rank and step, what a ring all-reduce sends), the others' counted payloads."
     echo
-    echo "| link | algorithm | compressor | gamma | steps to L | train s to L | MB sent to L | step ms | gradient / compress / exchange p50 ms | speed-up over all-reduce |"
+    echo "| link | algorithm | compressor | gamma | steps to L | train s to L | MB sent to L (all ranks) | mean step ms | gradient / compress / exchange p50 ms (rank 0) | speed-up over all-reduce |"
     echo "|---|---|---|---|---|---|---|---|---|---|"
     awk -F, 'NR > 1 {
         to = $6 == "true" ? sprintf("%.1f", $9) : sprintf("not reached in %d steps", $7)
         st = $6 == "true" ? $7 : "-"
-        printf "| %s | %s | %s | %s | %s | %s | %.1f | %s | %s / %s / %s | %s |\n", $1, $3, $4, $5, st, to,
+        printf "| %s | %s | %s | %g | %s | %s | %.1f | %s | %.1f / %.1f / %.1f | %s |\n", $1, $3, $4, $5, st, to,
             $10 / 1e6, $11, $12, $13, $14, $15 == "" ? "-" : $15 "x"
     }' "$csv"
+    echo
+    echo "Goals (train seconds to L, the best CHOCO run over all-reduce, 4 hosts): 1 Gbit/s >= 4x, 100 Mbit/s"
+    echo ">= 25x, 10 Gbit/s reported. Steps to L are counted at evaluations, every $EVAL_EVERY steps: a run that"
+    echo "reaches L between two evaluations is charged up to $EVAL_EVERY more steps."
+    echo
+    echo "| link | best CHOCO | speed-up | goal | mean step ms | of which gradient p50 ms | all-reduce step ms |"
+    echo "|---|---|---|---|---|---|---|"
+    awk -F, 'NR > 1 && $3 == "allreduce" { ar[$1] = $11 }
+        NR > 1 && $3 == "choco" && $15 != "" && (!($1 in best) || $15 > best[$1]) { best[$1] = $15; c[$1] = $4; st[$1] = $11; gr[$1] = $12 }
+        END {
+            n = split("shm 100mbit 1gbit 10gbit", order, " ")
+            for (i = 1; i <= n; i++) {
+                l = order[i]; if (!(l in best)) continue
+                goal = l == "1gbit" ? (best[l] >= 4 ? "met (>= 4x)" : "missed (< 4x)") \
+                     : l == "100mbit" ? (best[l] >= 25 ? "met (>= 25x)" : "missed (< 25x)") : "reported"
+                printf "| %s | %s | %.2fx | %s | %.1f | %.1f | %.1f |\n", l, c[l], best[l], goal, st[l], gr[l], ar[l]
+            }
+        }' "$csv"
+    echo
+    echo "Where the time goes: on these $(nproc) cores the $HOSTS ranks share the cores, so a compressed step costs"
+    echo "its gradient (the p50 above, two ranks per core) plus codec and exchange, whatever the link; all-reduce's"
+    echo "step is its exchange at 1 Gbit/s and below. The speed-up is bounded by all-reduce's step over the"
+    echo "compressed step's computation, times all-reduce's steps over CHOCO's steps to L. The gradient phase with"
+    echo "one rank per core (2 hosts) is in [scaling.md](scaling.md)."
     echo
     for link in shm "${rates[@]}"; do
         [ ! -r "$OUT/time-to-target-$link.png" ] || echo "![loss against train seconds, $link](time-to-target-$link.png)"
