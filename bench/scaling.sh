@@ -101,6 +101,11 @@ md=$OUT/scaling.md
     echo "|---|---|---|"
     awk -F, 'NR > 1 { printf "| %s | %s | %s |\n", $1, $2, $3 }' "$pred"
     echo
+    echo "The fitted alpha is not a network latency (microseconds on real links): with more hosts than cores the"
+    echo "ranks wait for the scheduler too, and the fit charges that to alpha, so the extrapolation overstates how"
+    echo "all-reduce's step grows with n, and CHOCO's exchange mean includes the oversubscribed 8-host point. Read the"
+    echo "extrapolation as the shape of the two models, not as a prediction for a cluster with a core per rank."
+    echo
     echo "A ring's spectral gap shrinks as 1/n^2, so CHOCO on a ring needs more steps to reach a target as n grows;"
     echo "the per-step times above do not include that (time-to-target.sh measures it at 4 hosts)."
     echo

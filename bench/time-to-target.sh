@@ -149,7 +149,8 @@ md=$OUT/time-to-target.md
     echo "# Time to target"
     echo
     echo "Command: \`HOSTS=$HOSTS RATES=$RATES STEPS=$STEPS MAX_FACTOR=$MAX_FACTOR EVAL_EVERY=$EVAL_EVERY EVAL_ROWS=$EVAL_ROWS"
-    echo "GAMMAS=$GAMMAS SWEEP_COMPRESSORS=$SWEEP_COMPRESSORS bench/time-to-target.sh\`"
+    echo "GAMMAS=$GAMMAS SWEEP_COMPRESSORS=$SWEEP_COMPRESSORS ${REUSE_SWEEP:+REUSE_SWEEP=1 }bench/time-to-target.sh\`"
+    [ -z "${REUSE_SWEEP:-}" ] || echo "(the target and the sweep kept from the run before, at the same settings)"
     echo "(revision $(cat "$WORK/revision" 2>/dev/null || echo unknown), $(date -u +%Y-%m-%d), $(nproc) cores,"
     echo "$(bin/gossip-mpi info --ranks 1 2>/dev/null | sed -n 's/^  Java \([^ ]*\).*/JDK \1/p' | head -1))."
     echo
