@@ -81,7 +81,8 @@ class RunTimingTest {
         for (String line : history.subList(1, history.size())) {
             final String[] f = line.split(",");
             final double trainSeconds = Double.parseDouble(f[8]);
-            assertTrue(trainSeconds > previous && trainSeconds <= Double.parseDouble(f[7]), line);
+            // written to the millisecond: equal neighbours are possible on a fast machine, a decrease is not
+            assertTrue(trainSeconds >= previous && trainSeconds <= Double.parseDouble(f[7]), line);
             previous = trainSeconds;
         }
 
