@@ -15,6 +15,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+# shellcheck source=bench/lib/summary.sh
+. bench/lib/summary.sh
 HOST_COUNTS=${HOST_COUNTS:-2,4,8}
 RATE=${RATE:-1gbit}
 STEPS=${STEPS:-40}
@@ -26,8 +28,6 @@ COMMON=(--model mlp --hidden 1280 --data fashion-mnist --batch 32 --lr 0.1 --see
 bin/setup >/dev/null
 rm -rf "$WORK"
 mkdir -p "$WORK" "$OUT"
-field() { sed -n "s/.*\"$2\": *\"\{0,1\}\([^,\"}]*\)\"\{0,1\}[,}].*/\1/p" "$1" | head -1; }
-p50() { sed -n "s/.*\"$2\": *{[^}]*\"p50_us\": *\([0-9.e+-]*\).*/\1/p" "$1" | head -1; }
 csv=$OUT/scaling.csv
 echo "hosts,run,step_ms,gradient_p50_ms,compress_p50_ms,exchange_p50_ms,bytes_per_rank_step,oversubscribed" >"$csv"
 cores=$(nproc)
@@ -40,12 +40,12 @@ for n in "${counts[@]}"; do
             --out "$WORK/$n" >"$WORK/$n-$a.log" 2>&1
     done
     for s in "$WORK/$n"/*/summary.json; do
-        steps=$(field "$s" steps)
+        steps=$(summary_field "$s" steps)
         printf '%s,%s,%s,%s,%s,%s,%s,%s\n' "$n" "$(basename "$(dirname "$s")")" \
-            "$(awk -v t="$(field "$s" train_seconds)" -v k="$steps" 'BEGIN { printf "%.1f", 1000 * t / k }')" \
-            "$(p50 "$s" gradient | awk '{ printf "%.1f", $1 / 1000 }')" "$(p50 "$s" compress | awk '{ printf "%.1f", $1 / 1000 }')" \
-            "$(p50 "$s" exchange | awk '{ printf "%.1f", $1 / 1000 }')" \
-            "$(awk -v b="$(field "$s" bytes_sent_total)" -v k="$steps" -v n="$n" 'BEGIN { printf "%.0f", b / k / n }')" \
+            "$(awk -v t="$(summary_field "$s" train_seconds)" -v k="$steps" 'BEGIN { printf "%.1f", 1000 * t / k }')" \
+            "$(summary_p50 "$s" gradient | awk '{ printf "%.1f", $1 / 1000 }')" "$(summary_p50 "$s" compress | awk '{ printf "%.1f", $1 / 1000 }')" \
+            "$(summary_p50 "$s" exchange | awk '{ printf "%.1f", $1 / 1000 }')" \
+            "$(awk -v b="$(summary_field "$s" bytes_sent_total)" -v k="$steps" -v n="$n" 'BEGIN { printf "%.0f", b / k / n }')" \
             "$([ "$n" -gt "$cores" ] && echo yes || echo no)" >>"$csv"
     done
 done

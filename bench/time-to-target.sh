@@ -21,6 +21,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+# shellcheck source=bench/lib/summary.sh
+. bench/lib/summary.sh
 HOSTS=${HOSTS:-4}
 RATES=${RATES-100mbit,1gbit,10gbit}
 STEPS=${STEPS:-200}
@@ -36,9 +38,6 @@ COMMON=(--model mlp --hidden 1280 --data fashion-mnist --batch 32 --lr 0.1 --see
 MAX_STEPS=$((MAX_FACTOR * STEPS))
 
 say() { printf 'time-to-target: %s\n' "$*" >&2; }
-# field FILE KEY: a scalar of a summary.json
-field() { sed -n "s/.*\"$2\": *\"\{0,1\}\([^,\"}]*\)\"\{0,1\}[,}].*/\1/p" "$1" | head -1; }
-p50() { sed -n "s/.*\"$2\": *{[^}]*\"p50_us\": *\([0-9.e+-]*\).*/\1/p" "$1" | head -1; }
 sweep=$OUT/time-to-target-sweep.csv
 csv=$OUT/time-to-target.csv
 # best_gamma ALGORITHM COMPRESSOR: the swept gamma reaching L in the fewest steps (the larger on a tie)
@@ -51,7 +50,7 @@ if [ -z "${REPORT_ONLY:-}" ]; then
 bin/setup >/dev/null
 export OMPI_MCA_mpi_yield_when_idle=1
 if [ -n "${REUSE_SWEEP:-}" ] && [ -r "$WORK/target/allreduce/summary.json" ] && [ -r "$sweep" ]; then
-    TARGET=$(field "$WORK/target/allreduce/summary.json" final_train_loss)
+    TARGET=$(summary_field "$WORK/target/allreduce/summary.json" final_train_loss)
     say "reusing the target L = $TARGET and the sweep of $WORK"
     for link in shm "${rates[@]}"; do rm -rf "${WORK:?}/$link"; done
     git rev-parse --short HEAD >"$WORK/revision" 2>/dev/null || echo unknown >"$WORK/revision"
@@ -63,7 +62,7 @@ git rev-parse --short HEAD >"$WORK/revision" 2>/dev/null || echo unknown >"$WORK
 # 1. The target
 say "target: all-reduce, $STEPS steps, $HOSTS in-process ranks"
 bin/gossip-mpi train --ranks "$HOSTS" --algorithm allreduce "${COMMON[@]}" --steps "$STEPS" --out "$WORK/target" >&2
-TARGET=$(field "$WORK/target/allreduce/summary.json" final_train_loss)
+TARGET=$(summary_field "$WORK/target/allreduce/summary.json" final_train_loss)
 say "target loss L = $TARGET"
 
 # 2. The gamma sweep
@@ -77,7 +76,7 @@ sweep_one() { # algorithm compressor gamma
     if [ -z "$s" ]; then # the run stopped with an error: divergence (its message is in $dir.err)
         echo "$1,$2,$3,diverged,,," >>"$sweep"
     else
-        echo "$1,$2,$3,$(field "$s" reached_target),$(field "$s" steps),$(field "$s" bytes_sent_total),$(field "$s" final_train_loss)" >>"$sweep"
+        echo "$1,$2,$3,$(summary_field "$s" reached_target),$(summary_field "$s" steps),$(summary_field "$s" bytes_sent_total),$(summary_field "$s" final_train_loss)" >>"$sweep"
     fi
 }
 IFS=, read -r -a gammas <<<"$GAMMAS"
@@ -122,12 +121,12 @@ for link in shm "${rates[@]}"; do
             || { say "$link: $a $c failed, see $dir.$a-$c.log"; continue; }
     done
     for s in "$dir"/*/summary.json; do
-        steps=$(field "$s" steps) train=$(field "$s" train_seconds)
-        printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%.1f,%s,%s,%s,\n' "$link" "$HOSTS" "$(field "$s" algorithm)" \
-            "$(field "$s" compressor)" "$(field "$s" gamma)" "$(field "$s" reached_target)" "$steps" "$train" \
-            "$(field "$s" seconds_to_target)" "$(field "$s" bytes_sent_total)" "$(echo "$train $steps" | awk '{ print 1000 * $1 / $2 }')" \
-            "$(p50 "$s" gradient | awk '{ print $1 / 1000 }')" "$(p50 "$s" compress | awk '{ print $1 / 1000 }')" \
-            "$(p50 "$s" exchange | awk '{ print $1 / 1000 }')" >>"$csv"
+        steps=$(summary_field "$s" steps) train=$(summary_field "$s" train_seconds)
+        printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%.1f,%s,%s,%s,\n' "$link" "$HOSTS" "$(summary_field "$s" algorithm)" \
+            "$(summary_field "$s" compressor)" "$(summary_field "$s" gamma)" "$(summary_field "$s" reached_target)" "$steps" "$train" \
+            "$(summary_field "$s" seconds_to_target)" "$(summary_field "$s" bytes_sent_total)" "$(echo "$train $steps" | awk '{ print 1000 * $1 / $2 }')" \
+            "$(summary_p50 "$s" gradient | awk '{ print $1 / 1000 }')" "$(summary_p50 "$s" compress | awk '{ print $1 / 1000 }')" \
+            "$(summary_p50 "$s" exchange | awk '{ print $1 / 1000 }')" >>"$csv"
     done
     # train writes DIR/loss-vs-time.png over every run in DIR
     [ ! -r "$dir/loss-vs-time.png" ] || cp "$dir/loss-vs-time.png" "$OUT/time-to-target-$link.png"
@@ -140,7 +139,7 @@ awk -F, -v OFS=, 'NR == FNR { if ($3 == "allreduce" && $9 != "") base[$1] = $9; 
     { $15 = ($9 != "" && ($1 in base)) ? sprintf("%.2f", base[$1] / $9) : ""; print }' "$csv" "$csv" >"$csv.tmp"
 mv "$csv.tmp" "$csv"
 else
-    TARGET=$(field "$WORK/target/allreduce/summary.json" final_train_loss)
+    TARGET=$(summary_field "$WORK/target/allreduce/summary.json" final_train_loss)
     BEST=$(awk -F, 'NR > 1 && $1 == "choco" && $4 == "true" && (b == "" || $6 < b) { b = $6; c = $2 } END { print c }' "$sweep")
 fi
 

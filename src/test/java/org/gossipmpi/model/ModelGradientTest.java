@@ -106,15 +106,21 @@ class ModelGradientTest {
         }
     }
 
+    /** The model's initial weights from {@code seed}, with the first one set to {@code first}. */
+    private static float[] weights(Model m, long seed, float first) {
+        final float[] w = new float[m.dimension()];
+        m.initialize(w, seed);
+        w[0] = first;
+        return w;
+    }
+
     /** The hook an overlapped gradient passes is called between the products and changes no bit of the result. */
     @ParameterizedTest(name = "{0}, dense {1}")
     @MethodSource("cases")
     void theBetweenHookRunsAndChangesNothing(String name, boolean dense) {
         final Dataset d = data(name, dense, 6);
         final Model m = model(name);
-        final float[] w = new float[m.dimension()];
-        m.initialize(w, 2);
-        w[0] = 0.4f;
+        final float[] w = weights(m, 2, 0.4f);
         final Batch batch = new Batch(d).fill(d, null, 0, ROWS);
         final float[] plain = new float[m.dimension()];
         final float[] hooked = new float[m.dimension()];
@@ -131,9 +137,7 @@ class ModelGradientTest {
     void evaluationAgreesWithTheTrainingLoss(String name, boolean dense) {
         final Dataset d = data(name, dense, 4);
         final Model m = model(name);
-        final float[] w = new float[m.dimension()];
-        m.initialize(w, 1);
-        w[0] = 0.7f;
+        final float[] w = weights(m, 1, 0.7f);
         final Batch batch = new Batch(d).fill(d, null, 0, ROWS);
         final double loss = m.lossAndGradient(w, batch, new float[m.dimension()]);
         final double[] sums = new double[2];
