@@ -18,10 +18,11 @@ mvn -B -q -Dstyle.color=never -Pbench -DskipTests package
 # (measured: qsgd:16 encode 31 ms a vector after 2 one-second warm-up iterations, 9 ms after 8).
 JMH_ARGS=${JMH_ARGS:--f 1 -wi 6 -w 1s -i 4 -r 1s}
 # The JDK the launcher runs on (bin/lib/jdk.sh), with the Vector API module where it has one; JMH's fork
-# inherits these options.
+# inherits these options, and the preloaded signal-chaining library that OpenCL needs.
 # shellcheck source=bin/lib/jdk.sh
 . bin/lib/jdk.sh
 pick_jdk
+preload_signal_chaining
 jmh() { # CSV-FILE JMH-ARGUMENTS...
     # shellcheck disable=SC2086
     "$JAVA" --enable-native-access=ALL-UNNAMED "${VECTOR[@]}" -cp "target/bench/classes:target/bench/lib/*" \

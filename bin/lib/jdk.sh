@@ -29,3 +29,16 @@ pick_jdk() {
     VECTOR=()
     [ "$(jdk_feature "$JDK")" -lt 21 ] || VECTOR=(--add-modules jdk.incubator.vector)
 }
+
+# Preloads the JVM's signal-chaining library (libjsig.so of $JDK) for the java started after this. OpenCL
+# compilers built on LLVM (PoCL's among them) install handlers for SIGSEGV, SIGBUS, SIGFPE and SIGILL,
+# signals the JVM raises on purpose; without chaining the JVM then dies at random with "Segmentation fault".
+# gossip-mpi refuses OpenCL in a JVM that lacks it (org.gossipmpi.kernel.Devices).
+preload_signal_chaining() {
+    local jsig=$JDK/lib/libjsig.so
+    [ -r "$jsig" ] || return 0
+    case ":${LD_PRELOAD:-}:" in
+        *":$jsig:"*) ;;
+        *) export LD_PRELOAD="$jsig${LD_PRELOAD:+:$LD_PRELOAD}" ;;
+    esac
+}

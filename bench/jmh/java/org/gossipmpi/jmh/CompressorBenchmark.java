@@ -51,7 +51,7 @@ public class CompressorBenchmark {
             x[i] = (float) r.nextGaussian();
         }
         target = new float[d];
-        c = Compressors.parse(compressor, 1, 0, Devices.quantizer(Devices.Kind.valueOf(device)));
+        c = Compressors.parse(compressor, 1, 0, Devices.quantizer(Devices.choose(Devices.Kind.valueOf(device))));
         payload = c.newPayloadBuffer(d);
         encoded = c.encode(x, 0, d, payload, 0);
     }

@@ -15,6 +15,8 @@ import org.gossipmpi.kernel.Devices;
  * @param targetLoss stop once the averaged model's training loss is at most this (NaN: run all steps)
  * @param out        where metrics, the summary and plots go (null: nowhere)
  * @param saveModel  where every rank writes its model as rank-R.txt (null: nowhere)
+ * @param device     the kernels' backend asked for with {@code --device}, null for the default
+ *                   ({@link Devices#choose})
  * @param evalRows   training rows the loss is estimated on, a seeded sample (0: all rows)
  */
 public record TrainConfig(String algorithm, String model, int hidden, String data, String testData, int features,

@@ -27,6 +27,7 @@ import org.gossipmpi.compress.Compressors;
 import org.gossipmpi.data.DataSources;
 import org.gossipmpi.data.Dataset;
 import org.gossipmpi.data.Labels;
+import org.gossipmpi.kernel.DeviceChoice;
 import org.gossipmpi.kernel.Devices;
 import org.gossipmpi.kernel.Gemm;
 import org.gossipmpi.metrics.Json;
@@ -103,14 +104,15 @@ public final class Training {
         final int[] mine = config.shard().rows(train, comm.rank(), comm.size(), config.seed());
         final Dataset shard = train.subset(mine, train.source() + " shard " + comm.rank());
 
-        final Gemm gemm = Devices.gemm(config.device());
+        final DeviceChoice devices = Devices.choose(config.device());
+        final Gemm gemm = Devices.gemm(devices);
         final Model model = model(train, labels, gemm);
         final int d = model.dimension();
         final MinibatchSampler sampler = new MinibatchSampler(shard, config.batch(), config.seed(), comm.rank());
         final long steps = config.steps() > 0 ? config.steps()
             : (long) Math.ceil(config.epochs() * train.rows() / ((double) comm.size() * sampler.batchSize()));
         final Topology topology = Topologies.parse(config.topology(), comm.size());
-        final Quantizer quantizer = Devices.quantizer(config.device());
+        final Quantizer quantizer = Devices.quantizer(devices);
         final Compressor compressor = Compressors.parse(config.compressor(), config.seed(), comm.rank(), quantizer,
             codecThreads);
         final String refusal = Algorithms.refusal(config.algorithm(), topology, compressor, config.overlap());
@@ -123,7 +125,7 @@ public final class Training {
             new LocalStep(config.momentumKind(), config.momentum(), d), topology, compressor, config.gamma(),
             config.overlap(), timers, config.seed(), gossipStart(d));
         if (comm.rank() == 0) {
-            header(algorithm, model, train, shard, sampler, steps, topology, compressor, gemm, quantizer);
+            header(algorithm, model, train, shard, sampler, steps, topology, compressor, gemm, quantizer, devices);
         }
         final Path runDir = config.out() == null ? null : config.out().resolve(config.runName());
         final Writer jsonl = openJsonl(runDir);
@@ -259,10 +261,12 @@ public final class Training {
     }
 
     private void header(Algorithm algorithm, Model model, Dataset train, Dataset shard, MinibatchSampler sampler,
-                        long steps, Topology topology, Compressor compressor, Gemm gemm, Quantizer quantizer) {
+                        long steps, Topology topology, Compressor compressor, Gemm gemm, Quantizer quantizer,
+                        DeviceChoice devices) {
         out.printf(Locale.ROOT, "train: %s, %s model (%d parameters) on %s, %d ranks (%s shards of ~%d rows), batch %d,"
-                + " lr %s, %d steps, kernels on %s%n", algorithm.name(), model.name(), model.dimension(), train,
-            comm.size(), config.shard(), shard.rows(), sampler.batchSize(), config.lr(), steps, gemm.describe());
+                + " lr %s, %d steps, kernels on %s (%s)%n", algorithm.name(), model.name(), model.dimension(), train,
+            comm.size(), config.shard(), shard.rows(), sampler.batchSize(), config.lr(), steps, gemm.describe(),
+            devices.why());
         if (!config.algorithm().equals("allreduce")) {
             final Spectrum sp = Spectrum.of(topology);
             final double omega = compressor.omega(model.dimension());

@@ -34,7 +34,7 @@ public final class GradientBenchmark {
     public void run(String[] models, int[] batches, Devices.Kind[] devices) {
         for (String name : models) {
             for (Devices.Kind kind : devices) {
-                final Gemm gemm = Devices.gemm(kind);
+                final Gemm gemm = Devices.gemm(Devices.choose(kind));
                 final String device = gemm.describe();
                 final Model model = model(name, gemm);
                 final float[] w = new float[model.dimension()];

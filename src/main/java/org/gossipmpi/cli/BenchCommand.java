@@ -143,7 +143,7 @@ final class BenchCommand {
         int[] batches;
 
         @Option(names = "--devices", split = ",", defaultValue = "opencl,java",
-            description = "Devices (default: ${DEFAULT-VALUE}); opencl falls back to java without a device.")
+            description = "Devices (default: ${DEFAULT-VALUE}); opencl is refused where there is no OpenCL device.")
         org.gossipmpi.kernel.Devices.Kind[] devices;
 
         @Option(names = "--data", defaultValue = "fashion-mnist", description = "Data (default: ${DEFAULT-VALUE}).")

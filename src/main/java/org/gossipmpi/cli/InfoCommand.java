@@ -13,6 +13,7 @@ import org.gossipmpi.comm.CommException;
 import org.gossipmpi.comm.Communicator;
 import org.gossipmpi.comm.Request;
 import org.gossipmpi.comm.mpi.MpiCommunicator;
+import org.gossipmpi.kernel.Devices;
 import org.gossipmpi.kernel.OpenClDevices;
 
 import picocli.CommandLine.Command;
@@ -54,7 +55,7 @@ final class InfoCommand implements Callable<Integer> {
             + System.getProperty("java.home") + ")";
         final String mpi = openMpi();
         final List<String> devices = OpenClDevices.describe();
-        final String kernels = smokeTest();
+        final String kernels = kernelChoice() + "; OpenCL smoke kernel " + smokeTest();
         return RankLauncher.run(launch, comm -> {
             if (comm.rank() == 0) {
                 out.println("gossip-mpi info: " + comm.size() + " rank" + (comm.size() == 1 ? "" : "s")
@@ -79,6 +80,11 @@ final class InfoCommand implements Callable<Integer> {
         } catch (Throwable t) { // NoClassDefFoundError (no mpi.jar), UnsatisfiedLinkError (no libmpi_java)
             return "Open MPI: not available (" + t + ")";
         }
+    }
+
+    /** What a run with no --device would use, and why. */
+    private static String kernelChoice() {
+        return Devices.choose(null).describe();
     }
 
     private static String smokeTest() {

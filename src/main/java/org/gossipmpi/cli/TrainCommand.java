@@ -164,7 +164,7 @@ final class TrainCommand implements Callable<Integer> {
             final List<String> cs = Algorithms.compresses(a) ? compressors : List.of("none");
             for (String c : cs) {
                 runs.add(new TrainConfig(a.trim(), model, hidden, data, testData, features, batch, rate, momentumKind,
-                    momentum, l2, steps, epochs, shard, seed, evalEvery, device.kind(), topology, c.trim(), gamma,
+                    momentum, l2, steps, epochs, shard, seed, evalEvery, device.requested(), topology, c.trim(), gamma,
                     overlap && Algorithms.overlaps(a.trim()), targetLoss, out, null, evalRows));
             }
         }

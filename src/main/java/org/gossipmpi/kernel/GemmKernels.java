@@ -5,16 +5,19 @@ import com.aparapi.device.Device;
 /**
  * {@link Gemm} as an Aparapi kernel on one device (an OpenCL device, or Aparapi's Java thread pool). The
  * kernel is compiled at its first launch and reused; Aparapi copies the arrays to the device per launch, so
- * callers pass compact batch buffers, not whole datasets. One instance per rank thread.
+ * callers pass compact batch buffers, not whole datasets. One instance per rank thread; launches on one
+ * device are serialized across instances ({@link Devices#launch}).
  */
 public final class GemmKernels implements Gemm {
     private final Device device;
     private final GemmKernel kernel = new GemmKernel();
     private final Ranges ranges;
+    private final Object launchLock;
 
     public GemmKernels(Device device) {
         this.device = device;
         this.ranges = new Ranges(device);
+        this.launchLock = Devices.launchLock(device);
     }
 
     @Override
@@ -45,6 +48,6 @@ public final class GemmKernels implements Gemm {
         g.transB = transB ? 1 : 0;
         g.alpha = alpha;
         g.beta = beta;
-        g.execute(ranges.of(m * n));
+        Devices.launch(launchLock, g, ranges.of(m * n));
     }
 }

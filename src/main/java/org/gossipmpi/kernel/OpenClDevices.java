@@ -6,7 +6,6 @@ import java.util.List;
 import com.aparapi.Kernel;
 import com.aparapi.device.Device;
 import com.aparapi.device.OpenCLDevice;
-import com.aparapi.internal.kernel.KernelManager;
 import com.aparapi.internal.opencl.OpenCLPlatform;
 
 /**
@@ -39,12 +38,19 @@ public final class OpenClDevices {
     }
 
     /**
-     * Runs a small kernel on Aparapi's best device, checks its result, and says where it ran: the OpenCL
-     * device's name, or the Java fallback.
+     * Runs a small kernel on the best OpenCL device, checks its result, and says what happened: where it
+     * ran, or why it was not run (no device; no signal chaining, without which OpenCL is never used).
      *
      * @throws IllegalStateException if the kernel computed a wrong result
      */
     public static String smokeTest() {
+        final Device device = Devices.openClDevice();
+        if (device == null) {
+            return "not run: no OpenCL device";
+        }
+        if (!Devices.signalChaining()) {
+            return "not run: the JVM's signal-chaining library is not preloaded (start through bin/gossip-mpi)";
+        }
         final int n = 1024;
         final float[] a = new float[n];
         final float[] out = new float[n];
@@ -52,20 +58,20 @@ public final class OpenClDevices {
             a[i] = i;
         }
         final Kernel kernel = new SmokeKernel(a, out);
-        final Device openCl = Devices.openClDevice();
-        final Device device = openCl != null ? openCl : KernelManager.instance().bestDevice();
         try {
-            kernel.execute(device.createRange(n));
+            Devices.launch(Devices.launchLock(device), kernel, device.createRange(n));
             for (int i = 0; i < n; i++) {
                 if (out[i] != 2f * i + 1f) {
                     throw new IllegalStateException("OpenCL smoke kernel computed " + out[i] + " at " + i
                         + " instead of " + (2f * i + 1f) + " on " + device.getShortDescription());
                 }
             }
-            return kernel.isRunningCL() ? "OpenCL on " + device.getShortDescription().trim()
-                : "Java fallback (Aparapi thread pool; no usable OpenCL device)";
+            return kernel.isRunningCL() ? "ran on OpenCL " + device.getShortDescription().trim()
+                : "Aparapi fell back to its Java thread pool on " + device.getShortDescription().trim();
         } finally {
-            kernel.dispose();
+            synchronized (Devices.launchLock(device)) {
+                kernel.dispose();
+            }
         }
     }
 }

@@ -15,19 +15,22 @@ import org.gossipmpi.compress.WordPacking;
  * thread pool ({@link com.aparapi.device.JavaDevice#THREAD_POOL}), which runs the same kernel code as Java.
  * The kernels write whole words into arrays that are then copied into the payload; decoding runs on the
  * JVM's Java path ({@link Quantizers#java()}). Kernels are compiled on first use and reused; their arrays
- * grow on demand and are kept. Not thread-safe: one instance per rank, one thread at a time.
+ * grow on demand and are kept. Not thread-safe: one instance per rank, one thread at a time; launches on
+ * one device are serialized across instances ({@link Devices#launch}).
  */
 public final class QuantizerKernels implements Quantizer {
     private final Device device;
     private final QuantizeKernel quantize = new QuantizeKernel();
     private final NormKernel norm = new NormKernel();
     private final Ranges ranges;
+    private final Object launchLock;
     private final Quantizer decoder = Quantizers.java();
     private float[] scratchSquares = new float[1];
 
     public QuantizerKernels(Device device) {
         this.device = device;
         this.ranges = new Ranges(device);
+        this.launchLock = Devices.launchLock(device);
         norm.squares = new float[1];
         norm.absolutes = new float[1];
         quantize.words = new long[1];
@@ -142,6 +145,6 @@ public final class QuantizerKernels implements Quantizer {
     }
 
     private void execute(Kernel kernel, int items) {
-        kernel.execute(ranges.of(items));
+        Devices.launch(launchLock, kernel, ranges.of(items));
     }
 }

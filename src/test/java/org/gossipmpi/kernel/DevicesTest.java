@@ -1,0 +1,204 @@
+package org.gossipmpi.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.gossipmpi.algo.LearningRate;
+import org.gossipmpi.algo.LocalStep;
+import org.gossipmpi.algo.TrainConfig;
+import org.gossipmpi.algo.Training;
+import org.gossipmpi.comm.local.LocalWorld;
+import org.gossipmpi.compress.Compressor;
+import org.gossipmpi.compress.Compressors;
+import org.gossipmpi.compress.Quantizers;
+import org.gossipmpi.data.Sharding;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.aparapi.device.Device;
+
+/**
+ * The choice of backend, and OpenCL kernels under in-process ranks: many threads launching on one device at
+ * once get exactly what each gets alone, and many short in-process runs on the device all finish (before
+ * signal chaining and serialized launches, such runs died with a bare "Segmentation fault" in 2 of 5).
+ */
+class DevicesTest {
+
+    @Test
+    void testJvmsPreloadSignalChainingWhereverOpenClExists() {
+        assumeTrue(Devices.openClDevice() != null, "no OpenCL device");
+        assertTrue(Devices.signalChaining(), "the test JVM lacks libjsig.so: the OpenCL tests would not run");
+    }
+
+    @Test
+    void theChoiceFollowsTheDeviceAndSaysWhy() {
+        final DeviceChoice java = Devices.choose(Devices.Kind.java);
+        assertEquals(Devices.Kind.java, java.kind());
+        assertEquals("Java (--device java)", java.describe());
+        final Device device = Devices.openClDevice();
+        final DeviceChoice auto = Devices.choose(null);
+        if (device == null) {
+            assertEquals("no OpenCL device", auto.why());
+            final IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> Devices.choose(Devices.Kind.opencl));
+            assertTrue(e.getMessage().contains("no OpenCL device found") && e.getMessage().contains("--device java"));
+            return;
+        }
+        if (device.getType() == Device.TYPE.CPU) {
+            assertEquals(Devices.Kind.java, auto.kind());
+            assertTrue(auto.why().contains("is a CPU, where the Java kernels are faster; --device opencl"), auto.why());
+        } else {
+            assertEquals(Devices.Kind.opencl, auto.kind(), auto.why());
+        }
+        final DeviceChoice asked = Devices.choose(Devices.Kind.opencl);
+        assertEquals(Devices.Kind.opencl, asked.kind());
+        assertEquals(device, asked.device());
+        assertTrue(asked.describe().startsWith("OpenCL on "), asked.describe());
+    }
+
+    /** Each thread: its own kernels and inputs; what it gets with all launching at once must be what it got alone. */
+    @Test
+    void threadsLaunchingOnOneDeviceAtOnceGetWhatEachGetsAlone() throws Exception {
+        final DeviceChoice choice = openCl();
+        final int threads = 6;
+        final int d = 20_000;
+        final float[][] vectors = new float[threads][];
+        final byte[][] payloads = new byte[threads][];
+        final float[][] products = new float[threads][];
+        final Compressor javaCodec = Compressors.parse("qsgd:16", 5, 0, Quantizers.java());
+        for (int t = 0; t < threads; t++) {
+            final SplittableRandom r = new SplittableRandom(100 + t);
+            vectors[t] = new float[d];
+            for (int i = 0; i < d; i++) {
+                vectors[t][i] = (float) r.nextGaussian();
+            }
+            final ByteBuffer buf = javaCodec.newPayloadBuffer(d);
+            final int n = javaCodec.encode(vectors[t], 0, d, buf, 3);
+            payloads[t] = new byte[n];
+            buf.get(0, payloads[t]);
+            products[t] = product(Devices.gemm(choice), vectors[t]);
+        }
+        final CyclicBarrier start = new CyclicBarrier(threads);
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final List<Thread> running = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            final int me = t;
+            final Thread thread = new Thread(() -> {
+                try {
+                    final Compressor codec = Compressors.parse("qsgd:16", 5, 0, Devices.quantizer(choice));
+                    final Gemm gemm = Devices.gemm(choice);
+                    final ByteBuffer buf = codec.newPayloadBuffer(d);
+                    final byte[] got = new byte[payloads[me].length];
+                    start.await();
+                    for (int round = 0; round < 30; round++) {
+                        assertEquals(got.length, codec.encode(vectors[me], 0, d, buf, 3), "payload size");
+                        buf.get(0, got);
+                        assertArrayEquals(payloads[me], got, "thread " + me + " round " + round + ": other bytes");
+                        assertArrayEquals(products[me], product(gemm, vectors[me]),
+                            "thread " + me + " round " + round + ": other product");
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "launcher-" + t);
+            running.add(thread);
+            thread.start();
+        }
+        for (Thread thread : running) {
+            thread.join(TimeUnit.MINUTES.toMillis(2));
+        }
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
+        }
+    }
+
+    /** The first 100 x 200 of v times its last 200 x 10: a GEMM whose result depends on every launch's inputs. */
+    private static float[] product(Gemm gemm, float[] v) {
+        final float[] c = new float[100 * 10];
+        gemm.gemm(false, false, 100, 10, 200, 1f, v, 0, 200, v, v.length - 2000, 10, 0f, c, 0, 10);
+        return c;
+    }
+
+    /**
+     * Safepoints are where an unchained JVM dies: an armed safepoint poll is a deliberate SIGSEGV, which LLVM's
+     * handler turns into a crash. A thread forcing garbage collections makes them frequent, as in a long run.
+     */
+    @Test
+    void manyShortInProcessRunsOnTheOpenClDeviceAllFinish(@TempDir Path dir) throws Exception {
+        final DeviceChoice choice = openCl();
+        assertNotNull(choice.device());
+        final Path data = syntheticData(dir);
+        final Thread collector = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                System.gc();
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "collector");
+        collector.setDaemon(true);
+        collector.start();
+        try {
+            runOnOpenCl(data);
+        } finally {
+            collector.interrupt();
+            collector.join();
+        }
+    }
+
+    private static void runOnOpenCl(Path data) {
+        for (int run = 0; run < 8; run++) {
+            final TrainConfig c = new TrainConfig("choco", "mlp", 16, data.toString(), null, 0, 16,
+                new LearningRate(LearningRate.Kind.CONST, 0.1, 1, 1, 1), LocalStep.Kind.NONE, 0, 0, 40, 0,
+                Sharding.iid, run, 20, Devices.Kind.opencl, "ring", "qsgd:16", 0.3, false, Double.NaN, null, null, 0);
+            final AtomicReference<Training.Outcome> outcome = new AtomicReference<>();
+            LocalWorld.run(4, TimeUnit.MINUTES.toNanos(2), comm -> {
+                final Training.Outcome o = new Training(c, comm, new PrintWriter(new StringWriter())).run();
+                if (comm.rank() == 0) {
+                    outcome.set(o);
+                }
+            });
+            assertTrue(Double.isFinite(outcome.get().history().get(outcome.get().history().size() - 1).trainLoss()),
+                "run " + run);
+        }
+    }
+
+    private static Path syntheticData(Path dir) throws java.io.IOException {
+        final StringBuilder sb = new StringBuilder();
+        final SplittableRandom r = new SplittableRandom(17);
+        for (int i = 0; i < 400; i++) {
+            double score = 0;
+            final StringBuilder row = new StringBuilder();
+            for (int j = 0; j < 20; j++) {
+                final double a = r.nextGaussian();
+                score += a * (j % 3 - 1);
+                row.append(',').append((float) a);
+            }
+            sb.append(score > 0 ? 1 : 0).append(row).append('\n');
+        }
+        final Path file = dir.resolve("synthetic.csv");
+        java.nio.file.Files.writeString(file, sb);
+        return file;
+    }
+
+    private static DeviceChoice openCl() {
+        assumeTrue(Devices.openClDevice() != null, "no OpenCL device");
+        return Devices.choose(Devices.Kind.opencl);
+    }
+}
