@@ -7,6 +7,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+# shellcheck source=bench/lib/summary.sh
+. bench/lib/summary.sh
 NP=${NP:-4}
 STEPS=${STEPS:-400}
 REPEATS=${REPEATS:-3}
@@ -29,7 +31,7 @@ for algo in dpsgd dcd; do
                 --topology ring --model mlp --hidden 100 --data fashion-mnist --batch 64 --lr 0.05 \
                 --steps "$STEPS" --eval-every "$STEPS" --device java "${extra[@]}" --out "$tmp/$algo-$mode-$run" \
                 >/dev/null 2>&1
-            s=$(sed -n 's/.*"wall_seconds": \([0-9.e+-]*\).*/\1/p' "$tmp/$algo-$mode-$run"/*/summary.json)
+            s=$(summary_field "$(echo "$tmp/$algo-$mode-$run"/*/summary.json)" wall_seconds)
             rows+=("$algo,$mode,$run,$s")
         done
     done

@@ -58,6 +58,7 @@ for _ in $(seq 30); do sinfo -h -o %t 2>/dev/null | grep -q idle && break; sleep
 sbatch --wait --overcommit -n 4 -o "$S/out/info.out" jobs/info.sbatch >/dev/null
 grep -q "rank 3/4 on .*ring ping to rank 0" "$S/out/info.out" || { cat "$S/out/info.out"; exit 1; }
 STEPS=500 OUT="$S/out/train" sbatch --wait --overcommit -n 4 -o "$S/out/train.out" jobs/train.sbatch >/dev/null
-grep -q "^allreduce " "$S/out/train.out" && [ -r "$S/out/train/loss-vs-bits.png" ] || { cat "$S/out/train.out"; exit 1; }
+grep -q "^| allreduce | allreduce " "$S/out/train.out" && [ -r "$S/out/train/loss-vs-bits.png" ] \
+    && [ -r "$S/out/train/report.md" ] || { cat "$S/out/train.out"; exit 1; }
 grep -v '^WARNING' "$S/out/train.out" | tail -4
 echo "check-local-slurm: info.sbatch and train.sbatch ran under SLURM $(sinfo -V | cut -d' ' -f2)"

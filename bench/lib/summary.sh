@@ -4,4 +4,4 @@
 summary_field() { sed -n "s/.*\"$2\": *\"\{0,1\}\([^,\"}]*\)\"\{0,1\}[,}].*/\1/p" "$1" | head -1; }
 
 # summary_p50 FILE PHASE: the p50 in microseconds of a phase of phases_rank0 (gradient, compress, exchange, mix).
-summary_p50() { sed -n "s/.*\"$2\": *{[^}]*\"p50_us\": *\([0-9.e+-]*\).*/\1/p" "$1" | head -1; }
+summary_p50() { sed -n "s/.*\"$2\": *{[^}]*\"p50_us\": *\([0-9.eE+-]*\).*/\1/p" "$1" | head -1; }

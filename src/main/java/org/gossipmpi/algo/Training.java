@@ -3,7 +3,6 @@ package org.gossipmpi.algo;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -11,10 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 import org.gossipmpi.collective.AllreduceAverage;
@@ -30,8 +27,10 @@ import org.gossipmpi.data.Labels;
 import org.gossipmpi.kernel.DeviceChoice;
 import org.gossipmpi.kernel.Devices;
 import org.gossipmpi.kernel.Gemm;
-import org.gossipmpi.metrics.Json;
+import org.gossipmpi.metrics.JsonIo;
+import org.gossipmpi.metrics.RunRecord;
 import org.gossipmpi.metrics.PhaseTimers;
+import org.gossipmpi.metrics.Progress;
 import org.gossipmpi.model.Batch;
 import org.gossipmpi.model.LinearModel;
 import org.gossipmpi.model.Mlp;
@@ -72,7 +71,12 @@ public final class Training {
     public record Outcome(String run, long steps, double trainLoss, double testAccuracy, double consensus,
                           double bytesTotal, double paperBitsTotal, double seconds, double trainSeconds,
                           double evalSeconds, double secondsToTarget, String lossEstimatedOn, boolean reachedTarget,
-                          float[] model, List<Point> history) {
+                          float[] model, List<Point> history, RunRecord record) {
+        /** The same outcome with its record (summary and history as the report reads them). */
+        Outcome withRecord(RunRecord r) {
+            return new Outcome(run, steps, trainLoss, testAccuracy, consensus, bytesTotal, paperBitsTotal, seconds,
+                trainSeconds, evalSeconds, secondsToTarget, lossEstimatedOn, reachedTarget, model, history, r);
+        }
     }
 
     public Training(TrainConfig config, Communicator comm, PrintWriter out) {
@@ -128,7 +132,7 @@ public final class Training {
             header(algorithm, model, train, shard, sampler, steps, topology, compressor, gemm, quantizer, devices);
         }
         final Path runDir = config.out() == null ? null : config.out().resolve(config.runName());
-        final Writer jsonl = openJsonl(runDir);
+        final JsonIo.Lines jsonl = openJsonl(runDir);
         final Evaluation eval = new Evaluation(comm, model);
         final AllreduceAverage average = new AllreduceAverage(comm, d);
         final FloatBuffer sums = ByteBuffer.allocateDirect(12).order(ByteOrder.nativeOrder()).asFloatBuffer();
@@ -149,55 +153,57 @@ public final class Training {
         long trainNanos = 0;
         long evalNanos = 0;
         long t = 0;
-        while (t < steps && !reached) {
-            final long stepStart = System.nanoTime();
-            lastLocalLoss = algorithm.step(t);
-            if (!Double.isFinite(lastLocalLoss)) {
-                throw new IllegalStateException("rank " + comm.rank() + ": the loss is " + lastLocalLoss + " at step " + t
-                    + ": the run diverged (lower --lr" + (Algorithms.compresses(config.algorithm()) ? " or --gamma" : "")
-                    + ")");
+        final Progress progress = comm.rank() == 0 ? Progress.of(config.runName(), steps, out) : Progress.NONE;
+        try {
+            while (t < steps && !reached) {
+                final long stepStart = System.nanoTime();
+                lastLocalLoss = algorithm.step(t);
+                if (!Double.isFinite(lastLocalLoss)) {
+                    throw new IllegalStateException("rank " + comm.rank() + ": the loss is " + lastLocalLoss + " at step " + t
+                        + ": the run diverged (lower --lr" + (Algorithms.compresses(config.algorithm()) ? " or --gamma" : "")
+                        + ")");
+                }
+                paperBits += config.algorithm().equals("allreduce") ? bitsPerStepAllreduce
+                    : (double) topology.step(t).sendTo(comm.rank()).length * compressor.paperBits(d);
+                t++;
+                trainNanos += System.nanoTime() - stepStart;
+                progress.step(t);
+                if (t % config.evalEvery() == 0 || t == steps) {
+                    final long evalStart = System.nanoTime();
+                    // x_bar and the consensus distance (1/n) sum_i ||x_i - x_bar||^2
+                    System.arraycopy(algorithm.model(), 0, xbar, 0, d);
+                    average.average(xbar);
+                    double dist = 0;
+                    for (int i = 0; i < d; i++) {
+                        final double e = algorithm.model()[i] - xbar[i];
+                        dist += e * e;
+                    }
+                    sums.put(0, (float) dist);
+                    sums.put(1, (float) algorithm.bytesSent());
+                    sums.put(2, (float) paperBits);
+                    comm.allreduceSum(sums, 3);
+                    final Evaluation.Result tr = lossSample == null ? eval.evaluate(xbar, shard, shardBatch, false)
+                        : eval.evaluate(xbar, lossSample, shardBatch, true);
+                    final double testAccuracy = test == null ? Double.NaN : eval.evaluate(xbar, test, testBatch, true).accuracy();
+                    evalNanos += System.nanoTime() - evalStart;
+                    final double seconds = (System.nanoTime() - start) / 1e9;
+                    final double trainSeconds = trainNanos / 1e9;
+                    last = new Point(t, tr.loss(), tr.accuracy(), testAccuracy, sums.get(0) / comm.size(), sums.get(1),
+                        sums.get(2), seconds, trainSeconds);
+                    history.add(last);
+                    writeJsonl(jsonl, t, lastLocalLoss, algorithm.bytesSent(), paperBits);
+                    progress.evaluated(t, steps, last.trainLoss(), testAccuracy, last.consensus(), last.bytesTotal() / 1e6,
+                        t / trainSeconds, (steps - t) * seconds / t);
+                    reached = !Double.isNaN(config.targetLoss()) && last.trainLoss() <= config.targetLoss();
+                    if (reached) {
+                        secondsToTarget = trainSeconds;
+                    }
+                }
             }
-            paperBits += config.algorithm().equals("allreduce") ? bitsPerStepAllreduce
-                : (double) topology.step(t).sendTo(comm.rank()).length * compressor.paperBits(d);
-            t++;
-            trainNanos += System.nanoTime() - stepStart;
-            if (t % config.evalEvery() == 0 || t == steps) {
-                final long evalStart = System.nanoTime();
-                // x_bar and the consensus distance (1/n) sum_i ||x_i - x_bar||^2
-                System.arraycopy(algorithm.model(), 0, xbar, 0, d);
-                average.average(xbar);
-                double dist = 0;
-                for (int i = 0; i < d; i++) {
-                    final double e = algorithm.model()[i] - xbar[i];
-                    dist += e * e;
-                }
-                sums.put(0, (float) dist);
-                sums.put(1, (float) algorithm.bytesSent());
-                sums.put(2, (float) paperBits);
-                comm.allreduceSum(sums, 3);
-                final Evaluation.Result tr = lossSample == null ? eval.evaluate(xbar, shard, shardBatch, false)
-                    : eval.evaluate(xbar, lossSample, shardBatch, true);
-                final double testAccuracy = test == null ? Double.NaN : eval.evaluate(xbar, test, testBatch, true).accuracy();
-                evalNanos += System.nanoTime() - evalStart;
-                final double seconds = (System.nanoTime() - start) / 1e9;
-                final double trainSeconds = trainNanos / 1e9;
-                last = new Point(t, tr.loss(), tr.accuracy(), testAccuracy, sums.get(0) / comm.size(), sums.get(1),
-                    sums.get(2), seconds, trainSeconds);
-                history.add(last);
-                writeJsonl(jsonl, t, lastLocalLoss, algorithm.bytesSent(), paperBits);
-                if (comm.rank() == 0) {
-                    out.printf(Locale.ROOT, "step %d/%d  loss %.5f  test acc %.4f  consensus %.2e  MB sent %.3f"
-                            + "  steps/s %.1f  ETA %.0f s%n", t, steps, last.trainLoss(), testAccuracy, last.consensus(),
-                        last.bytesTotal() / 1e6, t / trainSeconds, (steps - t) * seconds / t);
-                    out.flush();
-                }
-                reached = !Double.isNaN(config.targetLoss()) && last.trainLoss() <= config.targetLoss();
-                if (reached) {
-                    secondsToTarget = trainSeconds;
-                }
-            }
+        } finally {
+            progress.close();
+            closeQuietly(jsonl);
         }
-        closeQuietly(jsonl);
         final double seconds = (System.nanoTime() - start) / 1e9;
         if (comm.rank() == 0) {
             out.printf(Locale.ROOT, "final: train loss %.5f (on %s), test accuracy %.4f, consensus %.2e after %d steps"
@@ -209,11 +215,12 @@ public final class Training {
                     : ", target not reached");
             out.flush();
         }
-        final Outcome outcome = new Outcome(config.runName(), t, last.trainLoss(), last.testAccuracy(), last.consensus(),
-            last.bytesTotal(), last.paperBitsTotal(), seconds, trainNanos / 1e9, evalNanos / 1e9, secondsToTarget,
-            lossEstimatedOn, reached, algorithm.model(), history);
+        final Outcome measured = new Outcome(config.runName(), t, last.trainLoss(), last.testAccuracy(),
+            last.consensus(), last.bytesTotal(), last.paperBitsTotal(), seconds, trainNanos / 1e9, evalNanos / 1e9,
+            secondsToTarget, lossEstimatedOn, reached, algorithm.model(), history, null);
+        final Outcome outcome = measured.withRecord(RunFiles.record(runDir, config, comm.size(), measured, timers));
         if (runDir != null && comm.rank() == 0) {
-            RunFiles.writeSummary(runDir, config, comm.size(), outcome, timers);
+            RunFiles.write(outcome.record());
         }
         if (config.saveModel() != null) {
             RunFiles.saveModel(config.saveModel(), comm.rank(), algorithm.model());
@@ -282,37 +289,38 @@ public final class Training {
         out.flush();
     }
 
-    private Writer openJsonl(Path runDir) {
+    private JsonIo.Lines openJsonl(Path runDir) {
         if (runDir == null) {
             return null;
         }
         try {
             Files.createDirectories(runDir);
-            return Files.newBufferedWriter(runDir.resolve("rank-" + comm.rank() + ".jsonl"), StandardCharsets.UTF_8);
+            return new JsonIo.Lines(Files.newBufferedWriter(runDir.resolve("rank-" + comm.rank() + ".jsonl"),
+                StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write metrics under " + runDir + ": " + e.getMessage(), e);
         }
     }
 
-    private void writeJsonl(Writer w, long step, double localLoss, long bytes, double paperBits) {
+    /** One JSONL line: this rank's step, minibatch loss, bytes sent and bits as the papers count them. */
+    private void writeJsonl(JsonIo.Lines w, long step, double localLoss, long bytes, double paperBits) {
         if (w == null) {
             return;
         }
-        final Map<String, Object> line = new LinkedHashMap<>();
-        line.put("step", step);
-        line.put("rank", comm.rank());
-        line.put("minibatch_loss", localLoss);
-        line.put("bytes_sent", bytes);
-        line.put("paper_bits", paperBits);
         try {
-            w.write(Json.object(line));
-            w.write('\n');
+            final com.fasterxml.jackson.core.JsonGenerator g = w.begin();
+            g.writeNumberField("step", step);
+            g.writeNumberField("rank", comm.rank());
+            w.number("minibatch_loss", localLoss);
+            g.writeNumberField("bytes_sent", bytes);
+            w.number("paper_bits", paperBits);
+            w.end();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("cannot write rank " + comm.rank() + "'s metrics line: " + e.getMessage(), e);
         }
     }
 
-    private static void closeQuietly(Writer w) {
+    private static void closeQuietly(JsonIo.Lines w) {
         if (w != null) {
             try {
                 w.close();

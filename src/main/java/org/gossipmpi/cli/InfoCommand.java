@@ -58,8 +58,8 @@ final class InfoCommand implements Callable<Integer> {
         final String kernels = kernelChoice() + "; OpenCL smoke kernel " + smokeTest();
         return RankLauncher.run(launch, comm -> {
             if (comm.rank() == 0) {
-                out.println("gossip-mpi info: " + comm.size() + " rank" + (comm.size() == 1 ? "" : "s")
-                    + ", backend " + comm.backend());
+                out.println("gossip-mpi " + org.gossipmpi.metrics.Version.get() + " info: " + comm.size() + " rank"
+                    + (comm.size() == 1 ? "" : "s") + ", backend " + comm.backend());
                 out.println("  " + java);
                 out.println("  " + mpi);
                 out.flush();

@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "gossip-mpi", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Decentralized training with compressed peer-to-peer communication over MPI.",
-    subcommands = {InfoCommand.class, TrainCommand.class, TopologyCommand.class, BenchCommand.class,
-        CommandLine.HelpCommand.class})
+    subcommands = {InfoCommand.class, TrainCommand.class, ReportCommand.class, TopologyCommand.class,
+        BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
@@ -43,12 +43,11 @@ public final class Main {
         return best.getMessage() == null ? best.toString() : best.getClass().getSimpleName() + ": " + best.getMessage();
     }
 
-    /** The version from the jar's manifest (falls back to "development" in an IDE). */
+    /** The build's version ({@link org.gossipmpi.metrics.Version}). */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            final String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"gossip-mpi " + (v == null ? "development" : v)};
+            return new String[] {"gossip-mpi " + org.gossipmpi.metrics.Version.get()};
         }
     }
 

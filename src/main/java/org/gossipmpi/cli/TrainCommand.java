@@ -13,6 +13,8 @@ import org.gossipmpi.algo.LocalStep;
 import org.gossipmpi.algo.TrainConfig;
 import org.gossipmpi.algo.RunFiles;
 import org.gossipmpi.algo.Training;
+import org.gossipmpi.metrics.Report;
+import org.gossipmpi.metrics.RunRecord;
 import org.gossipmpi.data.Sharding;
 
 import picocli.CommandLine.Command;
@@ -204,22 +206,13 @@ final class TrainCommand implements Callable<Integer> {
             c.device(), c.topology(), c.compressor(), c.gamma(), c.overlap(), c.targetLoss(), c.out(), dir, c.evalRows());
     }
 
-    /** The sweep's comparison table; bytes are also given relative to all-reduce when it ran. */
+    /** The sweep's comparison table ({@link Report#table}, as {@code report} prints it). */
     static void table(PrintWriter w, List<Training.Outcome> outcomes) {
-        double allreduceBytes = Double.NaN;
+        final List<RunRecord> records = new ArrayList<>();
         for (Training.Outcome o : outcomes) {
-            if (o.run().equals("allreduce")) {
-                allreduceBytes = o.bytesTotal();
-            }
+            records.add(o.record());
         }
         w.println();
-        w.printf(Locale.ROOT, "%-34s %8s %12s %9s %12s %14s %9s %9s %11s%n", "run", "steps", "final loss", "test acc",
-            "MB sent", "bytes/allred.", "wall s", "train s", "s to target");
-        for (Training.Outcome o : outcomes) {
-            w.printf(Locale.ROOT, "%-34s %8d %12.5f %9.4f %12.3f %14s %9.1f %9.1f %11s%n", o.run(), o.steps(),
-                o.trainLoss(), o.testAccuracy(), o.bytesTotal() / 1e6, Double.isNaN(allreduceBytes) ? "-"
-                    : String.format(Locale.ROOT, "%.4f", o.bytesTotal() / allreduceBytes), o.seconds(), o.trainSeconds(),
-                Double.isNaN(o.secondsToTarget()) ? "-" : String.format(Locale.ROOT, "%.1f", o.secondsToTarget()));
-        }
+        w.print(Report.table(records, Double.NaN, Report.Format.text));
     }
 }

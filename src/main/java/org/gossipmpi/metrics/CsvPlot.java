@@ -55,12 +55,14 @@ public final class CsvPlot {
                 }
             }
         }
-        final List<LinePlot.Series> series = new ArrayList<>();
+        final List<Series> series = new ArrayList<>();
         for (int c = 0; c < header.length; c++) {
             if (c != x) {
-                series.add(new LinePlot.Series(header[c].trim(), values[x], values[c]));
+                series.add(new Series(header[c].trim(), values[x], values[c]));
             }
         }
-        LinePlot.write(png, title, logX ? xColumn + " (log10)" : xColumn, yLabel, logX, series);
+        if (Charts.write(png, new Charts.Layout(title, xColumn, yLabel, logX, false), series, false).isEmpty()) {
+            throw new IllegalArgumentException(csv + ": no point to draw" + (logX ? " (a log axis shows only x > 0)" : ""));
+        }
     }
 }

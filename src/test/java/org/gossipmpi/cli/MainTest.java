@@ -16,7 +16,7 @@ import picocli.CommandLine;
 class MainTest {
 
     /** Runs the command line with its output captured; returns {exit code, stdout, stderr}. */
-    private static String[] run(String... args) {
+    static String[] run(String... args) {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         final ByteArrayOutputStream err = new ByteArrayOutputStream();
         final PrintStream oldOut = System.out;
@@ -37,7 +37,9 @@ class MainTest {
     void infoWithInProcessRanksReportsEveryRankAndItsRingPing() {
         final String[] r = run("info", "--ranks", "3", "--pings", "5");
         assertEquals("0", r[0], r[2]);
-        assertTrue(r[1].contains("gossip-mpi info: 3 ranks, backend local"), r[1]);
+        assertTrue(r[1].contains("gossip-mpi " + org.gossipmpi.metrics.Version.get() + " info: 3 ranks, backend local"),
+            r[1]);
+        assertTrue(org.gossipmpi.metrics.Version.get().matches("\\d+\\.\\d+\\.\\d+.*"), org.gossipmpi.metrics.Version.get());
         for (int rank = 0; rank < 3; rank++) {
             assertTrue(r[1].contains("rank " + rank + "/3 on "), r[1]);
             assertTrue(r[1].contains("ring ping to rank " + (rank + 1) % 3 + ": round trip"), r[1]);

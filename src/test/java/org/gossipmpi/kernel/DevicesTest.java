@@ -141,7 +141,7 @@ class DevicesTest {
     void manyShortInProcessRunsOnTheOpenClDeviceAllFinish(@TempDir Path dir) throws Exception {
         final DeviceChoice choice = openCl();
         assertNotNull(choice.device());
-        final Path data = syntheticData(dir);
+        final Path data = org.gossipmpi.testing.SyntheticData.binaryCsv(dir);
         final Thread collector = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 System.gc();
@@ -177,24 +177,6 @@ class DevicesTest {
             assertTrue(Double.isFinite(outcome.get().history().get(outcome.get().history().size() - 1).trainLoss()),
                 "run " + run);
         }
-    }
-
-    private static Path syntheticData(Path dir) throws java.io.IOException {
-        final StringBuilder sb = new StringBuilder();
-        final SplittableRandom r = new SplittableRandom(17);
-        for (int i = 0; i < 400; i++) {
-            double score = 0;
-            final StringBuilder row = new StringBuilder();
-            for (int j = 0; j < 20; j++) {
-                final double a = r.nextGaussian();
-                score += a * (j % 3 - 1);
-                row.append(',').append((float) a);
-            }
-            sb.append(score > 0 ? 1 : 0).append(row).append('\n');
-        }
-        final Path file = dir.resolve("synthetic.csv");
-        java.nio.file.Files.writeString(file, sb);
-        return file;
     }
 
     private static DeviceChoice openCl() {

@@ -1,0 +1,96 @@
+package org.gossipmpi.metrics;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * JSON through Jackson: the summary (one object on one line), the per-rank JSONL metrics lines, and reading a
+ * summary back. Numbers that are not finite are written as {@code null}, as JSON has no NaN.
+ */
+public final class JsonIo {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private JsonIo() {
+    }
+
+    /** A new, empty object whose fields keep the order they are put in. */
+    public static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    /** Puts {@code value}, or null when it is NaN or infinite. */
+    public static void putNumber(ObjectNode node, String key, double value) {
+        if (Double.isFinite(value)) {
+            node.put(key, value);
+        } else {
+            node.putNull(key);
+        }
+    }
+
+    /** The object on one line. */
+    public static String line(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads the JSON in {@code file}; a truncated or malformed file throws with Jackson's location. */
+    public static JsonNode read(Path file) throws IOException {
+        return MAPPER.readTree(Files.readString(file));
+    }
+
+    /**
+     * Writes JSON objects one per line to {@code out}, each flushed as it is finished (so that a killed rank
+     * leaves every line it had finished). Close it to close {@code out}.
+     */
+    public static final class Lines implements AutoCloseable {
+        private final Writer out;
+        private final JsonGenerator g;
+
+        public Lines(Writer out) throws IOException {
+            this.out = out;
+            this.g = MAPPER.getFactory().createGenerator(out);
+            g.setRootValueSeparator(null); // lines are separated by the newline end() writes
+        }
+
+        /** Starts a line's object. */
+        public JsonGenerator begin() throws IOException {
+            g.writeStartObject();
+            return g;
+        }
+
+        /** A number field, null when not finite. */
+        public void number(String key, double value) throws IOException {
+            if (Double.isFinite(value)) {
+                g.writeNumberField(key, value);
+            } else {
+                g.writeNullField(key);
+            }
+        }
+
+        /** Ends the line's object and flushes it. */
+        public void end() throws IOException {
+            g.writeEndObject();
+            g.writeRaw('\n');
+            g.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                g.close();
+            } finally {
+                out.close();
+            }
+        }
+    }
+}
