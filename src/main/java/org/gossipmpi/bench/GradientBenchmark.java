@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import org.gossipmpi.data.Dataset;
 import org.gossipmpi.kernel.Devices;
 import org.gossipmpi.kernel.Gemm;
+import org.gossipmpi.kernel.GemmReference;
 import org.gossipmpi.model.Batch;
 import org.gossipmpi.model.LinearModel;
 import org.gossipmpi.model.Mlp;
@@ -31,36 +32,47 @@ public final class GradientBenchmark {
         this.out = out;
     }
 
+    /**
+     * Every model on every device for every batch size; {@code java} measures the Java product this JVM runs
+     * and, where that is the Vector API one, the reference twin beside it.
+     */
     public void run(String[] models, int[] batches, Devices.Kind[] devices) {
         for (String name : models) {
             for (Devices.Kind kind : devices) {
                 final Gemm gemm = Devices.gemm(Devices.choose(kind));
-                final String device = gemm.describe();
-                final Model model = model(name, gemm);
-                final float[] w = new float[model.dimension()];
-                model.initialize(w, 1);
-                final float[] g = new float[model.dimension()];
-                for (int b : batches) {
-                    final Batch batch = new Batch(data);
-                    int next = 0;
-                    for (int i = 0; i < 20; i++) { // warm-up (JIT, kernel compilation)
-                        model.lossAndGradient(w, batch.fill(data, null, next, b), g);
-                        next = (next + b) % (data.rows() - b);
-                    }
-                    long iterations = 0;
-                    final long start = System.nanoTime();
-                    long elapsed;
-                    do {
-                        model.lossAndGradient(w, batch.fill(data, null, next, b), g);
-                        next = (next + b) % (data.rows() - b);
-                        iterations++;
-                        elapsed = System.nanoTime() - start;
-                    } while (elapsed < seconds * 1e9);
-                    out.printf("%s,%s,%d,%d,%d,%d,%.0f,%.1f%n", name, device, b, data.cols(), model.dimension(),
-                        iterations, iterations * b / (elapsed / 1e9), elapsed / 1e3 / iterations);
-                    out.flush();
+                measure(name, gemm, batches);
+                if (kind == Devices.Kind.java && !(gemm instanceof GemmReference)) {
+                    measure(name, new GemmReference(), batches);
                 }
             }
+        }
+    }
+
+    private void measure(String name, Gemm gemm, int[] batches) {
+        final String device = gemm.describe();
+        final Model model = model(name, gemm);
+        final float[] w = new float[model.dimension()];
+        model.initialize(w, 1);
+        final float[] g = new float[model.dimension()];
+        for (int b : batches) {
+            final Batch batch = new Batch(data);
+            int next = 0;
+            for (int i = 0; i < 20; i++) { // warm-up (JIT, kernel compilation)
+                model.lossAndGradient(w, batch.fill(data, null, next, b), g);
+                next = (next + b) % (data.rows() - b);
+            }
+            long iterations = 0;
+            final long start = System.nanoTime();
+            long elapsed;
+            do {
+                model.lossAndGradient(w, batch.fill(data, null, next, b), g);
+                next = (next + b) % (data.rows() - b);
+                iterations++;
+                elapsed = System.nanoTime() - start;
+            } while (elapsed < seconds * 1e9);
+            out.printf("%s,%s,%d,%d,%d,%d,%.0f,%.1f%n", name, device, b, data.cols(), model.dimension(),
+                iterations, iterations * b / (elapsed / 1e9), elapsed / 1e3 / iterations);
+            out.flush();
         }
     }
 

@@ -116,7 +116,7 @@ public final class Devices {
 
     /** The matrix product of {@code choice}. */
     public static Gemm gemm(DeviceChoice choice) {
-        return choice.kind() == Kind.opencl ? new GemmKernels(choice.device()) : new GemmReference();
+        return choice.kind() == Kind.opencl ? new GemmKernels(choice.device()) : JavaGemms.best();
     }
 
     /** The quantizer of {@code choice}. */

@@ -6,9 +6,12 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import org.gossipmpi.data.Dataset;
+import org.gossipmpi.kernel.Devices;
 import org.gossipmpi.kernel.Gemm;
+import org.gossipmpi.kernel.JavaGemms;
 import org.gossipmpi.kernel.GemmKernels;
 import org.gossipmpi.kernel.GemmReference;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -16,28 +19,38 @@ import com.aparapi.device.Device;
 import com.aparapi.device.JavaDevice;
 
 /**
- * The GEMM kernel against its Java twin, on PoCL (any OpenCL device) and Aparapi's Java thread pool: every
+ * The GEMM kernel against its Java twin, on PoCL (any OpenCL device) and Aparapi's Java thread pool, and
+ * the Java products (the one this JVM runs, and the Vector API one wherever the module is): every
  * transpose combination with offsets, strides and beta; then every dense model's gradient through the kernel
  * against the twin. Tolerance: 1e-4 relative to the sum of |a_ip b_pj| (the two sum in different orders).
  */
 class GemmDifferentialTest {
 
-    static List<Device> devices() {
-        return org.gossipmpi.testing.KernelDevices.all();
+    /** The products checked against the twin: the kernel on every device, and the Java product this JVM runs. */
+    static List<Named<Gemm>> products() {
+        final List<Named<Gemm>> products = new java.util.ArrayList<>();
+        for (Device device : org.gossipmpi.testing.KernelDevices.all()) {
+            products.add(Named.of("kernel on " + device.getShortDescription(), new GemmKernels(device)));
+        }
+        final Gemm java = Devices.gemm(Devices.choose(Devices.Kind.java));
+        products.add(Named.of(java.describe(), java));
+        if (JavaGemms.vector() != null && JavaGemms.vector() != java) {
+            products.add(Named.of(JavaGemms.vector().describe(), JavaGemms.vector()));
+        }
+        return products;
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("devices")
-    void kernelAndTwinAgreeOnEveryTransposeCombination(Device device) {
-        final Gemm kernel = new GemmKernels(device);
+    @MethodSource("products")
+    void productAndTwinAgreeOnEveryTransposeCombination(Gemm kernel) {
         final Gemm twin = new GemmReference();
         final SplittableRandom r = new SplittableRandom(11);
-        for (int trial = 0; trial < 24; trial++) {
+        for (int trial = 0; trial < 48; trial++) {
             final boolean ta = (trial & 1) != 0;
             final boolean tb = (trial & 2) != 0;
             final int m = 1 + r.nextInt(40);
-            final int n = 1 + r.nextInt(40);
-            final int k = 1 + r.nextInt(70);
+            final int n = 1 + r.nextInt(trial < 12 ? 40 : 300);
+            final int k = 1 + r.nextInt(trial < 12 ? 70 : 300);
             final int lda = (ta ? m : k) + r.nextInt(3);
             final int ldb = (tb ? k : n) + r.nextInt(3);
             final int ldc = n + r.nextInt(3);
@@ -54,17 +67,17 @@ class GemmDifferentialTest {
             twin.gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c2, cOff, ldc);
             for (int i = 0; i < c1.length; i++) {
                 assertEquals(c2[i], c1[i], 1e-4 * (1 + Math.abs(c2[i])) * Math.sqrt(k) * 3,
-                    device.getShortDescription() + " trial " + trial + " element " + i);
+                    kernel.describe() + " trial " + trial + " element " + i);
             }
         }
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("devices")
-    void everyDenseModelsGradientAgreesOnKernelAndTwin(Device device) {
+    @MethodSource("products")
+    void everyDenseModelsGradientAgreesOnKernelAndTwin(Gemm kernel) {
         for (String name : new String[] {"logistic", "leastsquares", "softmax", "mlp"}) {
             final Dataset d = ModelGradientTest.data(name, true, 21);
-            final Model onKernel = build(name, new GemmKernels(device));
+            final Model onKernel = build(name, kernel);
             final Model onTwin = build(name, new GemmReference());
             final float[] w = new float[onTwin.dimension()];
             onTwin.initialize(w, 3);
