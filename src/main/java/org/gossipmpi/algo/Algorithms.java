@@ -48,6 +48,9 @@ public final class Algorithms {
                     return name + " keeps s_i = sum_j w_ij xhat_j with fixed symmetric weights: it needs a static"
                         + " topology, not " + topology.name();
                 }
+                if (compressor.unbiased() && !spec.equals("none")) {
+                    return notContractive(name, spec);
+                }
                 break;
             case "dcd":
             case "ecd":
@@ -61,6 +64,9 @@ public final class Algorithms {
                 }
                 break;
             case "deepsqueeze":
+                if (compressor.unbiased() && !spec.equals("none")) {
+                    return notContractive(name, spec);
+                }
                 break;
             default:
                 return "unknown --algorithm '" + name + "'; valid: " + NAMES;
@@ -70,6 +76,20 @@ public final class Algorithms {
                 + " with dpsgd, dcd and ecd)";
         }
         return null;
+    }
+
+    /**
+     * CHOCO-SGD and DeepSqueeze converge for a contractive compressor, E||C(x) - x||^2 <= (1 - omega) ||x||^2
+     * with omega > 0; an unbiased quantizer's variance can exceed ||x||^2 (such runs diverge), and the papers
+     * scale it by 1 / zeta first, which the biased variants do.
+     */
+    private static String notContractive(String name, String spec) {
+        final String[] p = spec.split(":");
+        final String instead = p[0].equals("qsgd") ? spec + ":biased (the same codes, divided by zeta)"
+            : p[0].equals("randk") && p.length == 3 ? p[0] + ":" + p[1] + " (the same coordinates, unscaled)"
+            : "topk:F, sign or qsgd:S:biased";
+        return name + " needs a contractive compressor (E||C(x) - x||^2 <= (1 - omega) ||x||^2), and " + spec
+            + " is unbiased, with a variance that can exceed ||x||^2: use " + instead;
     }
 
     /**

@@ -1,60 +1,143 @@
 package org.gossipmpi.algo;
 
+import java.lang.reflect.RecordComponent;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.gossipmpi.comm.Communicator;
 import org.gossipmpi.comm.Request;
 
 /**
- * Before step 0, every rank checks that it runs the same configuration: ranks send a 64-bit hash of their
- * resolved configuration to rank 0, which answers each with the first rank that differs (or -1). A job
- * started with different options on different ranks stops on every rank with one message.
+ * Before anything runs, every rank checks that it was started with the same settings as rank 0: each sends
+ * its settings, as a list of named fields (every run of a sweep, every field of its {@link TrainConfig}, and
+ * the rank count), to rank 0, which answers every rank with the first field that differs on the first rank
+ * that differs, or with nothing. A job started with different options on different ranks (another sweep
+ * list, another --lr) stops on every rank with one message naming the field and both values.
  */
-final class ConfigAgreement {
-    private static final int TAG_HASH = 950;
-    private static final int TAG_VERDICT = 951;
+public final class ConfigAgreement {
+    private static final int TAG_LENGTH = 950;
+    private static final int TAG_TEXT = 951;
 
     private ConfigAgreement() {
     }
 
-    static long hash(String description) {
-        long h = 1125899906842597L;
-        for (int i = 0; i < description.length(); i++) {
-            h = 31 * h + description.charAt(i);
+    /** The fields of a sweep: "runs", then "run I: FIELD" for every field of every run, then "ranks". */
+    static List<String[]> fields(List<TrainConfig> runs, int ranks) {
+        final List<String[]> fields = new ArrayList<>();
+        fields.add(new String[] {"the number of runs (--algorithm and --compressor lists)",
+            Integer.toString(runs.size())});
+        for (int i = 0; i < runs.size(); i++) {
+            for (RecordComponent c : TrainConfig.class.getRecordComponents()) {
+                final Object value;
+                try {
+                    value = c.getAccessor().invoke(runs.get(i));
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+                fields.add(new String[] {(runs.size() > 1 ? "run " + (i + 1) + "'s " : "") + c.getName(),
+                    String.valueOf(value)});
+            }
         }
-        return h;
+        fields.add(new String[] {"the number of ranks", Integer.toString(ranks)});
+        return fields;
     }
 
-    /** @throws IllegalArgumentException on every rank when some rank's configuration differs from rank 0's */
-    static void check(Communicator comm, String description) {
-        final long mine = hash(description);
-        final ByteBuffer buf = ByteBuffer.allocateDirect(8);
-        final Request[] req = {comm.newRequest()};
-        int differing = -1;
+    /**
+     * Checks the whole sweep at once, before its first run.
+     *
+     * @throws IllegalArgumentException on every rank when some rank's settings differ from rank 0's
+     */
+    public static void check(Communicator comm, List<TrainConfig> runs) {
+        checkFields(comm, fields(runs, comm.size()));
+    }
+
+    /** @throws IllegalArgumentException on every rank when some rank's fields differ from rank 0's */
+    static void checkFields(Communicator comm, List<String[]> fields) {
+        final String mine = encode(fields);
+        final String verdict;
         if (comm.rank() == 0) {
+            String first = "";
             for (int r = 1; r < comm.size(); r++) {
-                comm.iRecv(buf, 0, 8, r, TAG_HASH, req[0]);
-                comm.waitAll(req, 1);
-                if (buf.getLong(0) != mine && differing < 0) {
-                    differing = r;
+                final String theirs = receive(comm, r);
+                if (first.isEmpty() && !theirs.equals(mine)) {
+                    first = difference(r, decode(theirs), fields);
                 }
             }
-            buf.putLong(0, differing);
             for (int r = 1; r < comm.size(); r++) {
-                comm.iSend(buf, 0, 8, r, TAG_VERDICT, req[0]);
-                comm.waitAll(req, 1);
+                send(comm, r, first);
             }
+            verdict = first;
         } else {
-            buf.putLong(0, mine);
-            comm.iSend(buf, 0, 8, 0, TAG_HASH, req[0]);
-            comm.waitAll(req, 1);
-            comm.iRecv(buf, 0, 8, 0, TAG_VERDICT, req[0]);
-            comm.waitAll(req, 1);
-            differing = (int) buf.getLong(0);
+            send(comm, 0, mine);
+            verdict = receive(comm, 0);
         }
-        if (differing >= 0) {
-            throw new IllegalArgumentException("rank " + differing + " was started with another configuration than rank 0"
-                + " (rank " + comm.rank() + " sees: " + description + "): start every rank with the same options");
+        if (!verdict.isEmpty()) {
+            throw new IllegalArgumentException(verdict + ": start every rank with the same options");
         }
+    }
+
+    /** "rank R was started with other settings than rank 0: FIELD is A there, B on rank 0". */
+    static String difference(int rank, List<String[]> theirs, List<String[]> ours) {
+        final String prefix = "rank " + rank + " was started with other settings than rank 0: ";
+        for (int i = 0; i < Math.min(theirs.size(), ours.size()); i++) {
+            if (!theirs.get(i)[0].equals(ours.get(i)[0])) {
+                return prefix + "its settings have " + theirs.get(i)[0] + " where rank 0 has " + ours.get(i)[0];
+            }
+            if (!theirs.get(i)[1].equals(ours.get(i)[1])) {
+                return prefix + theirs.get(i)[0] + " is " + theirs.get(i)[1] + " there, " + ours.get(i)[1]
+                    + " on rank 0";
+            }
+        }
+        return prefix + "it has " + theirs.size() + " settings, rank 0 " + ours.size();
+    }
+
+    private static String encode(List<String[]> fields) {
+        final StringBuilder sb = new StringBuilder();
+        for (String[] f : fields) {
+            sb.append(f[0].replace('\n', ' ')).append('\u0001').append(f[1].replace('\n', ' ')).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static List<String[]> decode(String text) {
+        final List<String[]> fields = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (!line.isEmpty()) {
+                fields.add(line.split("\u0001", 2));
+            }
+        }
+        return fields;
+    }
+
+    private static void send(Communicator comm, int peer, String text) {
+        final byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        final ByteBuffer length = ByteBuffer.allocateDirect(8).putLong(0, bytes.length);
+        final Request[] req = {comm.newRequest()};
+        comm.iSend(length, 0, 8, peer, TAG_LENGTH, req[0]);
+        comm.waitAll(req, 1);
+        if (bytes.length > 0) {
+            final ByteBuffer body = ByteBuffer.allocateDirect(bytes.length).put(0, bytes);
+            comm.iSend(body, 0, bytes.length, peer, TAG_TEXT, req[0]);
+            comm.waitAll(req, 1);
+        }
+    }
+
+    private static String receive(Communicator comm, int peer) {
+        final ByteBuffer length = ByteBuffer.allocateDirect(8);
+        final Request[] req = {comm.newRequest()};
+        comm.iRecv(length, 0, 8, peer, TAG_LENGTH, req[0]);
+        comm.waitAll(req, 1);
+        final int n = (int) length.getLong(0);
+        if (n == 0) {
+            return "";
+        }
+        final ByteBuffer body = ByteBuffer.allocateDirect(n);
+        comm.iRecv(body, 0, n, peer, TAG_TEXT, req[0]);
+        comm.waitAll(req, 1);
+        final byte[] bytes = new byte[n];
+        body.get(0, bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 }

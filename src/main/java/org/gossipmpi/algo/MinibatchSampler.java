@@ -22,7 +22,11 @@ public final class MinibatchSampler {
             throw new IllegalArgumentException("--batch must be >= 0 (0: the whole shard), got " + batchSize);
         }
         this.shard = shard;
-        this.batchSize = batchSize == 0 || batchSize > shard.rows() ? shard.rows() : batchSize;
+        if (batchSize > shard.rows()) {
+            throw new IllegalArgumentException("--batch " + batchSize + " is more than the " + shard.rows()
+                + " rows of rank " + rank + "'s shard: give at most " + shard.rows() + ", or 0 for the whole shard");
+        }
+        this.batchSize = batchSize == 0 ? shard.rows() : batchSize;
         this.order = new int[shard.rows()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;

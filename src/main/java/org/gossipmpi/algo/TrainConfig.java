@@ -58,10 +58,113 @@ public record TrainConfig(String algorithm, String model, int hidden, String dat
         }
     }
 
-    /** A short name of the run: algorithm, compressor (if it compresses) and topology. */
+    /** A short name of the run: algorithm, compressor (if it compresses, or dpsgd's fp16) and topology. */
     public String runName() {
-        final String c = Algorithms.compresses(algorithm) ? "-" + compressor : "";
+        final String c = Algorithms.compresses(algorithm) || !compressor.equals("none") ? "-" + compressor : "";
         final String t = algorithm.equals("allreduce") ? "" : "-" + topology;
         return (algorithm + c + t).replaceAll("[^A-Za-z0-9.+_-]", "_");
+    }
+
+    /** A builder with the command line's defaults (logistic on fashion-mnist:binary, choco on a ring, ...). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this configuration, to change some fields of it. */
+    public Builder toBuilder() {
+        final Builder b = new Builder();
+        b.algorithm = algorithm;
+        b.model = model;
+        b.hidden = hidden;
+        b.data = data;
+        b.testData = testData;
+        b.features = features;
+        b.batch = batch;
+        b.lr = lr;
+        b.momentumKind = momentumKind;
+        b.momentum = momentum;
+        b.l2 = l2;
+        b.steps = steps;
+        b.epochs = epochs;
+        b.shard = shard;
+        b.seed = seed;
+        b.evalEvery = evalEvery;
+        b.device = device;
+        b.topology = topology;
+        b.compressor = compressor;
+        b.gamma = gamma;
+        b.overlap = overlap;
+        b.targetLoss = targetLoss;
+        b.out = out;
+        b.saveModel = saveModel;
+        b.evalRows = evalRows;
+        return b;
+    }
+
+    /** Builds a {@link TrainConfig} by field name; {@link #build()} checks it. */
+    public static final class Builder {
+        private String algorithm = "choco";
+        private String model = "logistic";
+        private int hidden = 100;
+        private String data = "fashion-mnist:binary";
+        private String testData;
+        private int features;
+        private int batch = 64;
+        private LearningRate lr = new LearningRate(LearningRate.Kind.CONST, 0.1, 1000, 0.1, 1000);
+        private LocalStep.Kind momentumKind = LocalStep.Kind.NONE;
+        private double momentum;
+        private double l2;
+        private long steps = 100;
+        private double epochs;
+        private Sharding shard = Sharding.iid;
+        private long seed = 1;
+        private long evalEvery = 100;
+        private Devices.Kind device;
+        private String topology = "ring";
+        private String compressor = "none";
+        private double gamma = 1;
+        private boolean overlap;
+        private double targetLoss = Double.NaN;
+        private Path out;
+        private Path saveModel;
+        private int evalRows = 10000;
+
+        private Builder() {
+        }
+
+        public Builder algorithm(String v) { algorithm = v; return this; }
+        public Builder model(String v) { model = v; return this; }
+        public Builder hidden(int v) { hidden = v; return this; }
+        public Builder data(String v) { data = v; return this; }
+        public Builder testData(String v) { testData = v; return this; }
+        public Builder features(int v) { features = v; return this; }
+        public Builder batch(int v) { batch = v; return this; }
+        public Builder lr(LearningRate v) { lr = v; return this; }
+        /** A constant learning rate. */
+        public Builder lr(double a) { lr = new LearningRate(LearningRate.Kind.CONST, a, 1000, 0.1, 1000); return this; }
+        public Builder momentum(LocalStep.Kind kind, double mu) { momentumKind = kind; momentum = mu; return this; }
+        public Builder l2(double v) { l2 = v; return this; }
+        /** T steps (and no epochs). */
+        public Builder steps(long v) { steps = v; epochs = 0; return this; }
+        /** E epochs (and no steps). */
+        public Builder epochs(double v) { epochs = v; steps = 0; return this; }
+        public Builder shard(Sharding v) { shard = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder evalEvery(long v) { evalEvery = v; return this; }
+        public Builder device(Devices.Kind v) { device = v; return this; }
+        public Builder topology(String v) { topology = v; return this; }
+        public Builder compressor(String v) { compressor = v; return this; }
+        public Builder gamma(double v) { gamma = v; return this; }
+        public Builder overlap(boolean v) { overlap = v; return this; }
+        public Builder targetLoss(double v) { targetLoss = v; return this; }
+        public Builder out(Path v) { out = v; return this; }
+        public Builder saveModel(Path v) { saveModel = v; return this; }
+        public Builder evalRows(int v) { evalRows = v; return this; }
+
+        public TrainConfig build() {
+            return new TrainConfig(algorithm, model, hidden, data, testData, features, batch, lr, momentumKind,
+                momentum, l2, steps, epochs, shard, seed, evalEvery, device, topology, compressor, gamma, overlap,
+                targetLoss, out, saveModel, evalRows);
+        }
     }
 }

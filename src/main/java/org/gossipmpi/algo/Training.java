@@ -123,7 +123,7 @@ public final class Training {
         if (refusal != null) {
             throw new IllegalArgumentException(refusal);
         }
-        ConfigAgreement.check(comm, config + " ranks=" + comm.size());
+        ConfigAgreement.check(comm, List.of(config));
         final PhaseTimers timers = new PhaseTimers();
         final Algorithm algorithm = Algorithms.create(config.algorithm(), comm, model, sampler, config.lr(),
             new LocalStep(config.momentumKind(), config.momentum(), d), topology, compressor, config.gamma(),
@@ -191,6 +191,7 @@ public final class Training {
                     last = new Point(t, tr.loss(), tr.accuracy(), testAccuracy, sums.get(0) / comm.size(), sums.get(1),
                         sums.get(2), seconds, trainSeconds);
                     history.add(last);
+                    refuseDivergence(last);
                     writeJsonl(jsonl, t, lastLocalLoss, algorithm.bytesSent(), paperBits);
                     progress.evaluated(t, steps, last.trainLoss(), testAccuracy, last.consensus(), last.bytesTotal() / 1e6,
                         t / trainSeconds, (steps - t) * seconds / t);
@@ -226,6 +227,33 @@ public final class Training {
             RunFiles.saveModel(config.saveModel(), comm.rank(), algorithm.model());
         }
         return outcome;
+    }
+
+    /**
+     * Stops a run whose averaged model diverged, on every rank alike (the values are all-reduced): its loss or
+     * its consensus distance is not finite. No model is saved then.
+     */
+    private void refuseDivergence(Point p) {
+        if (Double.isFinite(p.trainLoss()) && Double.isFinite(p.consensus())) {
+            return;
+        }
+        final boolean apart = !Double.isFinite(p.consensus());
+        final String cause = apart && Algorithms.compresses(config.algorithm())
+            ? "the ranks' models drifted apart: lower --gamma (" + config.gamma() + " now), or use a compressor"
+                + " with a larger omega"
+            : "lower --lr (" + config.lr() + " now)";
+        throw new IllegalStateException("rank " + comm.rank() + ": at step " + p.step() + " the averaged model's"
+            + " loss is " + p.trainLoss() + " and the consensus distance " + p.consensus() + ": the run diverged; "
+            + cause + "; no model is saved");
+    }
+
+    /**
+     * Why {@code c} cannot run on {@code ranks} ranks ({@link Algorithms#refusal}: algorithm, topology,
+     * compressor and overlap together), or null. Needs no data, so a sweep checks all its runs first.
+     */
+    public static String refusal(TrainConfig c, int ranks) {
+        return Algorithms.refusal(c.algorithm(), Topologies.parse(c.topology(), ranks),
+            Compressors.parse(c.compressor(), c.seed(), 0), c.overlap());
     }
 
     /**

@@ -19,6 +19,21 @@ final class RankLauncher {
     /** Environment variables that MPI launchers (Open MPI's mpirun, PMIx, PMI-1/2, srun) set in every rank. */
     private static final String[] MPI_LAUNCH_VARIABLES = {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"};
 
+    /** How many processes the MPI launcher started (1 when unknown or not under one). */
+    static int mpiWorldSize(Map<String, String> env) {
+        for (String name : new String[] {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE", "SLURM_NTASKS"}) {
+            final String v = env.get(name);
+            if (v != null && startedByMpiLauncher(env)) {
+                try {
+                    return Integer.parseInt(v.trim());
+                } catch (NumberFormatException e) {
+                    return 1;
+                }
+            }
+        }
+        return 1;
+    }
+
     static boolean startedByMpiLauncher(Map<String, String> env) {
         for (String name : MPI_LAUNCH_VARIABLES) {
             if (env.containsKey(name)) {
@@ -38,6 +53,14 @@ final class RankLauncher {
         if (backend == LaunchOptions.Backend.mpi && options.ranks != null) {
             throw new IllegalArgumentException("--ranks is for in-process ranks; under MPI the rank count comes"
                 + " from mpirun -np");
+        }
+        final int launched = mpiWorldSize(env);
+        if (backend == LaunchOptions.Backend.local && launched > 1) {
+            throw new IllegalArgumentException("started by an MPI launcher as one of " + launched + " processes, but "
+                + (options.ranks != null ? "--ranks " + options.ranks : "--backend local")
+                + " asks for in-process ranks: every process would run the same job and write the same files; drop "
+                + (options.ranks != null ? "--ranks" : "--backend local") + " to run as " + launched
+                + " MPI ranks, or start one process without mpirun");
         }
         if (options.ranks != null && options.ranks < 1) {
             throw new IllegalArgumentException("--ranks must be >= 1, got " + options.ranks);

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.gossipmpi.algo.Algorithms;
+import org.gossipmpi.algo.ConfigAgreement;
 import org.gossipmpi.algo.LearningRate;
 import org.gossipmpi.algo.LocalStep;
 import org.gossipmpi.algo.TrainConfig;
@@ -68,9 +69,13 @@ final class TrainCommand implements Callable<Integer> {
     double targetLoss;
 
     @Option(names = "--out", paramLabel = "DIR",
-        description = "Write DIR/RUN/rank-R.jsonl (every rank), DIR/RUN/summary.json and history.csv, and the plots"
-            + " DIR/loss-vs-steps.png and DIR/loss-vs-bits.png over every run in DIR.")
+        description = "Write DIR/RUN/rank-R.jsonl (every rank), DIR/RUN/summary.json and history.csv, and the charts"
+            + " over every run in DIR (loss and accuracy against steps, bits and time; consensus).")
     Path out;
+
+    @Option(names = "--overwrite",
+        description = "Replace the run directories under --out that hold an earlier run's files (refused otherwise).")
+    boolean overwrite;
 
     @Option(names = "--save-model", paramLabel = "DIR",
         description = "Write every rank's model to DIR/rank-R.txt, one parameter per line (DIR/RUN/ in a sweep).")
@@ -158,21 +163,33 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("unknown --lr-schedule '" + lrSchedule + "'; valid: const, step, inverse");
         }
+        refuseMisfits();
         final LocalStep.Kind momentumKind = momentum == 0 ? LocalStep.Kind.NONE
             : nesterov ? LocalStep.Kind.NESTEROV : LocalStep.Kind.HEAVY_BALL;
         final LearningRate rate = new LearningRate(kind, lr, lrB, lrDecay, lrEvery);
         final List<TrainConfig> runs = new ArrayList<>();
         for (String a : algorithms) {
-            final List<String> cs = Algorithms.compresses(a) ? compressors : List.of("none");
-            for (String c : cs) {
+            for (String c : compressorsOf(a.trim())) {
                 runs.add(new TrainConfig(a.trim(), model, hidden, data, testData, features, batch, rate, momentumKind,
-                    momentum, l2, steps, epochs, shard, seed, evalEvery, device.requested(), topology, c.trim(), gamma,
-                    overlap && Algorithms.overlaps(a.trim()), targetLoss, out, null, evalRows));
+                    momentum, l2, steps, epochs, shard, seed, evalEvery, device.requested(), topology, c, gamma,
+                    overlap, targetLoss, out, null, evalRows));
             }
         }
         final boolean sweep = runs.size() > 1;
         final PrintWriter w = Main.out(spec);
         return RankLauncher.run(launch, comm -> {
+            // The whole sweep, before its first run: the same settings on every rank, and every run possible.
+            ConfigAgreement.check(comm, runs);
+            for (TrainConfig c : runs) {
+                final String why = Training.refusal(c, comm.size());
+                if (why != null) {
+                    throw new IllegalArgumentException((sweep ? c.runName() + ": " : "") + why);
+                }
+            }
+            if (comm.rank() == 0) {
+                prepareOutputs(runs);
+            }
+            comm.barrier(); // no rank writes before rank 0 has checked, and cleared with --overwrite
             final List<Training.Outcome> outcomes = new ArrayList<>();
             for (TrainConfig c : runs) {
                 final TrainConfig run = saveModel == null ? c : withSaveModel(c,
@@ -200,10 +217,118 @@ final class TrainCommand implements Callable<Integer> {
         });
     }
 
+    /**
+     * The compressors a run of {@code algorithm} takes from --compressor: all of them for the compressing
+     * algorithms; none and fp16 for dpsgd (exact otherwise, its role in a sweep); none for all-reduce.
+     */
+    private List<String> compressorsOf(String algorithm) {
+        final List<String> all = new ArrayList<>();
+        for (String c : compressors) {
+            all.add(c.trim());
+        }
+        if (Algorithms.compresses(algorithm)) {
+            return all;
+        }
+        if (algorithm.equals("dpsgd")) {
+            final List<String> exact = new ArrayList<>();
+            for (String c : all) {
+                if (c.equals("none") || c.equals("fp16")) {
+                    exact.add(c);
+                }
+            }
+            return exact.isEmpty() ? List.of("none") : exact;
+        }
+        return List.of("none");
+    }
+
+    /**
+     * Before step 0: the output and model directories exist and are writable, and no run directory holds
+     * an earlier run's files, unless --overwrite (then each is replaced whole).
+     */
+    private void prepareOutputs(List<TrainConfig> runs) throws java.io.IOException {
+        for (Object[] d : new Object[][] {{"--out", out}, {"--save-model", saveModel}}) {
+            final Path p = (Path) d[1];
+            if (p == null) {
+                continue;
+            }
+            try {
+                java.nio.file.Files.createDirectories(p);
+            } catch (java.io.IOException | UnsupportedOperationException e) {
+                throw new IllegalArgumentException(d[0] + " " + p + ": cannot create the directory ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+            }
+            if (!java.nio.file.Files.isWritable(p)) {
+                throw new IllegalArgumentException(d[0] + " " + p + ": the directory is not writable");
+            }
+        }
+        if (out == null) {
+            return;
+        }
+        for (TrainConfig c : runs) {
+            final Path runDir = out.resolve(c.runName());
+            if (!java.nio.file.Files.isDirectory(runDir)) {
+                continue;
+            }
+            final List<String> found = new ArrayList<>();
+            try (java.nio.file.DirectoryStream<Path> files = java.nio.file.Files.newDirectoryStream(runDir)) {
+                files.forEach(f -> found.add(f.getFileName().toString()));
+            }
+            if (found.isEmpty()) {
+                continue;
+            }
+            if (!overwrite) {
+                java.util.Collections.sort(found);
+                throw new IllegalArgumentException("--out " + out + ": " + runDir + " holds an earlier run's files ("
+                    + String.join(", ", found.subList(0, Math.min(3, found.size()))) + (found.size() > 3 ? ", ..." : "")
+                    + "): give another --out, or --overwrite to replace it");
+            }
+            try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(runDir)) {
+                for (Path f : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    java.nio.file.Files.delete(f);
+                }
+            }
+        }
+    }
+
+    /** Options that no run would honour, refused before anything starts, each with what to do instead. */
+    private void refuseMisfits() {
+        for (String c : compressors) {
+            boolean taken = false;
+            for (String a : algorithms) {
+                taken |= compressorsOf(a.trim()).contains(c.trim());
+            }
+            if (!taken) {
+                throw new IllegalArgumentException("--compressor " + c.trim() + ": no --algorithm of " + algorithms
+                    + " takes it (allreduce sends exact gradients; dpsgd exact or fp16 models): add a compressing"
+                    + " algorithm (choco, deepsqueeze, dcd, ecd) or drop the compressor");
+            }
+        }
+        if (overlap) {
+            for (String a : algorithms) {
+                if (!Algorithms.overlaps(a.trim())) {
+                    throw new IllegalArgumentException("--overlap: " + a.trim() + " cannot overlap, its next gradient"
+                        + " depends on this step's exchange (--overlap works with dpsgd, dcd and ecd): run " + a.trim()
+                        + " without --overlap");
+                }
+            }
+        }
+        if (nesterov && momentum == 0) {
+            throw new IllegalArgumentException("--nesterov is a kind of momentum: give --momentum MU (0 < MU < 1) too");
+        }
+        if (!Double.isFinite(epochs)) {
+            throw new IllegalArgumentException("--epochs must be a finite number, got " + epochs);
+        }
+        if (!Double.isNaN(targetLoss) && Double.isInfinite(targetLoss)) {
+            throw new IllegalArgumentException("--target-loss must be a finite number, got " + targetLoss);
+        }
+        if (features != 0 && !org.gossipmpi.data.DataSources.takesFeatures(data)) {
+            throw new IllegalArgumentException("--features applies to LIBSVM files, whose rows name their largest"
+                + " index; " + data + " gives its features itself: drop --features");
+        }
+    }
+
     private static TrainConfig withSaveModel(TrainConfig c, Path dir) {
-        return new TrainConfig(c.algorithm(), c.model(), c.hidden(), c.data(), c.testData(), c.features(), c.batch(),
-            c.lr(), c.momentumKind(), c.momentum(), c.l2(), c.steps(), c.epochs(), c.shard(), c.seed(), c.evalEvery(),
-            c.device(), c.topology(), c.compressor(), c.gamma(), c.overlap(), c.targetLoss(), c.out(), dir, c.evalRows());
+        return c.toBuilder().saveModel(dir).build();
     }
 
     /** The sweep's comparison table ({@link Report#table}, as {@code report} prints it). */

@@ -97,6 +97,15 @@ public final class DataSources {
         return d.subset(keep, name);
     }
 
+    /** Whether {@code --features} means anything for this data: LIBSVM files only. */
+    public static boolean takesFeatures(String spec) {
+        final Path path = Path.of(spec);
+        final String name = path.getFileName() == null ? spec : path.getFileName().toString();
+        final String s = spec.trim();
+        return !s.equals("fashion-mnist") && !s.equals("fashion-mnist:binary") && !name.endsWith(".csv")
+            && !name.contains("images-idx3");
+    }
+
     private static Dataset file(Path path, int features) {
         final String name = path.getFileName() == null ? path.toString() : path.getFileName().toString();
         if (name.endsWith(".csv")) {

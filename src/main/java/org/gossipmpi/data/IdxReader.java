@@ -29,8 +29,14 @@ public final class IdxReader {
         try (DataInputStream in = open(images)) {
             final int[] dims = header(in, images, IMAGES_MAGIC, 3, "an IDX image file");
             n = dims[0];
+            final long pixelCount = (long) n * dims[1] * dims[2];
+            if (pixelCount > Integer.MAX_VALUE - 8) {
+                throw new DataException(images + ": the header (byte offsets 4-15) announces " + n + " images of "
+                    + dims[1] + " x " + dims[2] + " pixels, " + pixelCount + " in all: more than one array holds"
+                    + " (" + (Integer.MAX_VALUE - 8) + "); a damaged file, or split it");
+            }
             width = dims[1] * dims[2];
-            pixels = new byte[Math.multiplyExact(n, width)];
+            pixels = new byte[(int) pixelCount];
             readFully(in, pixels, images, 16);
         } catch (IOException e) {
             throw failure(images, e);

@@ -132,6 +132,20 @@ public final class TextReaders {
         if (!Files.exists(file)) {
             throw new NoSuchFileException(file.toString());
         }
+        final byte[] head = new byte[4096];
+        int n;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            n = in.readNBytes(head, 0, head.length);
+        }
+        if (n >= 2 && (head[0] & 0xFF) == 0x1f && (head[1] & 0xFF) == 0x8b) {
+            throw new DataException(file + ": gzip-compressed: decompress it first (gunzip -k " + file + ")");
+        }
+        for (int i = 0; i < n; i++) {
+            if (head[i] == 0) {
+                throw new DataException(file + ": a binary file (a zero byte at offset " + i + "), not LIBSVM or CSV"
+                    + " text" + (i < 4 ? "; IDX files are read by name (*-images-idx3-ubyte[.gz])" : ""));
+            }
+        }
         return Files.newBufferedReader(file, StandardCharsets.UTF_8);
     }
 
@@ -144,6 +158,10 @@ public final class TextReaders {
         }
         if (!Double.isFinite(v)) {
             throw new DataException(where + what + " '" + token + "' is not finite");
+        }
+        if (Math.abs(v) > Float.MAX_VALUE) {
+            throw new DataException(where + what + " '" + token + "' overflows float (the largest is "
+                + Float.MAX_VALUE + "): rescale the data");
         }
         return v;
     }

@@ -24,9 +24,18 @@ public final class Mlp implements Model {
     private float[] logits = new float[0];
     private float[] delta1 = new float[0];
 
+    /** The most parameters a model vector holds (a Java array's limit, less the JVM's header reserve). */
+    public static final long MAX_PARAMETERS = Integer.MAX_VALUE - 8;
+
     public Mlp(int features, int hidden, int classes, double lambda, Gemm gemm) {
         if (hidden < 1) {
             throw new IllegalArgumentException("--hidden must be >= 1, got " + hidden);
+        }
+        final long parameters = (long) hidden * (features + 1) + (long) classes * (hidden + 1);
+        if (parameters > MAX_PARAMETERS) {
+            throw new IllegalArgumentException("--hidden " + hidden + ": the mlp would have " + parameters
+                + " parameters (" + features + " features, " + classes + " classes), more than the " + MAX_PARAMETERS
+                + " a model vector holds: lower --hidden");
         }
         this.features = features;
         this.hidden = hidden;

@@ -225,6 +225,11 @@ public final class Topologies {
         final List<String> lines;
         try {
             lines = Files.readAllLines(path, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException("topology '" + spec + "': " + path + ": no such file");
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new IllegalArgumentException("topology '" + spec + "': " + path + " is not text (an edge list has"
+                + " one 'i j [w]' per line)");
         } catch (IOException e) {
             throw new IllegalArgumentException("topology '" + spec + "': cannot read " + path + ": " + e.getMessage());
         }

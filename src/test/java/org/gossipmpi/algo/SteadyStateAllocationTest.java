@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class SteadyStateAllocationTest {
 
     @ParameterizedTest(name = "{0}, {1}")
-    @CsvSource({"dpsgd, none", "choco, topk:0.1", "choco, qsgd:8", "dcd, natural", "ecd, randk:0.5:unbiased",
+    @CsvSource({"dpsgd, none", "choco, topk:0.1", "choco, qsgd:8:biased", "dcd, natural", "ecd, randk:0.5:unbiased",
         "deepsqueeze, sign", "choco, topk-natdither:0.2:4", "allreduce, none"})
     void stepsAllocateNothing(String algorithm, String compressor) throws Exception {
         final Path file = AlgorithmTrajectoryTest.dataFile();

@@ -109,7 +109,15 @@ class MainTest {
 
         final LaunchOptions ranks = new LaunchOptions();
         new CommandLine(ranks).parseArgs("--ranks", "4");
-        assertEquals(LaunchOptions.Backend.local, RankLauncher.resolve(ranks, Map.of("OMPI_COMM_WORLD_SIZE", "4")));
+        assertEquals(LaunchOptions.Backend.local, RankLauncher.resolve(ranks, Map.of("OMPI_COMM_WORLD_SIZE", "1")));
+        final IllegalArgumentException duplicated = assertThrows(IllegalArgumentException.class,
+            () -> RankLauncher.resolve(ranks, Map.of("OMPI_COMM_WORLD_SIZE", "4")));
+        assertTrue(duplicated.getMessage().contains("one of 4 processes, but --ranks 4 asks for in-process ranks"),
+            duplicated.getMessage());
+        final LaunchOptions local = new LaunchOptions();
+        new CommandLine(local).parseArgs("--backend", "local");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> RankLauncher.resolve(local,
+            Map.of("PMI_RANK", "0", "PMI_SIZE", "8"))).getMessage().contains("drop --backend local"));
 
         final LaunchOptions both = new LaunchOptions();
         new CommandLine(both).parseArgs("--ranks", "4", "--backend", "mpi");

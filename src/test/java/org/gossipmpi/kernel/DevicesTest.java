@@ -17,15 +17,12 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.gossipmpi.algo.LearningRate;
-import org.gossipmpi.algo.LocalStep;
 import org.gossipmpi.algo.TrainConfig;
 import org.gossipmpi.algo.Training;
 import org.gossipmpi.comm.local.LocalWorld;
 import org.gossipmpi.compress.Compressor;
 import org.gossipmpi.compress.Compressors;
 import org.gossipmpi.compress.Quantizers;
-import org.gossipmpi.data.Sharding;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -164,9 +161,9 @@ class DevicesTest {
 
     private static void runOnOpenCl(Path data) {
         for (int run = 0; run < 8; run++) {
-            final TrainConfig c = new TrainConfig("choco", "mlp", 16, data.toString(), null, 0, 16,
-                new LearningRate(LearningRate.Kind.CONST, 0.1, 1, 1, 1), LocalStep.Kind.NONE, 0, 0, 40, 0,
-                Sharding.iid, run, 20, Devices.Kind.opencl, "ring", "qsgd:16", 0.3, false, Double.NaN, null, null, 0);
+            final TrainConfig c = TrainConfig.builder().model("mlp").hidden(16).data(data.toString()).batch(16)
+                .steps(40).seed(run).evalEvery(20).device(Devices.Kind.opencl).compressor("qsgd:16:biased").gamma(0.3)
+                .evalRows(0).build();
             final AtomicReference<Training.Outcome> outcome = new AtomicReference<>();
             LocalWorld.run(4, TimeUnit.MINUTES.toNanos(2), comm -> {
                 final Training.Outcome o = new Training(c, comm, new PrintWriter(new StringWriter())).run();

@@ -1,7 +1,6 @@
 package org.gossipmpi.kernel.simd;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import org.gossipmpi.kernel.Gemm;
@@ -22,7 +21,24 @@ public final class VectorGemm implements Gemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
+    /** Scratch for {@link #sum}: one per thread, so the class stays stateless to its callers. */
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
+
     private final Gemm reference = new GemmReference();
+
+    /**
+     * The lanes of {@code v} added in lane order. Not {@code reduceLanes(ADD)}: its order is unspecified and
+     * differs between the interpreted and the compiled Vector API, so the same run would not give the same
+     * bits in every JVM (the MPI-against-in-process model test caught it).
+     */
+    private static float sum(FloatVector v, float[] lanes) {
+        v.intoArray(lanes, 0);
+        float t = 0f;
+        for (int i = 0; i < L; i++) {
+            t += lanes[i];
+        }
+        return t;
+    }
 
     @Override
     public String describe() {
@@ -139,14 +155,15 @@ public final class VectorGemm implements Gemm {
                     s12 = x1.fma(y2, s12);
                     s13 = x1.fma(y3, s13);
                 }
-                float t00 = s00.reduceLanes(VectorOperators.ADD);
-                float t01 = s01.reduceLanes(VectorOperators.ADD);
-                float t02 = s02.reduceLanes(VectorOperators.ADD);
-                float t03 = s03.reduceLanes(VectorOperators.ADD);
-                float t10 = s10.reduceLanes(VectorOperators.ADD);
-                float t11 = s11.reduceLanes(VectorOperators.ADD);
-                float t12 = s12.reduceLanes(VectorOperators.ADD);
-                float t13 = s13.reduceLanes(VectorOperators.ADD);
+                final float[] lanes = LANES.get();
+                float t00 = sum(s00, lanes);
+                float t01 = sum(s01, lanes);
+                float t02 = sum(s02, lanes);
+                float t03 = sum(s03, lanes);
+                float t10 = sum(s10, lanes);
+                float t11 = sum(s11, lanes);
+                float t12 = sum(s12, lanes);
+                float t13 = sum(s13, lanes);
                 for (; p < k; p++) {
                     final float x0 = a[a0 + p];
                     final float x1 = a[a1 + p];
@@ -188,7 +205,7 @@ public final class VectorGemm implements Gemm {
         for (; p + L <= k; p += L) {
             s = FloatVector.fromArray(S, a, aAt + p).fma(FloatVector.fromArray(S, b, bAt + p), s);
         }
-        float t = s.reduceLanes(VectorOperators.ADD);
+        float t = sum(s, LANES.get());
         for (; p < k; p++) {
             t += a[aAt + p] * b[bAt + p];
         }
