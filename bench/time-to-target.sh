@@ -191,11 +191,22 @@ md=$OUT/time-to-target.md
         }' "$csv"
     echo
     echo "Where the time goes: on these $(nproc) cores the $HOSTS ranks share the cores, so a compressed step costs"
-    echo "its gradient (the p50 above, two ranks per core) plus codec and exchange, whatever the link; all-reduce's"
-    echo "step is its exchange at 1 Gbit/s and below. The speed-up is bounded by all-reduce's step over the"
-    echo "compressed step's computation, times all-reduce's steps over CHOCO's steps to L. The gradient phase with"
-    echo "one rank per core (2 hosts) is in [scaling.md](scaling.md)."
+    echo "its computation (gradient, codec, mixing: two ranks per core) plus its exchange, whatever the link;"
+    echo "all-reduce's step is its exchange at 1 Gbit/s and below. The phases timed (the p50s above) add up to"
+    echo "about half of a compressed step's mean; the rest (mixing and decoding, the local step, waiting for a core)"
+    echo "is in no phase timer. The speed-up is bounded by all-reduce's step over the compressed step, times"
+    echo "all-reduce's steps over CHOCO's steps to L. The gradient phase with one rank per core (2 hosts) is in"
+    echo "[scaling.md](scaling.md)."
     echo
+    echo "The same runs as \`bin/gossip-mpi report\` compares them, one table per link (\`report WORK/LINK"
+    echo "--target-loss L --format md\`; times to L from each run, speed-up over the all-reduce run of the link):"
+    echo
+    for link in shm "${rates[@]}"; do
+        echo "**$link**"
+        echo
+        bin/gossip-mpi report "$WORK/$link" --target-loss "$TARGET" --format md 2>/dev/null
+        echo
+    done
     for link in shm "${rates[@]}"; do
         [ ! -r "$OUT/time-to-target-$link.png" ] || echo "![loss against train seconds, $link](time-to-target-$link.png)"
     done
