@@ -40,7 +40,7 @@ public final class RunFiles {
     static RunRecord record(Path runDir, TrainConfig config, int ranks, Training.Outcome o, PhaseTimers timers) {
         final ObjectNode s = JsonIo.object();
         s.put("algorithm", config.algorithm());
-        s.put("compressor", Algorithms.compresses(config.algorithm()) ? config.compressor() : "none");
+        s.put("compressor", config.compressor());
         s.put("topology", config.algorithm().equals("allreduce") ? "allreduce" : config.topology());
         s.put("ranks", ranks);
         s.put("model", config.model());

@@ -263,6 +263,21 @@ class BadInputTest {
     }
 
     @org.junit.jupiter.api.Test
+    void dpsgdWithFp16SendsHalfPrecisionNotTheCompressorItWasGivenSilently() throws IOException {
+        final Path out = dir.resolve("fp16");
+        final String[] r = MainTest.run(train("--algorithm", "dpsgd", "--compressor", "none,fp16", "--out", out.toString()));
+        assertEquals("0", r[0], r[2]);
+        final com.fasterxml.jackson.databind.JsonNode exact = org.gossipmpi.metrics.JsonIo.read(
+            out.resolve("dpsgd-ring/summary.json"));
+        final com.fasterxml.jackson.databind.JsonNode half = org.gossipmpi.metrics.JsonIo.read(
+            out.resolve("dpsgd-fp16-ring/summary.json"));
+        assertEquals("fp16", half.get("compressor").asText());
+        final double ratio = half.get("bytes_sent_total").asDouble() / exact.get("bytes_sent_total").asDouble();
+        // the logistic model of 20 features: (24-byte header + 2 x 20) / (24 + 4 x 20) = 64 / 104 per message
+        assertEquals(64.0 / 104.0, ratio, 1e-9, "fp16 sent " + ratio + " of fp32's bytes");
+    }
+
+    @org.junit.jupiter.api.Test
     void thereAreAtLeastSixtyCases() {
         assertTrue(cases().size() >= 60, "only " + cases().size() + " cases");
     }
