@@ -189,19 +189,25 @@ public final class Report {
         return Charts.write(png, layout, series, svg);
     }
 
-    /** ": MODEL on DATA, N ranks", naming what all runs share. */
+    /** ": MODEL on DATA, N ranks, TOPOLOGY", naming what all runs share (all-reduce runs have no topology). */
     static String about(List<RunRecord> runs) {
         final Set<String> models = new LinkedHashSet<>();
         final Set<String> data = new LinkedHashSet<>();
         final Set<String> ranks = new LinkedHashSet<>();
+        final Set<String> topologies = new LinkedHashSet<>();
         for (RunRecord r : runs) {
             models.add(or(r.text("model"), "?"));
             data.add(or(r.text("data"), "?"));
             ranks.add(fmt("%.0f", r.number("ranks")));
+            if (!"allreduce".equals(r.text("algorithm"))) {
+                topologies.add(or(r.text("topology"), "?"));
+            }
         }
         return ": " + (models.size() == 1 ? models.iterator().next() : "several models") + " on "
             + (data.size() == 1 ? data.iterator().next() : "several data sets") + ", "
-            + (ranks.size() == 1 ? ranks.iterator().next() + " ranks" : "several rank counts");
+            + (ranks.size() == 1 ? ranks.iterator().next() + " ranks" : "several rank counts")
+            + (topologies.isEmpty() ? "" : topologies.size() == 1 ? ", " + topologies.iterator().next()
+                : ", several topologies");
     }
 
     /**
