@@ -45,10 +45,10 @@ public final class Compressors {
         switch (p[0]) {
             case "none":
                 arity(s, p, 1, 1);
-                return new NoneCompressor(threads);
+                return new NoneCompressor(quantizer, threads);
             case "fp16":
                 arity(s, p, 1, 1);
-                return new Fp16Compressor(threads);
+                return new Fp16Compressor(quantizer, threads);
             case "topk":
                 arity(s, p, 2, 2);
                 return new TopKCompressor(fraction(s, p[1]), s, seed, rank, threads);

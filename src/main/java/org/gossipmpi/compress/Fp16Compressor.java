@@ -1,20 +1,33 @@
 package org.gossipmpi.compress;
 
 import java.nio.ByteBuffer;
+import java.nio.ShortBuffer;
 
 /**
  * {@code fp16}: the vector rounded to IEEE half precision ({@link Half}); 2 d bytes after the header. One
- * pass each way; the encoding pass also refuses values beyond half's range and non-finite ones.
+ * pass each way over the vector, a chunk at a time through a cache-sized scratch array of halves that the
+ * JDK's bulk copies move to and from the body (loops the JIT vectorizes where the JDK has the conversions);
+ * the encoding pass also refuses values beyond half's range and non-finite ones ({@link Quantizer#allBelow}
+ * on the chunk in cache).
  */
 public final class Fp16Compressor extends PassCompressor {
     public static final int ID = 2;
 
+    /** The smallest |x| that rounds to half's infinity (65504 + half an ulp of 32). */
+    private static final float OVERFLOW = 65520f;
+
+    private final Quantizer dense;
     private final int[] firstBad;
+    private final short[][] scratch;
+    private final BodyViews views = new BodyViews();
+    private ShortBuffer body;
     private float weight;
 
-    Fp16Compressor(CodecThreads threads) {
+    Fp16Compressor(Quantizer dense, CodecThreads threads) {
         super("fp16", ID, 0, false, threads); // round to nearest: deterministic, close to exact, not unbiased
+        this.dense = dense;
         this.firstBad = new int[threads.threads()];
+        this.scratch = new short[threads.threads()][NoneCompressor.CHUNK];
     }
 
     @Override
@@ -40,6 +53,7 @@ public final class Fp16Compressor extends PassCompressor {
 
     @Override
     public int encode(float[] src, int off, int len, ByteBuffer dst, long step) {
+        body = views.shorts(dst);
         encodePass(src, off, len, dst);
         for (int bad : firstBad) {
             if (bad >= 0) {
@@ -57,6 +71,7 @@ public final class Fp16Compressor extends PassCompressor {
     @Override
     public void decodeAdd(ByteBuffer src, int length, float weight, float[] target) {
         this.weight = weight;
+        body = views.shorts(src);
         decodePass(src, PayloadDescriptor.count(src), target);
     }
 
@@ -64,13 +79,18 @@ public final class Fp16Compressor extends PassCompressor {
     protected void encodePart(int part, int parts) {
         final int from = CodecThreads.split(len, part, parts);
         final int to = CodecThreads.split(len, part + 1, parts);
-        int overflow = 0;
-        for (int i = from, p = PayloadDescriptor.HEADER_LENGTH + 2 * from; i < to; i++, p += 2) {
-            final short h = Half.fromFloat(x[off + i]);
-            overflow |= ((h & 0x7C00) + 0x0400) & 0x8000; // set for an exponent of all ones (infinity, NaN)
-            buffer.putShort(p, h);
+        final short[] halves = scratch[part];
+        boolean representable = true;
+        for (int c = from; c < to; c += NoneCompressor.CHUNK) {
+            final int n = Math.min(to - c, NoneCompressor.CHUNK);
+            final int at = off + c;
+            representable &= dense.allBelow(x, at, at + n, OVERFLOW);
+            for (int j = 0; j < n; j++) {
+                halves[j] = Half.fromFloat(x[at + j]);
+            }
+            body.put(c, halves, 0, n);
         }
-        firstBad[part] = overflow == 0 ? -1 : firstOverflow(from, to);
+        firstBad[part] = representable ? -1 : firstOverflow(from, to);
     }
 
     private int firstOverflow(int from, int to) {
@@ -87,8 +107,13 @@ public final class Fp16Compressor extends PassCompressor {
         final int from = CodecThreads.split(len, part, parts);
         final int to = CodecThreads.split(len, part + 1, parts);
         final float w = weight;
-        for (int i = from, p = PayloadDescriptor.HEADER_LENGTH + 2 * from; i < to; i++, p += 2) {
-            target[i] += w * Half.toFloat(buffer.getShort(p));
+        final short[] halves = scratch[part];
+        for (int c = from; c < to; c += NoneCompressor.CHUNK) {
+            final int n = Math.min(to - c, NoneCompressor.CHUNK);
+            body.get(c, halves, 0, n);
+            for (int j = 0; j < n; j++) {
+                target[c + j] += w * Half.toFloat(halves[j]);
+            }
         }
     }
 }

@@ -1,20 +1,33 @@
 package org.gossipmpi.compress;
 
 import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 
 /**
- * {@code none}: the exact vector in fp32; 4 d bytes after the header. One pass each way, straight between
- * the vector and the payload (the finite check folded into the encoding pass).
+ * {@code none}: the exact vector in fp32; 4 d bytes after the header. Encoding checks a chunk of
+ * {@value #CHUNK} elements for NaN and infinity ({@link Quantizer#allBelow}) and copies it with the JDK's bulk
+ * copy while it is in cache (one pass over the vector); decoding bulk-copies a chunk of the body into a
+ * cache-sized scratch array and adds it from there ({@link Quantizer#addScaled}). The quantizer's Java path
+ * runs both (SIMD with the Vector API).
  */
 public final class NoneCompressor extends PassCompressor {
     public static final int ID = 1;
 
+    /** Elements per chunk: 16 KiB of floats, well inside a first-level cache. */
+    static final int CHUNK = 4096;
+
+    private final Quantizer dense;
     private final boolean[] special;
+    private final float[][] scratch;
+    private final BodyViews views = new BodyViews();
+    private FloatBuffer body;
     private float weight;
 
-    NoneCompressor(CodecThreads threads) {
+    NoneCompressor(Quantizer dense, CodecThreads threads) {
         super("none", ID, 0, true, threads);
+        this.dense = dense;
         this.special = new boolean[threads.threads()];
+        this.scratch = new float[threads.threads()][CHUNK];
     }
 
     @Override
@@ -39,6 +52,7 @@ public final class NoneCompressor extends PassCompressor {
 
     @Override
     public int encode(float[] src, int off, int len, ByteBuffer dst, long step) {
+        body = views.floats(dst);
         encodePass(src, off, len, dst);
         for (boolean s : special) {
             if (s) {
@@ -52,6 +66,7 @@ public final class NoneCompressor extends PassCompressor {
     @Override
     public void decodeAdd(ByteBuffer src, int length, float weight, float[] target) {
         this.weight = weight;
+        body = views.floats(src);
         decodePass(src, PayloadDescriptor.count(src), target);
     }
 
@@ -59,13 +74,13 @@ public final class NoneCompressor extends PassCompressor {
     protected void encodePart(int part, int parts) {
         final int from = CodecThreads.split(len, part, parts);
         final int to = CodecThreads.split(len, part + 1, parts);
-        int bad = 0;
-        for (int i = from, p = PayloadDescriptor.HEADER_LENGTH + 4 * from; i < to; i++, p += 4) {
-            final int bits = Float.floatToRawIntBits(x[off + i]);
-            bad |= (bits & 0x7FFFFFFF) + 0x00800000; // bit 31 set for an exponent of all ones
-            buffer.putInt(p, bits);
+        boolean finite = true;
+        for (int c = from; c < to; c += CHUNK) {
+            final int end = Math.min(to, c + CHUNK);
+            finite &= dense.allBelow(x, off + c, off + end, Float.POSITIVE_INFINITY);
+            body.put(c, x, off + c, end - c);
         }
-        special[part] = bad < 0;
+        special[part] = !finite;
     }
 
     @Override
@@ -73,8 +88,11 @@ public final class NoneCompressor extends PassCompressor {
         final int from = CodecThreads.split(len, part, parts);
         final int to = CodecThreads.split(len, part + 1, parts);
         final float w = weight;
-        for (int i = from, p = PayloadDescriptor.HEADER_LENGTH + 4 * from; i < to; i++, p += 4) {
-            target[i] += w * buffer.getFloat(p);
+        final float[] values = scratch[part];
+        for (int c = from; c < to; c += CHUNK) {
+            final int n = Math.min(to - c, CHUNK);
+            body.get(c, values, 0, n);
+            dense.addScaled(values, n, w, target, c);
         }
     }
 }

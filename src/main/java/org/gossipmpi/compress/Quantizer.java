@@ -79,6 +79,28 @@ public interface Quantizer {
     /** {@code target[i] += unit} or {@code -unit} by the sign bits of groups [fromGroup, toGroup). */
     void addSigns(ByteBuffer src, int body, int count, float unit, int fromGroup, int toGroup, float[] target);
 
+    /**
+     * Whether every |x_i| of {@code x[from, to)} is below {@code limit} (false where one is NaN): with an infinite
+     * limit, whether all are finite. The dense codecs' check, on a chunk in cache.
+     */
+    default boolean allBelow(float[] x, int from, int to, float limit) {
+        boolean below = true;
+        for (int i = from; i < to; i++) {
+            below &= Math.abs(x[i]) < limit;
+        }
+        return below;
+    }
+
+    /**
+     * {@code target[at + j] += w * values[j]} for j &lt; n, as a multiplication and then an addition (no fused
+     * multiply-add), so every path gives the same bits.
+     */
+    default void addScaled(float[] values, int n, float w, float[] target, int at) {
+        for (int j = 0; j < n; j++) {
+            target[at + j] += w * values[j];
+        }
+    }
+
     /** The biased exponent of 2^(1-S), below which natural dithering rounds to 0 or the smallest level. */
     static float smallestDitherLevel(int s) {
         return Float.intBitsToFloat((128 - s) << 23);

@@ -303,6 +303,37 @@ class CompressorContractTest {
         }
     }
 
+    @Test
+    void denseChecksAndSumsAgreeOnEveryPathWhereverTheBadValueSits() {
+        final float[] bads = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 65520f, -70000f, 65504f};
+        for (Quantizer q : javaPaths()) {
+            for (int n : new int[] {0, 1, 7, 8, 9, 37}) {
+                for (int at = -1; at < n; at++) {
+                    for (float bad : bads) {
+                        final float[] x = new float[n + 2];
+                        java.util.Arrays.fill(x, -1.5f);
+                        if (at >= 0) {
+                            x[1 + at] = bad;
+                        }
+                        final String what = q.describe() + " n=" + n + " bad " + bad + " at " + at;
+                        final boolean finite = at < 0 || Float.isFinite(bad);
+                        final boolean half = at < 0 || Math.abs(bad) < 65520f;
+                        assertEquals(finite, q.allBelow(x, 1, 1 + n, Float.POSITIVE_INFINITY), what);
+                        assertEquals(half, q.allBelow(x, 1, 1 + n, 65520f), what);
+                    }
+                }
+                final float[] values = vector(new SplittableRandom(n), n);
+                final float[] expected = vector(new SplittableRandom(n + 1), n + 3);
+                final float[] got = expected.clone();
+                for (int j = 0; j < n; j++) {
+                    expected[2 + j] += 0.3f * values[j];
+                }
+                q.addScaled(values, n, 0.3f, got, 2);
+                assertArrayEquals(expected, got, q.describe() + " addScaled n=" + n);
+            }
+        }
+    }
+
     static Stream<String> exampleSpecs() {
         return Compressors.EXAMPLES.stream();
     }

@@ -65,6 +65,34 @@ public final class VectorQuantizer implements Quantizer {
         }
     }
 
+    @Override
+    public boolean allBelow(float[] x, int from, int to, float limit) {
+        final int bound = from + FS.loopBound(to - from);
+        FloatVector max = FloatVector.zero(FS);
+        int i = from;
+        for (; i < bound; i += LANES) {
+            max = max.max(FloatVector.fromArray(FS, x, i).abs()); // a NaN stays NaN, and NaN < limit is false
+        }
+        boolean below = max.compare(VectorOperators.LT, limit).allTrue();
+        for (; i < to; i++) {
+            below &= Math.abs(x[i]) < limit;
+        }
+        return below;
+    }
+
+    @Override
+    public void addScaled(float[] values, int n, float w, float[] target, int at) {
+        final int bound = FS.loopBound(n);
+        int j = 0;
+        for (; j < bound; j += LANES) {
+            FloatVector.fromArray(FS, target, at + j).add(FloatVector.fromArray(FS, values, j).mul(w))
+                .intoArray(target, at + j);
+        }
+        for (; j < n; j++) {
+            target[at + j] += w * values[j];
+        }
+    }
+
     private static IntVector hash(int key, int first) {
         IntVector h = IOTA.add(first).mul(CounterRandom.GOLDEN).add(key);
         h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));
