@@ -1,10 +1,13 @@
 package org.gossipmpi.algo;
 
+import org.gossipmpi.checkpoint.Stateful;
+
 /**
  * One training algorithm on one rank: {@link #step} does the gradient, the local update, the communication
- * and the mixing of step t, on preallocated state.
+ * and the mixing of step t, on preallocated state. {@link #state} visits all of that state (model, every
+ * algorithm vector, momentum, sampler, byte counters) for checkpoints, so a resumed run continues bit for bit.
  */
-public interface Algorithm {
+public interface Algorithm extends Stateful {
 
     /** The name {@code --algorithm} uses. */
     String name();

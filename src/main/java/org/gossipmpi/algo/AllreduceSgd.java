@@ -1,5 +1,6 @@
 package org.gossipmpi.algo;
 
+import org.gossipmpi.checkpoint.State;
 import org.gossipmpi.collective.AllreduceAverage;
 import org.gossipmpi.comm.Communicator;
 import org.gossipmpi.metrics.PhaseTimers;
@@ -51,6 +52,14 @@ public final class AllreduceSgd implements Algorithm {
         local.apply(x, g, (float) lr.at(t));
         timers.record(Phase.MIX, t0);
         return loss;
+    }
+
+    @Override
+    public void state(State s) {
+        s.floats("x", x);
+        local.state(s);
+        sampler.state(s);
+        bytesSent = s.longValue("bytes_sent", bytesSent);
     }
 
     @Override

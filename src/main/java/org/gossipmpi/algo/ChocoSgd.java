@@ -1,5 +1,6 @@
 package org.gossipmpi.algo;
 
+import org.gossipmpi.checkpoint.State;
 import org.gossipmpi.collective.NeighborExchange;
 import org.gossipmpi.metrics.PhaseTimers;
 import org.gossipmpi.metrics.PhaseTimers.Phase;
@@ -66,5 +67,11 @@ public final class ChocoSgd extends DecentralizedSgd {
         }
         timers.record(Phase.MIX, t0);
         return loss;
+    }
+
+    @Override
+    protected void vectors(State s) {
+        s.floats("xhat", xhat);
+        s.floats("s", this.s);
     }
 }

@@ -1,13 +1,11 @@
 package org.gossipmpi.algo;
 
 import java.lang.reflect.RecordComponent;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.gossipmpi.comm.Communicator;
-import org.gossipmpi.comm.Request;
+import org.gossipmpi.comm.Messages;
 
 /**
  * Before anything runs, every rank checks that it was started with the same settings as rank 0: each sends
@@ -17,8 +15,7 @@ import org.gossipmpi.comm.Request;
  * list, another --lr) stops on every rank with one message naming the field and both values.
  */
 public final class ConfigAgreement {
-    private static final int TAG_LENGTH = 950;
-    private static final int TAG_TEXT = 951;
+    private static final int TAG = 950;
 
     private ConfigAgreement() {
     }
@@ -60,18 +57,15 @@ public final class ConfigAgreement {
         if (comm.rank() == 0) {
             String first = "";
             for (int r = 1; r < comm.size(); r++) {
-                final String theirs = receive(comm, r);
+                final String theirs = Messages.receive(comm, r, TAG);
                 if (first.isEmpty() && !theirs.equals(mine)) {
                     first = difference(r, decode(theirs), fields);
                 }
             }
-            for (int r = 1; r < comm.size(); r++) {
-                send(comm, r, first);
-            }
-            verdict = first;
+            verdict = Messages.broadcast(comm, TAG, first);
         } else {
-            send(comm, 0, mine);
-            verdict = receive(comm, 0);
+            Messages.send(comm, 0, TAG, mine);
+            verdict = Messages.broadcast(comm, TAG, "");
         }
         if (!verdict.isEmpty()) {
             throw new IllegalArgumentException(verdict + ": start every rank with the same options");
@@ -109,35 +103,5 @@ public final class ConfigAgreement {
             }
         }
         return fields;
-    }
-
-    private static void send(Communicator comm, int peer, String text) {
-        final byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        final ByteBuffer length = ByteBuffer.allocateDirect(8).putLong(0, bytes.length);
-        final Request[] req = {comm.newRequest()};
-        comm.iSend(length, 0, 8, peer, TAG_LENGTH, req[0]);
-        comm.waitAll(req, 1);
-        if (bytes.length > 0) {
-            final ByteBuffer body = ByteBuffer.allocateDirect(bytes.length).put(0, bytes);
-            comm.iSend(body, 0, bytes.length, peer, TAG_TEXT, req[0]);
-            comm.waitAll(req, 1);
-        }
-    }
-
-    private static String receive(Communicator comm, int peer) {
-        final ByteBuffer length = ByteBuffer.allocateDirect(8);
-        final Request[] req = {comm.newRequest()};
-        comm.iRecv(length, 0, 8, peer, TAG_LENGTH, req[0]);
-        comm.waitAll(req, 1);
-        final int n = (int) length.getLong(0);
-        if (n == 0) {
-            return "";
-        }
-        final ByteBuffer body = ByteBuffer.allocateDirect(n);
-        comm.iRecv(body, 0, n, peer, TAG_TEXT, req[0]);
-        comm.waitAll(req, 1);
-        final byte[] bytes = new byte[n];
-        body.get(0, bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 }

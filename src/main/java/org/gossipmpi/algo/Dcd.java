@@ -1,5 +1,6 @@
 package org.gossipmpi.algo;
 
+import org.gossipmpi.checkpoint.State;
 import org.gossipmpi.collective.NeighborExchange;
 import org.gossipmpi.metrics.PhaseTimers;
 import org.gossipmpi.metrics.PhaseTimers.Phase;
@@ -60,5 +61,10 @@ public final class Dcd extends DecentralizedSgd {
         exchange.finish(t, neighbours, 1f);
         timers.record(Phase.EXCHANGE, t0);
         return loss;
+    }
+
+    @Override
+    protected void vectors(State s) {
+        s.floats("neighbours", neighbours);
     }
 }

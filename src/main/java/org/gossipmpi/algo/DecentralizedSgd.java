@@ -1,5 +1,6 @@
 package org.gossipmpi.algo;
 
+import org.gossipmpi.checkpoint.State;
 import org.gossipmpi.collective.NeighborExchange;
 import org.gossipmpi.metrics.PhaseTimers;
 import org.gossipmpi.metrics.PhaseTimers.Phase;
@@ -90,6 +91,25 @@ abstract class DecentralizedSgd implements Algorithm {
         timers.record(Phase.GRADIENT, t0);
         return loss;
     }
+
+    /**
+     * The model, the gradient (a prefetched one is the next step's), the local step's momentum, the sampler,
+     * the byte counter, then the algorithm's own vectors ({@link #vectors}).
+     */
+    @Override
+    public final void state(State s) {
+        s.floats("x", x);
+        s.floats("g", g);
+        prefetched = s.flag("prefetched", prefetched);
+        prefetchedLoss = s.doubleValue("prefetched_loss", prefetchedLoss);
+        local.state(s);
+        sampler.state(s);
+        exchange.state(s);
+        vectors(s);
+    }
+
+    /** The algorithm's own vectors, for {@link #state}. */
+    protected abstract void vectors(State s);
 
     @Override
     public final float[] model() {

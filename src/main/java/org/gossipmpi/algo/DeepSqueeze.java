@@ -1,5 +1,6 @@
 package org.gossipmpi.algo;
 
+import org.gossipmpi.checkpoint.State;
 import org.gossipmpi.collective.NeighborExchange;
 import org.gossipmpi.metrics.PhaseTimers;
 import org.gossipmpi.metrics.PhaseTimers.Phase;
@@ -45,5 +46,10 @@ public final class DeepSqueeze extends DecentralizedSgd {
         exchange.finish(t, x, gamma);
         timers.record(Phase.EXCHANGE, t0);
         return loss;
+    }
+
+    @Override
+    protected void vectors(State s) {
+        s.floats("delta", delta);
     }
 }

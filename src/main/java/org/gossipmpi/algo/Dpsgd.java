@@ -1,5 +1,6 @@
 package org.gossipmpi.algo;
 
+import org.gossipmpi.checkpoint.State;
 import org.gossipmpi.collective.NeighborExchange;
 import org.gossipmpi.metrics.PhaseTimers;
 import org.gossipmpi.metrics.PhaseTimers.Phase;
@@ -48,5 +49,10 @@ public final class Dpsgd extends DecentralizedSgd {
         local.apply(x, g, (float) lr.at(t));
         timers.record(Phase.MIX, t0);
         return loss;
+    }
+
+    @Override
+    protected void vectors(State s) {
+        // x and the momentum, in the base class: D-PSGD keeps nothing else between steps
     }
 }

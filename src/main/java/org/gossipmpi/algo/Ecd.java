@@ -1,5 +1,6 @@
 package org.gossipmpi.algo;
 
+import org.gossipmpi.checkpoint.State;
 import org.gossipmpi.collective.NeighborExchange;
 import org.gossipmpi.metrics.PhaseTimers;
 import org.gossipmpi.metrics.PhaseTimers.Phase;
@@ -69,5 +70,11 @@ public final class Ecd extends DecentralizedSgd {
         exchange.finish(t, neighbours, b);
         timers.record(Phase.EXCHANGE, t0);
         return loss;
+    }
+
+    @Override
+    protected void vectors(State s) {
+        s.floats("own", own);
+        s.floats("neighbours", neighbours);
     }
 }

@@ -1,10 +1,13 @@
 package org.gossipmpi.algo;
 
+import org.gossipmpi.checkpoint.State;
+import org.gossipmpi.checkpoint.Stateful;
+
 /**
  * The local gradient step x <- x - eta d, with d the gradient, heavy-ball momentum (v <- mu v + g, d = v) or
  * Nesterov momentum (v <- mu v + g, d = g + mu v). The velocity is preallocated state.
  */
-public final class LocalStep {
+public final class LocalStep implements Stateful {
     /** {@code --momentum-kind}. */
     public enum Kind { NONE, HEAVY_BALL, NESTEROV }
 
@@ -19,6 +22,14 @@ public final class LocalStep {
         this.kind = kind;
         this.mu = (float) mu;
         this.velocity = kind == Kind.NONE ? null : new float[dimension];
+    }
+
+    /** The velocity, when there is momentum. */
+    @Override
+    public void state(State s) {
+        if (velocity != null) {
+            s.floats("velocity", velocity);
+        }
     }
 
     /**

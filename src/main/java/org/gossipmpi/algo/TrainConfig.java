@@ -2,6 +2,7 @@ package org.gossipmpi.algo;
 
 import java.nio.file.Path;
 
+import org.gossipmpi.checkpoint.CheckpointSettings;
 import org.gossipmpi.data.Sharding;
 import org.gossipmpi.kernel.Devices;
 
@@ -23,7 +24,7 @@ public record TrainConfig(String algorithm, String model, int hidden, String dat
                           int batch, LearningRate lr, LocalStep.Kind momentumKind, double momentum, double l2,
                           long steps, double epochs, Sharding shard, long seed, long evalEvery,
                           Devices.Kind device, String topology, String compressor, double gamma, boolean overlap,
-                          double targetLoss, Path out, Path saveModel, int evalRows) {
+                          double targetLoss, Path out, Path saveModel, int evalRows, CheckpointSettings checkpoint) {
 
     public static final String MODELS = "logistic, softmax, leastsquares, mlp";
 
@@ -56,6 +57,32 @@ public record TrainConfig(String algorithm, String model, int hidden, String dat
         if (!(gamma > 0 && gamma <= 1)) {
             throw new IllegalArgumentException("--gamma must be in (0, 1], got " + gamma);
         }
+    }
+
+    /** Settings a resumed run may change: they end the run elsewhere or write elsewhere, not change its steps. */
+    static final java.util.Set<String> RESUMABLE_CHANGES = java.util.Set.of("steps", "epochs", "evalEvery", "targetLoss",
+        "out", "saveModel", "checkpoint");
+
+    /**
+     * The settings that shape the trajectory, one {@code --option=value} line each: what a checkpoint must have
+     * been written with to be resumed by this run (all but {@link #RESUMABLE_CHANGES}).
+     */
+    public String trajectoryFingerprint() {
+        final StringBuilder sb = new StringBuilder();
+        for (java.lang.reflect.RecordComponent c : TrainConfig.class.getRecordComponents()) {
+            if (RESUMABLE_CHANGES.contains(c.getName())) {
+                continue;
+            }
+            final Object value;
+            try {
+                value = c.getAccessor().invoke(this);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+            sb.append("--").append(c.getName().replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT))
+                .append('=').append(String.valueOf(value).replace('\n', ' ')).append('\n');
+        }
+        return sb.toString();
     }
 
     /** A short name of the run: algorithm, compressor (if it compresses, or dpsgd's fp16) and topology. */
@@ -98,6 +125,7 @@ public record TrainConfig(String algorithm, String model, int hidden, String dat
         b.out = out;
         b.saveModel = saveModel;
         b.evalRows = evalRows;
+        b.checkpoint = checkpoint;
         return b;
     }
 
@@ -128,6 +156,7 @@ public record TrainConfig(String algorithm, String model, int hidden, String dat
         private Path out;
         private Path saveModel;
         private int evalRows = 10000;
+        private CheckpointSettings checkpoint = CheckpointSettings.NONE;
 
         private Builder() {
         }
@@ -160,11 +189,12 @@ public record TrainConfig(String algorithm, String model, int hidden, String dat
         public Builder out(Path v) { out = v; return this; }
         public Builder saveModel(Path v) { saveModel = v; return this; }
         public Builder evalRows(int v) { evalRows = v; return this; }
+        public Builder checkpoint(CheckpointSettings v) { checkpoint = v; return this; }
 
         public TrainConfig build() {
             return new TrainConfig(algorithm, model, hidden, data, testData, features, batch, lr, momentumKind,
                 momentum, l2, steps, epochs, shard, seed, evalEvery, device, topology, compressor, gamma, overlap,
-                targetLoss, out, saveModel, evalRows);
+                targetLoss, out, saveModel, evalRows, checkpoint);
         }
     }
 }

@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
+import org.gossipmpi.checkpoint.Checkpoints;
+import org.gossipmpi.checkpoint.State;
+import org.gossipmpi.checkpoint.Stateful;
 import org.gossipmpi.collective.AllreduceAverage;
 import org.gossipmpi.comm.Communicator;
 import org.gossipmpi.compress.CodecThreads;
@@ -132,7 +135,6 @@ public final class Training {
             header(algorithm, model, train, shard, sampler, steps, topology, compressor, gemm, quantizer, devices);
         }
         final Path runDir = config.out() == null ? null : config.out().resolve(config.runName());
-        final JsonIo.Lines jsonl = openJsonl(runDir);
         final Evaluation eval = new Evaluation(comm, model);
         final AllreduceAverage average = new AllreduceAverage(comm, d);
         final FloatBuffer sums = ByteBuffer.allocateDirect(12).order(ByteOrder.nativeOrder()).asFloatBuffer();
@@ -142,33 +144,36 @@ public final class Training {
             : "a seeded sample of " + lossSample.rows() + " of the " + train.rows() + " training rows";
         final Batch shardBatch = new Batch(lossSample == null ? shard : lossSample);
         final Batch testBatch = test == null ? null : new Batch(test);
-        final List<Point> history = new ArrayList<>();
         final long bitsPerStepAllreduce = 32L * d * 2 * (comm.size() - 1) / comm.size();
-        double paperBits = 0;
-        double lastLocalLoss = Double.NaN;
-        Point last = null;
-        boolean reached = false;
-        double secondsToTarget = Double.NaN;
-        final long start = System.nanoTime();
-        long trainNanos = 0;
-        long evalNanos = 0;
-        long t = 0;
+        final Tally tally = new Tally();
+        final Stateful state = s -> {
+            tally.state(s);
+            algorithm.state(s);
+        };
+        final Checkpoints checkpoints = config.checkpoint().enabled()
+            ? new Checkpoints(config.checkpoint(), config.runName(), comm, config.trajectoryFingerprint()) : null;
+        if (checkpoints != null && config.checkpoint().resume()) {
+            resume(checkpoints, state, tally, steps);
+        }
+        tally.start = System.nanoTime();
+        final JsonIo.Lines jsonl = openJsonl(runDir, tally.t);
         final Progress progress = comm.rank() == 0 ? Progress.of(config.runName(), steps, out) : Progress.NONE;
         try {
-            while (t < steps && !reached) {
+            while (tally.t < steps && !tally.reached) {
                 final long stepStart = System.nanoTime();
-                lastLocalLoss = algorithm.step(t);
-                if (!Double.isFinite(lastLocalLoss)) {
-                    throw new IllegalStateException("rank " + comm.rank() + ": the loss is " + lastLocalLoss + " at step " + t
-                        + ": the run diverged (lower --lr" + (Algorithms.compresses(config.algorithm()) ? " or --gamma" : "")
-                        + ")");
+                final long t = tally.t;
+                tally.lastLocalLoss = algorithm.step(t);
+                if (!Double.isFinite(tally.lastLocalLoss)) {
+                    throw new IllegalStateException("rank " + comm.rank() + ": the loss is " + tally.lastLocalLoss
+                        + " at step " + t + ": the run diverged (lower --lr"
+                        + (Algorithms.compresses(config.algorithm()) ? " or --gamma" : "") + ")");
                 }
-                paperBits += config.algorithm().equals("allreduce") ? bitsPerStepAllreduce
+                tally.paperBits += config.algorithm().equals("allreduce") ? bitsPerStepAllreduce
                     : (double) topology.step(t).sendTo(comm.rank()).length * compressor.paperBits(d);
-                t++;
-                trainNanos += System.nanoTime() - stepStart;
-                progress.step(t);
-                if (t % config.evalEvery() == 0 || t == steps) {
+                tally.t = t + 1;
+                tally.trainNanos += System.nanoTime() - stepStart;
+                progress.step(tally.t);
+                if (tally.t % config.evalEvery() == 0 || tally.t == steps) {
                     final long evalStart = System.nanoTime();
                     // x_bar and the consensus distance (1/n) sum_i ||x_i - x_bar||^2
                     System.arraycopy(algorithm.model(), 0, xbar, 0, d);
@@ -180,45 +185,54 @@ public final class Training {
                     }
                     sums.put(0, (float) dist);
                     sums.put(1, (float) algorithm.bytesSent());
-                    sums.put(2, (float) paperBits);
+                    sums.put(2, (float) tally.paperBits);
                     comm.allreduceSum(sums, 3);
                     final Evaluation.Result tr = lossSample == null ? eval.evaluate(xbar, shard, shardBatch, false)
                         : eval.evaluate(xbar, lossSample, shardBatch, true);
                     final double testAccuracy = test == null ? Double.NaN : eval.evaluate(xbar, test, testBatch, true).accuracy();
-                    evalNanos += System.nanoTime() - evalStart;
-                    final double seconds = (System.nanoTime() - start) / 1e9;
-                    final double trainSeconds = trainNanos / 1e9;
-                    last = new Point(t, tr.loss(), tr.accuracy(), testAccuracy, sums.get(0) / comm.size(), sums.get(1),
-                        sums.get(2), seconds, trainSeconds);
-                    history.add(last);
+                    tally.evalNanos += System.nanoTime() - evalStart;
+                    final double seconds = tally.seconds();
+                    final double trainSeconds = tally.trainNanos / 1e9;
+                    final Point last = new Point(tally.t, tr.loss(), tr.accuracy(), testAccuracy,
+                        sums.get(0) / comm.size(), sums.get(1), sums.get(2), seconds, trainSeconds);
+                    tally.history.add(last);
                     refuseDivergence(last);
-                    writeJsonl(jsonl, t, lastLocalLoss, algorithm.bytesSent(), paperBits);
-                    progress.evaluated(t, steps, last.trainLoss(), testAccuracy, last.consensus(), last.bytesTotal() / 1e6,
-                        t / trainSeconds, (steps - t) * seconds / t);
-                    reached = !Double.isNaN(config.targetLoss()) && last.trainLoss() <= config.targetLoss();
-                    if (reached) {
-                        secondsToTarget = trainSeconds;
+                    writeJsonl(jsonl, tally.t, tally.lastLocalLoss, algorithm.bytesSent(), tally.paperBits);
+                    progress.evaluated(tally.t, steps, last.trainLoss(), testAccuracy, last.consensus(),
+                        last.bytesTotal() / 1e6, tally.t / trainSeconds, (steps - tally.t) * seconds / tally.t);
+                    tally.reached = !Double.isNaN(config.targetLoss()) && last.trainLoss() <= config.targetLoss();
+                    if (tally.reached) {
+                        tally.secondsToTarget = trainSeconds;
                     }
+                }
+                if (checkpoints != null && checkpoints.due(tally.t, tally.t == steps || tally.reached)) {
+                    final long c0 = System.nanoTime();
+                    checkpoints.save(tally.t, state);
+                    tally.checkpointNanos += System.nanoTime() - c0;
                 }
             }
         } finally {
             progress.close();
             closeQuietly(jsonl);
         }
-        final double seconds = (System.nanoTime() - start) / 1e9;
+        final Point last = tally.history.get(tally.history.size() - 1);
+        final double seconds = tally.seconds();
+        final long t = tally.t;
         if (comm.rank() == 0) {
             out.printf(Locale.ROOT, "final: train loss %.5f (on %s), test accuracy %.4f, consensus %.2e after %d steps"
-                    + " (%.2f epochs) in %.1f s (training %.1f s, evaluation %.1f s), %.3f MB sent%s%n", last.trainLoss(),
-                lossEstimatedOn, last.testAccuracy(), last.consensus(), t,
-                t * (double) comm.size() * sampler.batchSize() / train.rows(), seconds, trainNanos / 1e9,
-                evalNanos / 1e9, last.bytesTotal() / 1e6, Double.isNaN(config.targetLoss()) ? ""
-                    : reached ? String.format(Locale.ROOT, ", target reached after %.1f s of training", secondsToTarget)
-                    : ", target not reached");
+                    + " (%.2f epochs) in %.1f s (training %.1f s, evaluation %.1f s%s), %.3f MB sent%s%n",
+                last.trainLoss(), lossEstimatedOn, last.testAccuracy(), last.consensus(), t,
+                t * (double) comm.size() * sampler.batchSize() / train.rows(), seconds, tally.trainNanos / 1e9,
+                tally.evalNanos / 1e9, checkpoints == null ? "" : String.format(Locale.ROOT, ", checkpoints %.1f s",
+                    tally.checkpointNanos / 1e9), last.bytesTotal() / 1e6,
+                Double.isNaN(config.targetLoss()) ? "" : tally.reached ? String.format(Locale.ROOT,
+                    ", target reached after %.1f s of training", tally.secondsToTarget) : ", target not reached");
             out.flush();
         }
         final Outcome measured = new Outcome(config.runName(), t, last.trainLoss(), last.testAccuracy(),
-            last.consensus(), last.bytesTotal(), last.paperBitsTotal(), seconds, trainNanos / 1e9, evalNanos / 1e9,
-            secondsToTarget, lossEstimatedOn, reached, algorithm.model(), history, null);
+            last.consensus(), last.bytesTotal(), last.paperBitsTotal(), seconds, tally.trainNanos / 1e9,
+            tally.evalNanos / 1e9, tally.secondsToTarget, lossEstimatedOn, tally.reached, algorithm.model(),
+            tally.history, null);
         final Outcome outcome = measured.withRecord(RunFiles.record(runDir, config, comm.size(), measured, timers));
         if (runDir != null && comm.rank() == 0) {
             RunFiles.write(outcome.record());
@@ -227,6 +241,77 @@ public final class Training {
             RunFiles.saveModel(config.saveModel(), comm.rank(), algorithm.model());
         }
         return outcome;
+    }
+
+    /**
+     * Where the step loop stands: what a checkpoint holds besides the algorithm (the step, the bits and times
+     * counted so far, the evaluations), so a resumed run reports as if it had not stopped.
+     */
+    private static final class Tally implements Stateful {
+        long t;
+        double paperBits;
+        double lastLocalLoss = Double.NaN;
+        long trainNanos;
+        long evalNanos;
+        long checkpointNanos;
+        /** Wall time of earlier attempts (from the checkpoint), and this attempt's start. */
+        long elapsedNanos;
+        long start = System.nanoTime();
+        boolean reached;
+        double secondsToTarget = Double.NaN;
+        final List<Point> history = new ArrayList<>();
+
+        double seconds() {
+            return (elapsedNanos + System.nanoTime() - start) / 1e9;
+        }
+
+        @Override
+        public void state(State s) {
+            t = s.longValue("step", t);
+            paperBits = s.doubleValue("paper_bits", paperBits);
+            lastLocalLoss = s.doubleValue("minibatch_loss", lastLocalLoss);
+            trainNanos = s.longValue("train_nanos", trainNanos);
+            evalNanos = s.longValue("eval_nanos", evalNanos);
+            checkpointNanos = s.longValue("checkpoint_nanos", checkpointNanos);
+            final long wall = s.longValue("wall_nanos", elapsedNanos + System.nanoTime() - start);
+            reached = s.flag("target_reached", reached);
+            secondsToTarget = s.doubleValue("seconds_to_target", secondsToTarget);
+            final int fields = 9;
+            final double[] points = new double[fields * (int) s.longValue("evaluations", history.size())];
+            for (int i = 0; !s.restoring() && i < history.size(); i++) {
+                final Point p = history.get(i);
+                System.arraycopy(new double[] {p.step(), p.trainLoss(), p.trainAccuracy(), p.testAccuracy(),
+                    p.consensus(), p.bytesTotal(), p.paperBitsTotal(), p.seconds(), p.trainSeconds()}, 0, points,
+                    fields * i, fields);
+            }
+            s.doubles("evaluations", points);
+            if (s.restoring()) {
+                elapsedNanos = wall;
+                start = System.nanoTime();
+                history.clear();
+                for (int i = 0; i < points.length; i += fields) {
+                    history.add(new Point((long) points[i], points[i + 1], points[i + 2], points[i + 3], points[i + 4],
+                        points[i + 5], points[i + 6], points[i + 7], points[i + 8]));
+                }
+            }
+        }
+    }
+
+    /** --resume: the latest checkpoint complete on every rank, or step 0 when there is none. */
+    private void resume(Checkpoints checkpoints, Stateful state, Tally tally, long steps) {
+        final long step = checkpoints.resume(state);
+        if (step > steps) {
+            throw new IllegalArgumentException("--resume: the checkpoint under " + checkpoints.dir() + " is at step "
+                + step + ", beyond the " + steps + " steps asked for: give --steps of at least " + step);
+        }
+        if (comm.rank() == 0) {
+            out.println(step < 0 ? "resume: no complete checkpoint under " + checkpoints.dir() + "; starting at step 0"
+                : "resume: continuing from the checkpoint of step " + step + " under " + checkpoints.dir());
+            out.flush();
+        }
+        if (step >= 0 && tally.t != step) {
+            throw new IllegalStateException("checkpoint of step " + step + " restored step " + tally.t);
+        }
     }
 
     /**
@@ -317,14 +402,33 @@ public final class Training {
         out.flush();
     }
 
-    private JsonIo.Lines openJsonl(Path runDir) {
+    /**
+     * This rank's metrics file: new at step 0; when resuming from step {@code from}, the earlier attempt's lines
+     * up to that step are kept (rewritten whole, atomically) and the new ones appended.
+     */
+    private JsonIo.Lines openJsonl(Path runDir, long from) {
         if (runDir == null) {
             return null;
         }
         try {
             Files.createDirectories(runDir);
-            return new JsonIo.Lines(Files.newBufferedWriter(runDir.resolve("rank-" + comm.rank() + ".jsonl"),
-                StandardCharsets.UTF_8));
+            final Path file = runDir.resolve("rank-" + comm.rank() + ".jsonl");
+            if (from == 0 || !Files.isRegularFile(file)) {
+                return new JsonIo.Lines(Files.newBufferedWriter(file, StandardCharsets.UTF_8));
+            }
+            final List<String> kept = new ArrayList<>();
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                final com.fasterxml.jackson.databind.JsonNode node = JsonIo.parse(line);
+                if (node != null && node.has("step") && node.get("step").asLong() <= from) {
+                    kept.add(line);
+                }
+            }
+            final Path tmp = Files.createTempFile(runDir, "." + file.getFileName() + ".", ".tmp");
+            Files.write(tmp, kept, StandardCharsets.UTF_8);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return new JsonIo.Lines(Files.newBufferedWriter(file, StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.APPEND));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write metrics under " + runDir + ": " + e.getMessage(), e);
         }

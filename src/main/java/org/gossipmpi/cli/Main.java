@@ -37,7 +37,8 @@ public final class Main {
                 best = c;
             }
         }
-        if (best instanceof IllegalArgumentException || best instanceof org.gossipmpi.comm.CommException) {
+        if (best instanceof IllegalArgumentException || best instanceof org.gossipmpi.comm.CommException
+            || best instanceof org.gossipmpi.checkpoint.CheckpointException) {
             return best.getMessage();
         }
         return best.getMessage() == null ? best.toString() : best.getClass().getSimpleName() + ": " + best.getMessage();

@@ -14,6 +14,7 @@ import org.gossipmpi.algo.LocalStep;
 import org.gossipmpi.algo.TrainConfig;
 import org.gossipmpi.algo.RunFiles;
 import org.gossipmpi.algo.Training;
+import org.gossipmpi.checkpoint.CheckpointSettings;
 import org.gossipmpi.metrics.Report;
 import org.gossipmpi.metrics.RunRecord;
 import org.gossipmpi.data.Sharding;
@@ -80,6 +81,20 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--save-model", paramLabel = "DIR",
         description = "Write every rank's model to DIR/rank-R.txt, one parameter per line (DIR/RUN/ in a sweep).")
     Path saveModel;
+
+    @Option(names = "--checkpoint", paramLabel = "DIR",
+        description = "Every --checkpoint-every steps (and at the end) every rank writes its whole state under"
+            + " DIR/RUN/step-N/; the last 2 complete checkpoints are kept. DIR must be seen by every rank.")
+    Path checkpoint;
+
+    @Option(names = "--checkpoint-every", paramLabel = "K",
+        description = "Steps between checkpoints (default: the --eval-every value).")
+    Long checkpointEvery;
+
+    @Option(names = "--resume",
+        description = "Continue every run from its latest checkpoint complete on every rank (or from step 0 when it"
+            + " has none); --steps or --epochs may be raised, the other settings must match.")
+    boolean resume;
 
     @Option(names = "--model", defaultValue = "logistic", paramLabel = "MODEL",
         description = "Model: " + TrainConfig.MODELS + " (default: ${DEFAULT-VALUE}).")
@@ -172,7 +187,7 @@ final class TrainCommand implements Callable<Integer> {
             for (String c : compressorsOf(a.trim())) {
                 runs.add(new TrainConfig(a.trim(), model, hidden, data, testData, features, batch, rate, momentumKind,
                     momentum, l2, steps, epochs, shard, seed, evalEvery, device.requested(), topology, c, gamma,
-                    overlap, targetLoss, out, null, evalRows));
+                    overlap, targetLoss, out, null, evalRows, checkpointSettings()));
             }
         }
         final boolean sweep = runs.size() > 1;
@@ -217,6 +232,16 @@ final class TrainCommand implements Callable<Integer> {
         });
     }
 
+    /** --checkpoint, --checkpoint-every and --resume, each refused where it would do nothing. */
+    private CheckpointSettings checkpointSettings() {
+        if (checkpoint == null && checkpointEvery != null) {
+            throw new IllegalArgumentException("--checkpoint-every sets how often checkpoints are written: give"
+                + " --checkpoint DIR as well");
+        }
+        return new CheckpointSettings(checkpoint, checkpoint == null ? 0 : checkpointEvery == null ? evalEvery
+            : checkpointEvery, resume);
+    }
+
     /**
      * The compressors a run of {@code algorithm} takes from --compressor: all of them for the compressing
      * algorithms; none and fp16 for dpsgd (exact otherwise, its role in a sweep); none for all-reduce.
@@ -243,10 +268,10 @@ final class TrainCommand implements Callable<Integer> {
 
     /**
      * Before step 0: the output and model directories exist and are writable, and no run directory holds
-     * an earlier run's files, unless --overwrite (then each is replaced whole).
+     * an earlier run's files, unless --overwrite (then each is replaced whole) or --resume (the run goes on there).
      */
     private void prepareOutputs(List<TrainConfig> runs) throws java.io.IOException {
-        for (Object[] d : new Object[][] {{"--out", out}, {"--save-model", saveModel}}) {
+        for (Object[] d : new Object[][] {{"--out", out}, {"--save-model", saveModel}, {"--checkpoint", checkpoint}}) {
             final Path p = (Path) d[1];
             if (p == null) {
                 continue;
@@ -273,8 +298,8 @@ final class TrainCommand implements Callable<Integer> {
             try (java.nio.file.DirectoryStream<Path> files = java.nio.file.Files.newDirectoryStream(runDir)) {
                 files.forEach(f -> found.add(f.getFileName().toString()));
             }
-            if (found.isEmpty()) {
-                continue;
+            if (found.isEmpty() || resume) {
+                continue; // --resume continues the run in its directory
             }
             if (!overwrite) {
                 java.util.Collections.sort(found);

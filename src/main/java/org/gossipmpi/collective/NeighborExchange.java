@@ -2,6 +2,8 @@ package org.gossipmpi.collective;
 
 import java.nio.ByteBuffer;
 
+import org.gossipmpi.checkpoint.State;
+import org.gossipmpi.checkpoint.Stateful;
 import org.gossipmpi.comm.CommException;
 import org.gossipmpi.comm.CommTimeoutException;
 import org.gossipmpi.comm.Communicator;
@@ -28,7 +30,7 @@ import org.gossipmpi.topology.Topology;
  * the same buffer, peer and tag every time it is used, which lets the MPI backend keep it as a persistent
  * request. {@link #progress} lets a computation that overlaps the exchange move the messages along.
  */
-public final class NeighborExchange {
+public final class NeighborExchange implements Stateful {
     /** Tags used: {@code TAG_BASE} and {@code TAG_BASE + 1}. */
     public static final int TAG_BASE = 100;
 
@@ -218,6 +220,12 @@ public final class NeighborExchange {
     /** The length of the last encoded payload. */
     public int lastEncodedBytes() {
         return lastEncodedBytes;
+    }
+
+    /** The byte counter, for checkpoints (the exchange keeps nothing else between steps). */
+    @Override
+    public void state(State s) {
+        bytesSent = s.longValue("bytes_sent", bytesSent);
     }
 
     /** Bytes this rank has put on the wire so far (payload length times the ranks sent to). */

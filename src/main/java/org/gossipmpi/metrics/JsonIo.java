@@ -43,6 +43,15 @@ public final class JsonIo {
         }
     }
 
+    /** The JSON value on {@code line}, or null when it is malformed (a line a killed writer left half-written). */
+    public static JsonNode parse(String line) {
+        try {
+            return MAPPER.readTree(line);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** Reads the JSON in {@code file}; a truncated or malformed file throws with Jackson's location. */
     public static JsonNode read(Path file) throws IOException {
         return MAPPER.readTree(Files.readString(file));

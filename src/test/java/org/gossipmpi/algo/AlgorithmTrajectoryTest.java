@@ -86,7 +86,7 @@ class AlgorithmTrajectoryTest {
     static TrainConfig config(String algorithm, String compressor, Path data) {
         return new TrainConfig(algorithm, "logistic", 0, data.toString(), null, 0, 0,
             new LearningRate(LearningRate.Kind.CONST, LR, 1, 1, 1), LocalStep.Kind.NONE, 0, L2, T, 0,
-            Sharding.contiguous, SEED, T, Devices.Kind.java, "ring", compressor, GAMMA, false, Double.NaN, null, null, 0);
+            Sharding.contiguous, SEED, T, Devices.Kind.java, "ring", compressor, GAMMA, false, Double.NaN, null, null, 0, org.gossipmpi.checkpoint.CheckpointSettings.NONE);
     }
 
     @ParameterizedTest(name = "{0}, {1}, {2}")

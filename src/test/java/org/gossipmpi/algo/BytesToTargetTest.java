@@ -27,7 +27,7 @@ class BytesToTargetTest {
                                 double target) {
         final TrainConfig c = new TrainConfig(algorithm, "logistic", 0, "fashion-mnist:binary", null, 0, 32,
             new LearningRate(LearningRate.Kind.INVERSE, 0.1, 1000, 1, 1), LocalStep.Kind.NONE, 0, 1e-4, steps, 0, shard,
-            1, 100, Devices.Kind.java, "ring", compressor, gamma, false, target, null, null, 0);
+            1, 100, Devices.Kind.java, "ring", compressor, gamma, false, target, null, null, 0, org.gossipmpi.checkpoint.CheckpointSettings.NONE);
         final AtomicReference<Training.Outcome> outcome = new AtomicReference<>();
         LocalWorld.run(8, TimeUnit.MINUTES.toNanos(5), comm -> {
             final Training.Outcome o = new Training(c, comm, new PrintWriter(new StringWriter())).run();

@@ -28,7 +28,7 @@ class ChocoGossipTest {
         final TrainConfig c = new TrainConfig("choco-gossip", "logistic", 0, data.toString(), null, 0, 0,
             new LearningRate(LearningRate.Kind.CONST, 0.1, 1, 1, 1), LocalStep.Kind.NONE, 0, 0, 3000, 0,
             Sharding.contiguous, seed, 3000, Devices.Kind.java, topology, compressor, 0.2, false, Double.NaN, null,
-            null, 0);
+            null, 0, org.gossipmpi.checkpoint.CheckpointSettings.NONE);
         final float[][] models = new float[n][];
         final double[] consensus = new double[1];
         LocalWorld.run(n, TimeUnit.MINUTES.toNanos(2), comm -> {

@@ -22,7 +22,7 @@ class OverlapTest {
     static float[][] train(String algorithm, String compressor, boolean overlap, Path data) {
         final TrainConfig c = new TrainConfig(algorithm, "logistic", 0, data.toString(), null, 0, 8,
             new LearningRate(LearningRate.Kind.CONST, 0.2, 1, 1, 1), LocalStep.Kind.NONE, 0, 0.01, 60, 0, Sharding.iid,
-            9, 20, Devices.Kind.java, "ring", compressor, 1, overlap, Double.NaN, null, null, 0);
+            9, 20, Devices.Kind.java, "ring", compressor, 1, overlap, Double.NaN, null, null, 0, org.gossipmpi.checkpoint.CheckpointSettings.NONE);
         final float[][] models = new float[4][];
         LocalWorld.run(4, TimeUnit.MINUTES.toNanos(1), comm ->
             models[comm.rank()] = new Training(c, comm, new PrintWriter(new StringWriter())).run().model().clone());
@@ -55,6 +55,6 @@ class OverlapTest {
         assertTrue(Algorithms.refusal("dpsgd", onePeer, none, true) == null);
         assertThrows(IllegalArgumentException.class, () -> new TrainConfig("choco", "logistic", 0, "x", null, 0, 1,
             new LearningRate(LearningRate.Kind.CONST, 0.1, 1, 1, 1), LocalStep.Kind.NONE, 0, 0, 10, 0, Sharding.iid, 1,
-            1, Devices.Kind.java, "ring", "none", 1.5, false, Double.NaN, null, null, 0));
+            1, Devices.Kind.java, "ring", "none", 1.5, false, Double.NaN, null, null, 0, org.gossipmpi.checkpoint.CheckpointSettings.NONE));
     }
 }

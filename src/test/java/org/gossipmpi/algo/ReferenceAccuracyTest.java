@@ -27,7 +27,7 @@ class ReferenceAccuracyTest {
         return new TrainConfig("allreduce", model, 100, "fashion-mnist", null, 0, 64,
             new LearningRate(LearningRate.Kind.INVERSE, lr, model.equals("mlp") ? 5000 : 2000, 0.1, 1000),
             momentum == 0 ? LocalStep.Kind.NONE : LocalStep.Kind.HEAVY_BALL, momentum, 0, 0, epochs, Sharding.iid, 1,
-            1_000_000, Devices.Kind.java, "ring", "none", 1, false, Double.NaN, null, null, 0);
+            1_000_000, Devices.Kind.java, "ring", "none", 1, false, Double.NaN, null, null, 0, org.gossipmpi.checkpoint.CheckpointSettings.NONE);
     }
 
     static Training.Outcome train(TrainConfig config, int ranks) {
@@ -62,7 +62,7 @@ class ReferenceAccuracyTest {
         final float[][] models = new float[4][];
         final TrainConfig c = new TrainConfig("allreduce", "logistic", 0, "fashion-mnist:binary", null, 0, 32,
             new LearningRate(LearningRate.Kind.CONST, 0.1, 1, 1, 1), LocalStep.Kind.NONE, 0, 1e-4, 200, 0,
-            Sharding.iid, 7, 100, Devices.Kind.java, "ring", "none", 1, false, Double.NaN, null, null, 0);
+            Sharding.iid, 7, 100, Devices.Kind.java, "ring", "none", 1, false, Double.NaN, null, null, 0, org.gossipmpi.checkpoint.CheckpointSettings.NONE);
         LocalWorld.run(4, TimeUnit.MINUTES.toNanos(2), comm ->
             models[comm.rank()] = new Training(c, comm, new PrintWriter(new StringWriter())).run().model().clone());
         for (int r = 1; r < 4; r++) {
@@ -77,11 +77,11 @@ class ReferenceAccuracyTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TrainConfig("gossip",
             "logistic", 0, "x", null, 0, 1, new LearningRate(LearningRate.Kind.CONST, 0.1, 1, 1, 1),
             LocalStep.Kind.NONE, 0, 0, 10, 0, Sharding.iid, 1, 1, Devices.Kind.java, "ring", "none", 1, false,
-            Double.NaN, null, null, 0));
+            Double.NaN, null, null, 0, org.gossipmpi.checkpoint.CheckpointSettings.NONE));
         assertTrue(e.getMessage().contains("unknown --algorithm 'gossip'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new TrainConfig("allreduce", "logistic", 0, "x", null,
             0, 1, new LearningRate(LearningRate.Kind.CONST, 0.1, 1, 1, 1), LocalStep.Kind.NONE, 0, 0, 10, 2,
-            Sharding.iid, 1, 1, Devices.Kind.java, "ring", "none", 1, false, Double.NaN, null, null, 0));
+            Sharding.iid, 1, 1, Devices.Kind.java, "ring", "none", 1, false, Double.NaN, null, null, 0, org.gossipmpi.checkpoint.CheckpointSettings.NONE));
         assertTrue(e.getMessage().contains("exactly one of --steps"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new LearningRate(LearningRate.Kind.CONST, -1, 1, 1, 1));
         assertTrue(e.getMessage().contains("--lr must be positive"), e.getMessage());

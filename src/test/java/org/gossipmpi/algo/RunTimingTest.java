@@ -32,7 +32,7 @@ class RunTimingTest {
     static TrainConfig config(Path data, double target, Path out, int evalRows, long steps) {
         return new TrainConfig("choco", "logistic", 0, data.toString(), null, 0, 8,
             new LearningRate(LearningRate.Kind.CONST, 0.2, 1, 1, 1), LocalStep.Kind.NONE, 0, 1e-3, steps, 0,
-            Sharding.iid, 3, 10, Devices.Kind.java, "ring", "sign", 0.4, false, target, out, null, evalRows);
+            Sharding.iid, 3, 10, Devices.Kind.java, "ring", "sign", 0.4, false, target, out, null, evalRows, org.gossipmpi.checkpoint.CheckpointSettings.NONE);
     }
 
     static Training.Outcome run(TrainConfig c) {

@@ -1,0 +1,30 @@
+package org.gossipmpi.checkpoint;
+
+import java.nio.file.Path;
+
+/**
+ * {@code --checkpoint DIR --checkpoint-every K [--resume]}: every K steps each rank writes its state under
+ * DIR/RUN/; with resume a run continues from the latest checkpoint complete on every rank.
+ *
+ * @param dir    where checkpoints go (one subdirectory per run), or null for none
+ * @param every  steps between checkpoints (>= 1 when dir is given)
+ * @param resume whether to continue from the latest complete checkpoint
+ */
+public record CheckpointSettings(Path dir, long every, boolean resume) {
+    /** No checkpoints. */
+    public static final CheckpointSettings NONE = new CheckpointSettings(null, 0, false);
+
+    public CheckpointSettings {
+        if (dir != null && every < 1) {
+            throw new IllegalArgumentException("--checkpoint-every must be >= 1, got " + every);
+        }
+        if (dir == null && resume) {
+            throw new IllegalArgumentException("--resume continues from a checkpoint: give --checkpoint DIR as well"
+                + " (the directory the first run wrote its checkpoints to)");
+        }
+    }
+
+    public boolean enabled() {
+        return dir != null;
+    }
+}
