@@ -104,7 +104,7 @@ abstract class DecentralizedSgd implements Algorithm {
         prefetchedLoss = s.doubleValue("prefetched_loss", prefetchedLoss);
         local.state(s);
         sampler.state(s);
-        exchange.state(s);
+        exchange.restoreBytesSent(s.longValue("bytes_sent", exchange.bytesSent()));
         vectors(s);
     }
 

@@ -2,8 +2,6 @@ package org.gossipmpi.collective;
 
 import java.nio.ByteBuffer;
 
-import org.gossipmpi.checkpoint.State;
-import org.gossipmpi.checkpoint.Stateful;
 import org.gossipmpi.comm.CommException;
 import org.gossipmpi.comm.CommTimeoutException;
 import org.gossipmpi.comm.Communicator;
@@ -30,7 +28,7 @@ import org.gossipmpi.topology.Topology;
  * the same buffer, peer and tag every time it is used, which lets the MPI backend keep it as a persistent
  * request. {@link #progress} lets a computation that overlaps the exchange move the messages along.
  */
-public final class NeighborExchange implements Stateful {
+public final class NeighborExchange {
     /** Tags used: {@code TAG_BASE} and {@code TAG_BASE + 1}. */
     public static final int TAG_BASE = 100;
 
@@ -222,10 +220,9 @@ public final class NeighborExchange implements Stateful {
         return lastEncodedBytes;
     }
 
-    /** The byte counter, for checkpoints (the exchange keeps nothing else between steps). */
-    @Override
-    public void state(State s) {
-        bytesSent = s.longValue("bytes_sent", bytesSent);
+    /** Sets the byte counter (a resumed run's, from its checkpoint; the exchange keeps nothing else between steps). */
+    public void restoreBytesSent(long bytes) {
+        bytesSent = bytes;
     }
 
     /** Bytes this rank has put on the wire so far (payload length times the ranks sent to). */
