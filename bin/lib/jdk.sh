@@ -1,7 +1,7 @@
 # Sourced by bin/gossip-mpi and the benchmark scripts: picks the JDK that gossip-mpi runs on.
 #
-# Sets JDK (its home), JAVA (its java) and VECTOR (the options that add the Vector API module, empty on
-# JDKs before 21). The JDK: JAVA_HOME if set, else the newest JDK 21+ under /usr/lib/jvm (its Vector API
+# Sets JDK (its home), JAVA (its java) and VECTOR (the options for the Vector API codecs, empty on JDKs
+# before 21: the module, and the codec loops kept out of their callers' compilations). The JDK: JAVA_HOME if set, else the newest JDK 21+ under /usr/lib/jvm (its Vector API
 # codecs are several times faster), else the default java.
 
 # The feature version of the JDK in directory $1 (from its release file), or 0.
@@ -27,8 +27,17 @@ pick_jdk() {
     fi
     JAVA=$JDK/bin/java
     VECTOR=()
-    [ "$(jdk_feature "$JDK")" -lt 21 ] || VECTOR=(--add-modules jdk.incubator.vector)
+    [ "$(jdk_feature "$JDK")" -lt 21 ] || VECTOR=(--add-modules jdk.incubator.vector "${VECTOR_LOOPS_APART[@]}")
 }
+
+# Each Vector API codec loop compiled on its own: inlined into a caller that had already inlined other loops
+# (the norms, the decoder), C2 ran out of its node budget for the loop's small helpers, left them as calls
+# that box every vector, and the codec ran 4-6x slower (seen as qsgd:16:biased after qsgd:16 in one JVM).
+VECTOR_LOOPS_APART=(-XX:CompileCommand=quiet
+    -XX:CompileCommand=dontinline,org.gossipmpi.compress.simd.VectorQuantizer::pack*
+    -XX:CompileCommand=dontinline,org.gossipmpi.compress.simd.VectorQuantizer::add*
+    -XX:CompileCommand=dontinline,org.gossipmpi.compress.simd.VectorQuantizer::chunkNorms
+    -XX:CompileCommand=dontinline,org.gossipmpi.compress.simd.VectorQuantizer::allBelow)
 
 # Preloads the JVM's signal-chaining library (libjsig.so of $JDK) for the java started after this. OpenCL
 # compilers built on LLVM (PoCL's among them) install handlers for SIGSEGV, SIGBUS, SIGFPE and SIGILL,

@@ -20,7 +20,10 @@ import org.gossipmpi.compress.WordPacking;
  * group or chunk runs on the scalar reference, which this class equals bit for bit.
  *
  * <p>Compiled apart from the rest (it needs {@code --add-modules jdk.incubator.vector}) and chosen by
- * {@link Quantizers} only where the JDK compiles it to SIMD instructions (21 and newer).
+ * {@link Quantizers} only where the JDK compiles it to SIMD instructions (21 and newer). The loops (the
+ * methods named pack*, add*, chunkNorms, allBelow) must be compiled as their own roots: the launcher tells
+ * C2 not to inline them (bin/lib/jdk.sh), since inlined into a caller with other loops they ran out of the
+ * compiler's node budget and boxed their vectors. Helpers that take vectors must not carry those names.
  */
 public final class VectorQuantizer implements Quantizer {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_256;
@@ -106,70 +109,130 @@ public final class VectorQuantizer implements Quantizer {
         return IntVector.zero(IS).blend(1, m.cast(IS));
     }
 
+    /**
+     * One loop per mode, so that the JIT compiles (and profiles) each on its own: a loop shared by the modes
+     * ran at half the speed or less once a second mode had run in the same JVM (a sweep, a benchmark).
+     */
     @Override
     public boolean packLevels(int mode, float[] x, int off, int len, int width, int s, float multiplier, int key,
                               int fromGroup, int toGroup, ByteBuffer dst, int body) {
-        final int perWord = WordPacking.perWord(width);
-        final int group = LANES * perWord;
-        final int full = Math.min(toGroup, len / group);
-        final int[] halves = HALVES.get();
-        final int smallExponent = 128 - s;
-        final float smallScale = Quantizer.ditherSmallScale(Math.max(s, 1));
-        IntVector special = IntVector.zero(IS);
-        for (int g = fromGroup; g < full; g++) {
-            final int base = g * group;
-            IntVector lo = IntVector.zero(IS);
-            IntVector hi = IntVector.zero(IS);
-            for (int k = 0; k < perWord; k++) {
-                final int first = base + LANES * k;
-                final FloatVector v = FloatVector.fromArray(FS, x, off + first);
-                final IntVector h = hash(key, first);
-                final IntVector level;
-                if (mode == QSGD) {
-                    final FloatVector u = v.abs().mul(multiplier);
-                    final IntVector low = (IntVector) u.convert(VectorOperators.F2I, 0);
-                    final FloatVector frac = u.sub((FloatVector) low.convert(VectorOperators.I2F, 0));
-                    final FloatVector r = ((FloatVector) h.lanewise(VectorOperators.LSHR, 8)
-                        .convert(VectorOperators.I2F, 0)).mul(0x1p-24f);
-                    level = low.add(oneWhere(r.compare(VectorOperators.LT, frac))).min(s);
-                } else if (mode == NATURAL) {
-                    final IntVector abs = v.reinterpretAsInts().and(0x7FFFFFFF);
-                    special = special.or(abs.add(0x00800000));
-                    final IntVector up = IntVector.zero(IS).blend(1,
-                        h.lanewise(VectorOperators.LSHR, 9).compare(VectorOperators.LT, abs.and(0x7FFFFF)));
-                    level = abs.lanewise(VectorOperators.LSHR, 23).add(up).min(254);
-                } else {
-                    final FloatVector u = v.abs().mul(multiplier);
-                    final IntVector bits = u.reinterpretAsInts();
-                    final IntVector e = bits.lanewise(VectorOperators.LSHR, 23);
-                    final IntVector up = IntVector.zero(IS).blend(1,
-                        h.lanewise(VectorOperators.LSHR, 9).compare(VectorOperators.LT, bits.and(0x7FFFFF)));
-                    final IntVector main = e.add(s - 127).add(up).min(s);
-                    final FloatVector r = ((FloatVector) h.lanewise(VectorOperators.LSHR, 8)
-                        .convert(VectorOperators.I2F, 0)).mul(0x1p-24f);
-                    final IntVector small = oneWhere(r.compare(VectorOperators.LT, u.mul(smallScale)));
-                    level = main.blend(small, e.compare(VectorOperators.LT, smallExponent));
-                }
-                final IntVector code = level.lanewise(VectorOperators.LSHL, 1)
-                    .or(oneWhere(v.compare(VectorOperators.LT, 0f)));
-                final int shift = k * width;
-                if (shift + width <= 32) {
-                    lo = lo.or(code.lanewise(VectorOperators.LSHL, shift));
-                } else if (shift >= 32) {
-                    hi = hi.or(code.lanewise(VectorOperators.LSHL, shift - 32));
-                } else {
-                    lo = lo.or(code.lanewise(VectorOperators.LSHL, shift));
-                    hi = hi.or(code.lanewise(VectorOperators.LSHR, 32 - shift));
-                }
+        final int full = Math.min(toGroup, len / (LANES * WordPacking.perWord(width)));
+        boolean sawSpecial = false;
+        if (fromGroup < full) {
+            if (mode == QSGD) {
+                packQsgd(x, off, width, s, multiplier, key, fromGroup, full, dst, body);
+            } else if (mode == NATURAL) {
+                sawSpecial = packNatural(x, off, width, key, fromGroup, full, dst, body);
+            } else {
+                packDither(x, off, width, s, multiplier, key, fromGroup, full, dst, body);
             }
-            store(lo, hi, halves, dst, body + 8 * g * LANES);
         }
-        boolean sawSpecial = special.compare(VectorOperators.LT, 0).anyTrue();
         if (Math.max(fromGroup, full) < toGroup) {
             sawSpecial |= scalar.packLevels(mode, x, off, len, width, s, multiplier, key, Math.max(fromGroup, full),
                 toGroup, dst, body);
         }
         return sawSpecial;
+    }
+
+    private static void packQsgd(float[] x, int off, int width, int s, float multiplier, int key, int fromGroup,
+                                 int toGroup, ByteBuffer dst, int body) {
+        final int perWord = WordPacking.perWord(width);
+        final int[] halves = HALVES.get();
+        for (int g = fromGroup; g < toGroup; g++) {
+            IntVector lo = IntVector.zero(IS);
+            IntVector hi = IntVector.zero(IS);
+            for (int k = 0, first = g * LANES * perWord; k < perWord; k++, first += LANES) {
+                final FloatVector v = FloatVector.fromArray(FS, x, off + first);
+                final FloatVector u = v.abs().mul(multiplier);
+                final IntVector low = (IntVector) u.convert(VectorOperators.F2I, 0);
+                final FloatVector frac = u.sub((FloatVector) low.convert(VectorOperators.I2F, 0));
+                final IntVector level = low.add(oneWhere(uniform24(key, first).compare(VectorOperators.LT, frac))).min(s);
+                final IntVector code = code(level, v);
+                lo = low(lo, code, k * width);
+                hi = high(hi, code, k * width, width);
+            }
+            store(lo, hi, halves, dst, body + 8 * g * LANES);
+        }
+    }
+
+    private static boolean packNatural(float[] x, int off, int width, int key, int fromGroup, int toGroup,
+                                       ByteBuffer dst, int body) {
+        final int perWord = WordPacking.perWord(width);
+        final int[] halves = HALVES.get();
+        IntVector special = IntVector.zero(IS);
+        for (int g = fromGroup; g < toGroup; g++) {
+            IntVector lo = IntVector.zero(IS);
+            IntVector hi = IntVector.zero(IS);
+            for (int k = 0, first = g * LANES * perWord; k < perWord; k++, first += LANES) {
+                final FloatVector v = FloatVector.fromArray(FS, x, off + first);
+                final IntVector abs = v.reinterpretAsInts().and(0x7FFFFFFF);
+                special = special.or(abs.add(0x00800000));
+                final IntVector up = oneWhereInt(hash(key, first).lanewise(VectorOperators.LSHR, 9)
+                    .compare(VectorOperators.LT, abs.and(0x7FFFFF)));
+                final IntVector code = code(abs.lanewise(VectorOperators.LSHR, 23).add(up).min(254), v);
+                lo = low(lo, code, k * width);
+                hi = high(hi, code, k * width, width);
+            }
+            store(lo, hi, halves, dst, body + 8 * g * LANES);
+        }
+        return special.compare(VectorOperators.LT, 0).anyTrue();
+    }
+
+    private static void packDither(float[] x, int off, int width, int s, float multiplier, int key, int fromGroup,
+                                   int toGroup, ByteBuffer dst, int body) {
+        final int perWord = WordPacking.perWord(width);
+        final int[] halves = HALVES.get();
+        final int smallExponent = 128 - s;
+        final float smallScale = Quantizer.ditherSmallScale(Math.max(s, 1));
+        for (int g = fromGroup; g < toGroup; g++) {
+            IntVector lo = IntVector.zero(IS);
+            IntVector hi = IntVector.zero(IS);
+            for (int k = 0, first = g * LANES * perWord; k < perWord; k++, first += LANES) {
+                final FloatVector v = FloatVector.fromArray(FS, x, off + first);
+                final FloatVector u = v.abs().mul(multiplier);
+                final IntVector bits = u.reinterpretAsInts();
+                final IntVector e = bits.lanewise(VectorOperators.LSHR, 23);
+                final IntVector h = hash(key, first);
+                final IntVector up = oneWhereInt(h.lanewise(VectorOperators.LSHR, 9)
+                    .compare(VectorOperators.LT, bits.and(0x7FFFFF)));
+                final IntVector main = e.add(s - 127).add(up).min(s);
+                final FloatVector r = ((FloatVector) h.lanewise(VectorOperators.LSHR, 8)
+                    .convert(VectorOperators.I2F, 0)).mul(0x1p-24f);
+                final IntVector small = oneWhere(r.compare(VectorOperators.LT, u.mul(smallScale)));
+                final IntVector code = code(main.blend(small, e.compare(VectorOperators.LT, smallExponent)), v);
+                lo = low(lo, code, k * width);
+                hi = high(hi, code, k * width, width);
+            }
+            store(lo, hi, halves, dst, body + 8 * g * LANES);
+        }
+    }
+
+    /** The uniforms in [0, 1) of QSGD's rounding: (bits >>> 8) 2^-24 for elements first .. first + 7. */
+    private static FloatVector uniform24(int key, int first) {
+        return ((FloatVector) hash(key, first).lanewise(VectorOperators.LSHR, 8).convert(VectorOperators.I2F, 0))
+            .mul(0x1p-24f);
+    }
+
+    private static IntVector oneWhereInt(VectorMask<Integer> m) {
+        return IntVector.zero(IS).blend(1, m);
+    }
+
+    /** The code: the level above the sign bit (1 where v &lt; 0). */
+    private static IntVector code(IntVector level, FloatVector v) {
+        return level.lanewise(VectorOperators.LSHL, 1).or(oneWhere(v.compare(VectorOperators.LT, 0f)));
+    }
+
+    /** The low 32 bits of the words after a code of {@code width} bits at bit {@code shift}. */
+    private static IntVector low(IntVector lo, IntVector code, int shift) {
+        return shift < 32 ? lo.or(code.lanewise(VectorOperators.LSHL, shift)) : lo;
+    }
+
+    /** The high 32 bits of the words after a code of {@code width} bits at bit {@code shift}. */
+    private static IntVector high(IntVector hi, IntVector code, int shift, int width) {
+        if (shift >= 32) {
+            return hi.or(code.lanewise(VectorOperators.LSHL, shift - 32));
+        }
+        return shift + width > 32 ? hi.or(code.lanewise(VectorOperators.LSHR, 32 - shift)) : hi;
     }
 
     private static void store(IntVector lo, IntVector hi, int[] halves, ByteBuffer dst, int at) {
@@ -218,50 +281,95 @@ public final class VectorQuantizer implements Quantizer {
         }
     }
 
+    /** One loop per mode, for the reason {@link #packLevels} gives. */
     @Override
     public void addLevels(int mode, ByteBuffer src, int body, int count, int width, int s, float unit, int fromGroup,
                           int toGroup, float[] target) {
-        final int perWord = WordPacking.perWord(width);
-        final int group = LANES * perWord;
-        final int full = Math.min(toGroup, count / group);
-        final int mask = width == 32 ? -1 : (1 << width) - 1;
-        final int[] halves = HALVES.get();
-        final int ditherBias = 127 - s;
-        for (int g = fromGroup; g < full; g++) {
-            load(src, body + 8 * g * LANES, halves);
-            final IntVector lo = IntVector.fromArray(IS, halves, 0);
-            final IntVector hi = IntVector.fromArray(IS, halves, LANES);
-            final int base = g * group;
-            for (int k = 0; k < perWord; k++) {
-                final int shift = k * width;
-                final IntVector code;
-                if (shift + width <= 32) {
-                    code = lo.lanewise(VectorOperators.LSHR, shift).and(mask);
-                } else if (shift >= 32) {
-                    code = hi.lanewise(VectorOperators.LSHR, shift - 32).and(mask);
-                } else {
-                    code = lo.lanewise(VectorOperators.LSHR, shift)
-                        .or(hi.lanewise(VectorOperators.LSHL, 32 - shift)).and(mask);
-                }
-                final IntVector level = code.lanewise(VectorOperators.LSHR, 1);
-                final FloatVector magnitude;
-                if (mode == QSGD) {
-                    magnitude = (FloatVector) level.convert(VectorOperators.I2F, 0);
-                } else if (mode == NATURAL) {
-                    magnitude = level.lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-                } else {
-                    magnitude = level.add(ditherBias).lanewise(VectorOperators.LSHL, 23)
-                        .blend(0, level.compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
-                }
-                final FloatVector value = magnitude.mul(unit).reinterpretAsInts()
-                    .lanewise(VectorOperators.XOR, code.lanewise(VectorOperators.LSHL, 31)).reinterpretAsFloats();
-                final int at = base + LANES * k;
-                FloatVector.fromArray(FS, target, at).add(value).intoArray(target, at);
+        final int full = Math.min(toGroup, count / (LANES * WordPacking.perWord(width)));
+        if (fromGroup < full) {
+            if (mode == QSGD) {
+                addQsgd(src, body, width, unit, fromGroup, full, target);
+            } else if (mode == NATURAL) {
+                addNatural(src, body, width, unit, fromGroup, full, target);
+            } else {
+                addDither(src, body, width, s, unit, fromGroup, full, target);
             }
         }
         if (Math.max(fromGroup, full) < toGroup) {
             scalar.addLevels(mode, src, body, count, width, s, unit, Math.max(fromGroup, full), toGroup, target);
         }
+    }
+
+    private static void addQsgd(ByteBuffer src, int body, int width, float unit, int fromGroup, int toGroup,
+                                float[] target) {
+        final int perWord = WordPacking.perWord(width);
+        final int[] halves = HALVES.get();
+        for (int g = fromGroup; g < toGroup; g++) {
+            load(src, body + 8 * g * LANES, halves);
+            final IntVector lo = IntVector.fromArray(IS, halves, 0);
+            final IntVector hi = IntVector.fromArray(IS, halves, LANES);
+            for (int k = 0, at = g * LANES * perWord; k < perWord; k++, at += LANES) {
+                final IntVector code = codeAt(lo, hi, k * width, width);
+                final FloatVector magnitude = (FloatVector) code.lanewise(VectorOperators.LSHR, 1)
+                    .convert(VectorOperators.I2F, 0);
+                accumulate(magnitude, unit, code, target, at);
+            }
+        }
+    }
+
+    private static void addNatural(ByteBuffer src, int body, int width, float unit, int fromGroup, int toGroup,
+                                   float[] target) {
+        final int perWord = WordPacking.perWord(width);
+        final int[] halves = HALVES.get();
+        for (int g = fromGroup; g < toGroup; g++) {
+            load(src, body + 8 * g * LANES, halves);
+            final IntVector lo = IntVector.fromArray(IS, halves, 0);
+            final IntVector hi = IntVector.fromArray(IS, halves, LANES);
+            for (int k = 0, at = g * LANES * perWord; k < perWord; k++, at += LANES) {
+                final IntVector code = codeAt(lo, hi, k * width, width);
+                final FloatVector magnitude = code.lanewise(VectorOperators.LSHR, 1).lanewise(VectorOperators.LSHL, 23)
+                    .reinterpretAsFloats();
+                accumulate(magnitude, unit, code, target, at);
+            }
+        }
+    }
+
+    private static void addDither(ByteBuffer src, int body, int width, int s, float unit, int fromGroup, int toGroup,
+                                  float[] target) {
+        final int perWord = WordPacking.perWord(width);
+        final int[] halves = HALVES.get();
+        final int ditherBias = 127 - s;
+        for (int g = fromGroup; g < toGroup; g++) {
+            load(src, body + 8 * g * LANES, halves);
+            final IntVector lo = IntVector.fromArray(IS, halves, 0);
+            final IntVector hi = IntVector.fromArray(IS, halves, LANES);
+            for (int k = 0, at = g * LANES * perWord; k < perWord; k++, at += LANES) {
+                final IntVector code = codeAt(lo, hi, k * width, width);
+                final IntVector level = code.lanewise(VectorOperators.LSHR, 1);
+                final FloatVector magnitude = level.add(ditherBias).lanewise(VectorOperators.LSHL, 23)
+                    .blend(0, level.compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
+                accumulate(magnitude, unit, code, target, at);
+            }
+        }
+    }
+
+    /** The codes of {@code width} bits at bit {@code shift} of the eight words (low and high halves). */
+    private static IntVector codeAt(IntVector lo, IntVector hi, int shift, int width) {
+        final int mask = width == 32 ? -1 : (1 << width) - 1;
+        if (shift + width <= 32) {
+            return lo.lanewise(VectorOperators.LSHR, shift).and(mask);
+        }
+        if (shift >= 32) {
+            return hi.lanewise(VectorOperators.LSHR, shift - 32).and(mask);
+        }
+        return lo.lanewise(VectorOperators.LSHR, shift).or(hi.lanewise(VectorOperators.LSHL, 32 - shift)).and(mask);
+    }
+
+    /** {@code target[at ..] += ±unit * magnitude}, negative where the code's sign bit is set. */
+    private static void accumulate(FloatVector magnitude, float unit, IntVector code, float[] target, int at) {
+        final FloatVector value = magnitude.mul(unit).reinterpretAsInts()
+            .lanewise(VectorOperators.XOR, code.lanewise(VectorOperators.LSHL, 31)).reinterpretAsFloats();
+        FloatVector.fromArray(FS, target, at).add(value).intoArray(target, at);
     }
 
     @Override
