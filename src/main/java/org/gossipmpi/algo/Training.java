@@ -177,7 +177,7 @@ public final class Training {
                     final long evalStart = System.nanoTime();
                     // x_bar and the consensus distance (1/n) sum_i ||x_i - x_bar||^2
                     System.arraycopy(algorithm.model(), 0, xbar, 0, d);
-                    average.average(xbar);
+                    averageForEvaluation(average, xbar, tally.t);
                     double dist = 0;
                     for (int i = 0; i < d; i++) {
                         final double e = algorithm.model()[i] - xbar[i];
@@ -294,6 +294,20 @@ public final class Training {
                         points[i + 5], points[i + 6], points[i + 7], points[i + 8]));
                 }
             }
+        }
+    }
+
+    /**
+     * The all-reduce that starts an evaluation; its deadline passing means some rank did not reach it, which
+     * the message says (the rank that stalled or died is the one whose own message names no other rank).
+     */
+    private void averageForEvaluation(AllreduceAverage average, float[] xbar, long step) {
+        try {
+            average.average(xbar);
+        } catch (org.gossipmpi.comm.CommTimeoutException e) {
+            throw new org.gossipmpi.comm.CommException(e.getMessage() + " at the evaluation after step " + step
+                + ": some rank did not reach it (stalled or died; a rank that reports waiting for a neighbour"
+                + " names it)");
         }
     }
 

@@ -180,12 +180,25 @@ public final class NeighborExchange {
         await(set, currentRecvs, currentCount, deadline, t);
     }
 
+    /**
+     * Waits for requests [from, to) until the deadline. A late neighbour is named with the step it did not
+     * complete: the ranks next to a stalled or dead rank wait for it first, so their deadlines pass first and
+     * their message (the first one under mpirun, which then stops the job) names the cause.
+     */
     private void await(Request[] set, int from, int to, long deadline, long t) {
         try {
             comm.waitAll(set, from, to, deadline - System.nanoTime());
         } catch (CommTimeoutException e) {
-            throw new CommException(e.getMessage() + " in neighbour exchange step " + t + " of topology "
-                + topology.name());
+            if (e.peer() < 0) {
+                throw new CommException(e.getMessage() + " in neighbour exchange step " + t);
+            }
+            final String late = "send".equals(e.what())
+                ? "rank " + e.peer() + " did not take rank " + comm.rank() + "'s step-" + t + " payload"
+                : "rank " + e.peer() + " did not send its step-" + t + " payload";
+            throw new CommException("rank " + comm.rank() + ": " + late + " within " + comm.defaultTimeoutNanos() / 1_000_000
+                + " ms (--timeout) in the neighbour exchange of topology " + topology.name() + " (tag " + e.tag()
+                + "): rank " + e.peer() + " stalled or died; where rank " + e.peer() + " reports waiting for"
+                + " another rank in turn, that rank is the cause");
         }
     }
 

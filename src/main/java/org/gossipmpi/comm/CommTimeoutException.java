@@ -9,16 +9,20 @@ public final class CommTimeoutException extends CommException {
     private static final long serialVersionUID = 1L;
 
     private final int rank;
+    private final String what;
     private final int peer;
     private final int tag;
     private final long waitedNanos;
+    private final long timeoutNanos;
 
     public CommTimeoutException(int rank, String what, int peer, int tag, long waitedNanos, long timeoutNanos) {
         super(describe(rank, what, peer, tag, waitedNanos, timeoutNanos));
         this.rank = rank;
+        this.what = what;
         this.peer = peer;
         this.tag = tag;
         this.waitedNanos = waitedNanos;
+        this.timeoutNanos = timeoutNanos;
     }
 
     private static String describe(int rank, String what, int peer, int tag, long waitedNanos, long timeoutNanos) {
@@ -31,6 +35,16 @@ public final class CommTimeoutException extends CommException {
     /** The rank that waited. */
     public int rank() {
         return rank;
+    }
+
+    /** What it waited for: "send", "receive", or a collective's description. */
+    public String what() {
+        return what;
+    }
+
+    /** The deadline it waited for, in nanoseconds, from the message. */
+    public long timeoutNanos() {
+        return timeoutNanos;
     }
 
     /** The peer it waited for, or -1 for a collective. */

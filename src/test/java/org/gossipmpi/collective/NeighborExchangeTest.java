@@ -113,6 +113,35 @@ class NeighborExchangeTest {
         });
     }
 
+    /** The neighbours of a stalled rank wait for it a step before the others: their deadline passes first. */
+    @Test
+    void aStalledRankIsNamedByItsNeighboursWithTheStepItDidNotSend() {
+        final java.util.concurrent.ConcurrentLinkedQueue<String> messages = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        final java.util.concurrent.CountDownLatch reported = new java.util.concurrent.CountDownLatch(1);
+        assertThrows(Throwable.class, () -> LocalWorld.run(5, TimeUnit.MILLISECONDS.toNanos(500), c -> {
+            final NeighborExchange ex = new NeighborExchange(c, Topologies.parse("ring", 5),
+                Compressors.parse("none", SEED, c.rank()), D);
+            final float[] x = new float[D];
+            for (long t = 0; t < 10; t++) {
+                if (c.rank() == 2 && t == 4) {
+                    reported.await(); // stalls at step 4 until a neighbour has timed out
+                    return;
+                }
+                Thread.sleep(100); // a step's computation: ranks further from rank 2 start waiting a step later
+                try {
+                    ex.exchange(t, x, new float[D]);
+                } catch (CommException e) {
+                    messages.add(e.getMessage());
+                    reported.countDown();
+                    throw e;
+                }
+            }
+        }));
+        final String first = messages.peek();
+        assertTrue(first != null && first.matches("rank [13]: rank 2 did not send its step-4 payload within 500 ms"
+            + " \\(--timeout\\) in the neighbour exchange of topology ring.*rank 2 stalled or died.*"), first);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("worlds")
     void aPayloadFromAnotherCompressorStopsTheRunNamingBothRanksAndSettings(World world) throws Exception {
@@ -195,8 +224,9 @@ class NeighborExchangeTest {
                 }
             }));
         assertTrue(e.getMessage().startsWith("rank 0: "), e.getMessage());
-        assertTrue(e.getMessage().contains("rank 1 (tag " + (NeighborExchange.TAG_BASE + 1) + ")"), e.getMessage());
-        assertTrue(e.getMessage().contains("in neighbour exchange step 5 of topology ring"), e.getMessage());
+        assertTrue(e.getMessage().contains("rank 1 did not send its step-5 payload"), e.getMessage());
+        assertTrue(e.getMessage().contains("in the neighbour exchange of topology ring (tag "
+            + (NeighborExchange.TAG_BASE + 1) + ")"), e.getMessage());
     }
 
     /**
