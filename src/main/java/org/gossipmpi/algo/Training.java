@@ -97,27 +97,19 @@ public final class Training {
         this.codecThreads = codecThreads;
     }
 
-    public Outcome run() {
-        final DataSources.Loaded loaded = DataSources.load(config.data(), config.testData(), config.features());
-        final boolean binary = config.model().equals("logistic");
-        final boolean regression = config.model().equals("leastsquares");
-        final Labels labels = regression ? null : binary ? Labels.binary(loaded.train()) : Labels.classes(loaded.train());
-        final Dataset train = labels == null ? loaded.train() : labels.apply(loaded.train());
-        final Dataset test = loaded.test() == null ? null : labels == null ? loaded.test() : labels.apply(loaded.test());
-        if (test != null && test.cols() != train.cols()) {
-            throw new IllegalArgumentException(test.source() + " has " + test.cols() + " features, the training data "
-                + train.cols() + ": use --features");
-        }
-        final int[] mine = config.shard().rows(train, comm.rank(), comm.size(), config.seed());
-        final Dataset shard = train.subset(mine, train.source() + " shard " + comm.rank());
+    /** The data a run trains and evaluates on: the labelled training set, this rank's shard, the test set. */
+    private record Data(Dataset train, Dataset shard, Dataset test, Labels labels) {
+    }
 
+    public Outcome run() {
+        final Data data = loadData();
         final DeviceChoice devices = Devices.choose(config.device());
         final Gemm gemm = Devices.gemm(devices);
-        final Model model = model(train, labels, gemm);
+        final Model model = model(data.train(), data.labels(), gemm);
         final int d = model.dimension();
-        final MinibatchSampler sampler = new MinibatchSampler(shard, config.batch(), config.seed(), comm.rank());
+        final MinibatchSampler sampler = new MinibatchSampler(data.shard(), config.batch(), config.seed(), comm.rank());
         final long steps = config.steps() > 0 ? config.steps()
-            : (long) Math.ceil(config.epochs() * train.rows() / ((double) comm.size() * sampler.batchSize()));
+            : (long) Math.ceil(config.epochs() * data.train().rows() / ((double) comm.size() * sampler.batchSize()));
         final Topology topology = Topologies.parse(config.topology(), comm.size());
         final Quantizer quantizer = Devices.quantizer(devices);
         final Compressor compressor = Compressors.parse(config.compressor(), config.seed(), comm.rank(), quantizer,
@@ -132,19 +124,10 @@ public final class Training {
             new LocalStep(config.momentumKind(), config.momentum(), d), topology, compressor, config.gamma(),
             config.overlap(), timers, config.seed(), gossipStart(d));
         if (comm.rank() == 0) {
-            header(algorithm, model, train, shard, sampler, steps, topology, compressor, gemm, quantizer, devices);
+            header(algorithm, model, data.train(), data.shard(), sampler, steps, topology, compressor, gemm, quantizer,
+                devices);
         }
-        final Path runDir = config.out() == null ? null : config.out().resolve(config.runName());
-        final Evaluation eval = new Evaluation(comm, model);
-        final AllreduceAverage average = new AllreduceAverage(comm, d);
-        final FloatBuffer sums = ByteBuffer.allocateDirect(12).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        final float[] xbar = new float[d];
-        final Dataset lossSample = lossSample(train);
-        final String lossEstimatedOn = lossSample == null ? "all " + train.rows() + " training rows"
-            : "a seeded sample of " + lossSample.rows() + " of the " + train.rows() + " training rows";
-        final Batch shardBatch = new Batch(lossSample == null ? shard : lossSample);
-        final Batch testBatch = test == null ? null : new Batch(test);
-        final long bitsPerStepAllreduce = 32L * d * 2 * (comm.size() - 1) / comm.size();
+        final Evaluator evaluator = new Evaluator(model, data);
         final Tally tally = new Tally();
         final Stateful state = s -> {
             tally.state(s);
@@ -155,6 +138,10 @@ public final class Training {
         if (checkpoints != null && config.checkpoint().resume()) {
             resume(checkpoints, state, tally, steps);
         }
+        final Path runDir = config.out() == null ? null : config.out().resolve(config.runName());
+        // The bits all-reduce is charged a step (what a ring all-reduce sends); NaN: counted from the payloads.
+        final double bitsPerStep = config.algorithm().equals("allreduce")
+            ? (double) (32L * d * 2 * (comm.size() - 1) / comm.size()) : Double.NaN;
         tally.start = System.nanoTime();
         final JsonIo.Lines jsonl = openJsonl(runDir, tally.t);
         final Progress progress = comm.rank() == 0 ? Progress.of(config.runName(), steps, out) : Progress.NONE;
@@ -168,42 +155,16 @@ public final class Training {
                         + " at step " + t + ": the run diverged (lower --lr"
                         + (Algorithms.compresses(config.algorithm()) ? " or --gamma" : "") + ")");
                 }
-                tally.paperBits += config.algorithm().equals("allreduce") ? bitsPerStepAllreduce
+                tally.paperBits += !Double.isNaN(bitsPerStep) ? bitsPerStep
                     : (double) topology.step(t).sendTo(comm.rank()).length * compressor.paperBits(d);
                 tally.t = t + 1;
                 tally.trainNanos += System.nanoTime() - stepStart;
                 progress.step(tally.t);
                 if (tally.t % config.evalEvery() == 0 || tally.t == steps) {
-                    final long evalStart = System.nanoTime();
-                    // x_bar and the consensus distance (1/n) sum_i ||x_i - x_bar||^2
-                    System.arraycopy(algorithm.model(), 0, xbar, 0, d);
-                    averageForEvaluation(average, xbar, tally.t);
-                    double dist = 0;
-                    for (int i = 0; i < d; i++) {
-                        final double e = algorithm.model()[i] - xbar[i];
-                        dist += e * e;
-                    }
-                    sums.put(0, (float) dist);
-                    sums.put(1, (float) algorithm.bytesSent());
-                    sums.put(2, (float) tally.paperBits);
-                    comm.allreduceSum(sums, 3);
-                    final Evaluation.Result tr = lossSample == null ? eval.evaluate(xbar, shard, shardBatch, false)
-                        : eval.evaluate(xbar, lossSample, shardBatch, true);
-                    final double testAccuracy = test == null ? Double.NaN : eval.evaluate(xbar, test, testBatch, true).accuracy();
-                    tally.evalNanos += System.nanoTime() - evalStart;
-                    final double seconds = tally.seconds();
-                    final double trainSeconds = tally.trainNanos / 1e9;
-                    final Point last = new Point(tally.t, tr.loss(), tr.accuracy(), testAccuracy,
-                        sums.get(0) / comm.size(), sums.get(1), sums.get(2), seconds, trainSeconds);
-                    tally.history.add(last);
-                    refuseDivergence(last);
+                    final Point p = evaluator.evaluate(algorithm, tally);
                     writeJsonl(jsonl, tally.t, tally.lastLocalLoss, algorithm.bytesSent(), tally.paperBits);
-                    progress.evaluated(tally.t, steps, last.trainLoss(), testAccuracy, last.consensus(),
-                        last.bytesTotal() / 1e6, tally.t / trainSeconds, (steps - tally.t) * seconds / tally.t);
-                    tally.reached = !Double.isNaN(config.targetLoss()) && last.trainLoss() <= config.targetLoss();
-                    if (tally.reached) {
-                        tally.secondsToTarget = trainSeconds;
-                    }
+                    progress.evaluated(tally.t, steps, p.trainLoss(), p.testAccuracy(), p.consensus(),
+                        p.bytesTotal() / 1e6, tally.t / p.trainSeconds(), (steps - tally.t) * p.seconds() / tally.t);
                 }
                 if (checkpoints != null && checkpoints.due(tally.t, tally.t == steps || tally.reached)) {
                     final long c0 = System.nanoTime();
@@ -215,16 +176,99 @@ public final class Training {
             progress.close();
             closeQuietly(jsonl);
         }
+        return finish(tally, algorithm, timers, runDir, evaluator.lossEstimatedOn, checkpoints != null,
+            tally.t * (double) comm.size() * sampler.batchSize() / data.train().rows());
+    }
+
+    /** Loads the data, labels it for the model, and cuts this rank's shard. */
+    private Data loadData() {
+        final DataSources.Loaded loaded = DataSources.load(config.data(), config.testData(), config.features());
+        final boolean binary = config.model().equals("logistic");
+        final boolean regression = config.model().equals("leastsquares");
+        final Labels labels = regression ? null : binary ? Labels.binary(loaded.train()) : Labels.classes(loaded.train());
+        final Dataset train = labels == null ? loaded.train() : labels.apply(loaded.train());
+        final Dataset test = loaded.test() == null ? null : labels == null ? loaded.test() : labels.apply(loaded.test());
+        if (test != null && test.cols() != train.cols()) {
+            throw new IllegalArgumentException(test.source() + " has " + test.cols() + " features, the training data "
+                + train.cols() + ": use --features");
+        }
+        final int[] mine = config.shard().rows(train, comm.rank(), comm.size(), config.seed());
+        return new Data(train, train.subset(mine, train.source() + " shard " + comm.rank()), test, labels);
+    }
+
+    /**
+     * Evaluations of the averaged model x_bar (the same on every rank: the values are all-reduced): its
+     * training loss on all rows or the --eval-rows sample, its test accuracy, the consensus distance
+     * (1/n) sum_i ||x_i - x_bar||^2, and the bytes and bits sent by all ranks. Buffers are made once.
+     */
+    private final class Evaluator {
+        private final Data data;
+        private final Evaluation eval;
+        private final AllreduceAverage average;
+        private final FloatBuffer sums = ByteBuffer.allocateDirect(12).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        private final float[] xbar;
+        private final Dataset lossSample;
+        private final Batch lossBatch;
+        private final Batch testBatch;
+        final String lossEstimatedOn;
+
+        Evaluator(Model model, Data data) {
+            this.data = data;
+            this.eval = new Evaluation(comm, model);
+            this.average = new AllreduceAverage(comm, model.dimension());
+            this.xbar = new float[model.dimension()];
+            this.lossSample = lossSample(data.train());
+            this.lossEstimatedOn = lossSample == null ? "all " + data.train().rows() + " training rows"
+                : "a seeded sample of " + lossSample.rows() + " of the " + data.train().rows() + " training rows";
+            this.lossBatch = new Batch(lossSample == null ? data.shard() : lossSample);
+            this.testBatch = data.test() == null ? null : new Batch(data.test());
+        }
+
+        /** Evaluates after {@code tally.t} steps, adds the point to the history, and checks for divergence. */
+        Point evaluate(Algorithm algorithm, Tally tally) {
+            final long evalStart = System.nanoTime();
+            final float[] x = algorithm.model();
+            System.arraycopy(x, 0, xbar, 0, xbar.length);
+            averageForEvaluation(average, xbar, tally.t);
+            double dist = 0;
+            for (int i = 0; i < xbar.length; i++) {
+                final double e = x[i] - xbar[i];
+                dist += e * e;
+            }
+            sums.put(0, (float) dist);
+            sums.put(1, (float) algorithm.bytesSent());
+            sums.put(2, (float) tally.paperBits);
+            comm.allreduceSum(sums, 3);
+            final Evaluation.Result tr = lossSample == null ? eval.evaluate(xbar, data.shard(), lossBatch, false)
+                : eval.evaluate(xbar, lossSample, lossBatch, true);
+            final double testAccuracy = data.test() == null ? Double.NaN
+                : eval.evaluate(xbar, data.test(), testBatch, true).accuracy();
+            tally.evalNanos += System.nanoTime() - evalStart;
+            final double trainSeconds = tally.trainNanos / 1e9;
+            final Point p = new Point(tally.t, tr.loss(), tr.accuracy(), testAccuracy, sums.get(0) / comm.size(),
+                sums.get(1), sums.get(2), tally.seconds(), trainSeconds);
+            tally.history.add(p);
+            refuseDivergence(p);
+            tally.reached = !Double.isNaN(config.targetLoss()) && p.trainLoss() <= config.targetLoss();
+            if (tally.reached) {
+                tally.secondsToTarget = trainSeconds;
+            }
+            return p;
+        }
+    }
+
+    /** The last line, the outcome, the summary and history files (rank 0) and the saved models. */
+    private Outcome finish(Tally tally, Algorithm algorithm, PhaseTimers timers, Path runDir, String lossEstimatedOn,
+                           boolean checkpointed, double epochs) {
         final Point last = tally.history.get(tally.history.size() - 1);
         final double seconds = tally.seconds();
         final long t = tally.t;
         if (comm.rank() == 0) {
             out.printf(Locale.ROOT, "final: train loss %.5f (on %s), test accuracy %.4f, consensus %.2e after %d steps"
                     + " (%.2f epochs) in %.1f s (training %.1f s, evaluation %.1f s%s), %.3f MB sent%s%n",
-                last.trainLoss(), lossEstimatedOn, last.testAccuracy(), last.consensus(), t,
-                t * (double) comm.size() * sampler.batchSize() / train.rows(), seconds, tally.trainNanos / 1e9,
-                tally.evalNanos / 1e9, checkpoints == null ? "" : String.format(Locale.ROOT, ", checkpoints %.1f s",
-                    tally.checkpointNanos / 1e9), last.bytesTotal() / 1e6,
+                last.trainLoss(), lossEstimatedOn, last.testAccuracy(), last.consensus(), t, epochs, seconds,
+                tally.trainNanos / 1e9, tally.evalNanos / 1e9, checkpointed ? String.format(Locale.ROOT,
+                    ", checkpoints %.1f s", tally.checkpointNanos / 1e9) : "", last.bytesTotal() / 1e6,
                 Double.isNaN(config.targetLoss()) ? "" : tally.reached ? String.format(Locale.ROOT,
                     ", target reached after %.1f s of training", tally.secondsToTarget) : ", target not reached");
             out.flush();

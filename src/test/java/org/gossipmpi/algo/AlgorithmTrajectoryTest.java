@@ -84,9 +84,10 @@ class AlgorithmTrajectoryTest {
     }
 
     static TrainConfig config(String algorithm, String compressor, Path data) {
-        return new TrainConfig(algorithm, "logistic", 0, data.toString(), null, 0, 0,
-            new LearningRate(LearningRate.Kind.CONST, LR, 1, 1, 1), LocalStep.Kind.NONE, 0, L2, T, 0,
-            Sharding.contiguous, SEED, T, Devices.Kind.java, "ring", compressor, GAMMA, false, Double.NaN, null, null, 0, org.gossipmpi.checkpoint.CheckpointSettings.NONE);
+        return TrainConfig.builder().algorithm(algorithm).model("logistic").hidden(0).data(data.toString())
+            .batch(0).lr(new LearningRate(LearningRate.Kind.CONST, LR, 1, 1, 1)).l2(L2).steps(T)
+            .shard(Sharding.contiguous).seed(SEED).evalEvery(T).device(Devices.Kind.java)
+            .topology("ring").compressor(compressor).gamma(GAMMA).evalRows(0).build();
     }
 
     @ParameterizedTest(name = "{0}, {1}, {2}")

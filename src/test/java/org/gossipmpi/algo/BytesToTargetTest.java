@@ -25,9 +25,11 @@ class BytesToTargetTest {
 
     static Training.Outcome run(String algorithm, String compressor, double gamma, Sharding shard, long steps,
                                 double target) {
-        final TrainConfig c = new TrainConfig(algorithm, "logistic", 0, "fashion-mnist:binary", null, 0, 32,
-            new LearningRate(LearningRate.Kind.INVERSE, 0.1, 1000, 1, 1), LocalStep.Kind.NONE, 0, 1e-4, steps, 0, shard,
-            1, 100, Devices.Kind.java, "ring", compressor, gamma, false, target, null, null, 0, org.gossipmpi.checkpoint.CheckpointSettings.NONE);
+        final TrainConfig c = TrainConfig.builder().algorithm(algorithm).model("logistic").hidden(0).data("fashion-mnist:binary")
+            .batch(32).lr(new LearningRate(LearningRate.Kind.INVERSE, 0.1, 1000, 1, 1)).l2(1e-4)
+            .steps(steps).shard(shard).seed(1).evalEvery(100).device(Devices.Kind.java)
+            .topology("ring").compressor(compressor).gamma(gamma).targetLoss(target).evalRows(0)
+            .build();
         final AtomicReference<Training.Outcome> outcome = new AtomicReference<>();
         LocalWorld.run(8, TimeUnit.MINUTES.toNanos(5), comm -> {
             final Training.Outcome o = new Training(c, comm, new PrintWriter(new StringWriter())).run();

@@ -25,10 +25,10 @@ class ChocoGossipTest {
         final int n = 9;
         final long seed = 5;
         final Path data = AlgorithmTrajectoryTest.dataFile();
-        final TrainConfig c = new TrainConfig("choco-gossip", "logistic", 0, data.toString(), null, 0, 0,
-            new LearningRate(LearningRate.Kind.CONST, 0.1, 1, 1, 1), LocalStep.Kind.NONE, 0, 0, 3000, 0,
-            Sharding.contiguous, seed, 3000, Devices.Kind.java, topology, compressor, 0.2, false, Double.NaN, null,
-            null, 0, org.gossipmpi.checkpoint.CheckpointSettings.NONE);
+        final TrainConfig c = TrainConfig.builder().algorithm("choco-gossip").model("logistic").hidden(0).data(data.toString())
+            .batch(0).lr(new LearningRate(LearningRate.Kind.CONST, 0.1, 1, 1, 1)).l2(0).steps(3000)
+            .shard(Sharding.contiguous).seed(seed).evalEvery(3000).device(Devices.Kind.java)
+            .topology(topology).compressor(compressor).gamma(0.2).evalRows(0).build();
         final float[][] models = new float[n][];
         final double[] consensus = new double[1];
         LocalWorld.run(n, TimeUnit.MINUTES.toNanos(2), comm -> {

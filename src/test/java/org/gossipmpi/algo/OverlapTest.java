@@ -20,9 +20,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 class OverlapTest {
 
     static float[][] train(String algorithm, String compressor, boolean overlap, Path data) {
-        final TrainConfig c = new TrainConfig(algorithm, "logistic", 0, data.toString(), null, 0, 8,
-            new LearningRate(LearningRate.Kind.CONST, 0.2, 1, 1, 1), LocalStep.Kind.NONE, 0, 0.01, 60, 0, Sharding.iid,
-            9, 20, Devices.Kind.java, "ring", compressor, 1, overlap, Double.NaN, null, null, 0, org.gossipmpi.checkpoint.CheckpointSettings.NONE);
+        final TrainConfig c = TrainConfig.builder().algorithm(algorithm).model("logistic").hidden(0).data(data.toString())
+            .batch(8).lr(new LearningRate(LearningRate.Kind.CONST, 0.2, 1, 1, 1)).l2(0.01).steps(60)
+            .shard(Sharding.iid).seed(9).evalEvery(20).device(Devices.Kind.java).topology("ring")
+            .compressor(compressor).gamma(1).overlap(overlap).evalRows(0).build();
         final float[][] models = new float[4][];
         LocalWorld.run(4, TimeUnit.MINUTES.toNanos(1), comm ->
             models[comm.rank()] = new Training(c, comm, new PrintWriter(new StringWriter())).run().model().clone());
@@ -53,8 +54,9 @@ class OverlapTest {
         assertTrue(Algorithms.refusal("dpsgd", ring, topk, false).contains("exchanges models exactly"));
         assertTrue(Algorithms.refusal("choco", ring, topk, false) == null);
         assertTrue(Algorithms.refusal("dpsgd", onePeer, none, true) == null);
-        assertThrows(IllegalArgumentException.class, () -> new TrainConfig("choco", "logistic", 0, "x", null, 0, 1,
-            new LearningRate(LearningRate.Kind.CONST, 0.1, 1, 1, 1), LocalStep.Kind.NONE, 0, 0, 10, 0, Sharding.iid, 1,
-            1, Devices.Kind.java, "ring", "none", 1.5, false, Double.NaN, null, null, 0, org.gossipmpi.checkpoint.CheckpointSettings.NONE));
+        assertThrows(IllegalArgumentException.class, () -> TrainConfig.builder().algorithm("choco").model("logistic").hidden(0).data("x").batch(1)
+            .lr(new LearningRate(LearningRate.Kind.CONST, 0.1, 1, 1, 1)).l2(0).steps(10)
+            .shard(Sharding.iid).seed(1).evalEvery(1).device(Devices.Kind.java).topology("ring")
+            .compressor("none").gamma(1.5).evalRows(0).build());
     }
 }

@@ -24,10 +24,13 @@ import org.junit.jupiter.api.Test;
 class ReferenceAccuracyTest {
 
     static TrainConfig config(String model, double lr, double momentum, double epochs, int ranks) {
-        return new TrainConfig("allreduce", model, 100, "fashion-mnist", null, 0, 64,
-            new LearningRate(LearningRate.Kind.INVERSE, lr, model.equals("mlp") ? 5000 : 2000, 0.1, 1000),
-            momentum == 0 ? LocalStep.Kind.NONE : LocalStep.Kind.HEAVY_BALL, momentum, 0, 0, epochs, Sharding.iid, 1,
-            1_000_000, Devices.Kind.java, "ring", "none", 1, false, Double.NaN, null, null, 0, org.gossipmpi.checkpoint.CheckpointSettings.NONE);
+        return TrainConfig.builder().algorithm("allreduce").model(model).hidden(100).data("fashion-mnist")
+            .batch(64)
+            .lr(new LearningRate(LearningRate.Kind.INVERSE, lr, model.equals("mlp") ? 5000 : 2000, 0.1, 1000))
+            .momentum(momentum == 0 ? LocalStep.Kind.NONE : LocalStep.Kind.HEAVY_BALL, momentum)
+            .l2(0).epochs(epochs).shard(Sharding.iid).seed(1).evalEvery(1_000_000)
+            .device(Devices.Kind.java).topology("ring").compressor("none").gamma(1).evalRows(0)
+            .build();
     }
 
     static Training.Outcome train(TrainConfig config, int ranks) {
@@ -60,9 +63,11 @@ class ReferenceAccuracyTest {
     void allreduceOnFourRanksGivesEveryRankTheSameModel() {
         Assumptions.assumeTrue(Files.isDirectory(DataSources.FASHION_MNIST), "dataset-fashion-mnist not installed");
         final float[][] models = new float[4][];
-        final TrainConfig c = new TrainConfig("allreduce", "logistic", 0, "fashion-mnist:binary", null, 0, 32,
-            new LearningRate(LearningRate.Kind.CONST, 0.1, 1, 1, 1), LocalStep.Kind.NONE, 0, 1e-4, 200, 0,
-            Sharding.iid, 7, 100, Devices.Kind.java, "ring", "none", 1, false, Double.NaN, null, null, 0, org.gossipmpi.checkpoint.CheckpointSettings.NONE);
+        final TrainConfig c = TrainConfig.builder().algorithm("allreduce").model("logistic").hidden(0)
+            .data("fashion-mnist:binary").batch(32)
+            .lr(new LearningRate(LearningRate.Kind.CONST, 0.1, 1, 1, 1)).l2(1e-4).steps(200)
+            .shard(Sharding.iid).seed(7).evalEvery(100).device(Devices.Kind.java).topology("ring")
+            .compressor("none").gamma(1).evalRows(0).build();
         LocalWorld.run(4, TimeUnit.MINUTES.toNanos(2), comm ->
             models[comm.rank()] = new Training(c, comm, new PrintWriter(new StringWriter())).run().model().clone());
         for (int r = 1; r < 4; r++) {
@@ -74,10 +79,10 @@ class ReferenceAccuracyTest {
 
     @Test
     void badConfigurationsAreRefusedWithTheOptionAtFault() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TrainConfig("gossip",
-            "logistic", 0, "x", null, 0, 1, new LearningRate(LearningRate.Kind.CONST, 0.1, 1, 1, 1),
-            LocalStep.Kind.NONE, 0, 0, 10, 0, Sharding.iid, 1, 1, Devices.Kind.java, "ring", "none", 1, false,
-            Double.NaN, null, null, 0, org.gossipmpi.checkpoint.CheckpointSettings.NONE));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.builder().algorithm("gossip").model("logistic").hidden(0).data("x").batch(1)
+            .lr(new LearningRate(LearningRate.Kind.CONST, 0.1, 1, 1, 1)).l2(0).steps(10)
+            .shard(Sharding.iid).seed(1).evalEvery(1).device(Devices.Kind.java).topology("ring")
+            .compressor("none").gamma(1).evalRows(0).build());
         assertTrue(e.getMessage().contains("unknown --algorithm 'gossip'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new TrainConfig("allreduce", "logistic", 0, "x", null,
             0, 1, new LearningRate(LearningRate.Kind.CONST, 0.1, 1, 1, 1), LocalStep.Kind.NONE, 0, 0, 10, 2,

@@ -30,9 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 class RunTimingTest {
 
     static TrainConfig config(Path data, double target, Path out, int evalRows, long steps) {
-        return new TrainConfig("choco", "logistic", 0, data.toString(), null, 0, 8,
-            new LearningRate(LearningRate.Kind.CONST, 0.2, 1, 1, 1), LocalStep.Kind.NONE, 0, 1e-3, steps, 0,
-            Sharding.iid, 3, 10, Devices.Kind.java, "ring", "sign", 0.4, false, target, out, null, evalRows, org.gossipmpi.checkpoint.CheckpointSettings.NONE);
+        return TrainConfig.builder().algorithm("choco").model("logistic").hidden(0).data(data.toString()).batch(8)
+            .lr(new LearningRate(LearningRate.Kind.CONST, 0.2, 1, 1, 1)).l2(1e-3).steps(steps)
+            .shard(Sharding.iid).seed(3).evalEvery(10).device(Devices.Kind.java).topology("ring")
+            .compressor("sign").gamma(0.4).targetLoss(target).out(out).evalRows(evalRows).build();
     }
 
     static Training.Outcome run(TrainConfig c) {
