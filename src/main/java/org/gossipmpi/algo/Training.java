@@ -442,9 +442,9 @@ public final class Training {
                         long steps, Topology topology, Compressor compressor, Gemm gemm, Quantizer quantizer,
                         DeviceChoice devices) {
         out.printf(Locale.ROOT, "train: %s, %s model (%d parameters) on %s, %d ranks (%s shards of ~%d rows), batch %d,"
-                + " lr %s, %d steps, kernels on %s (%s)%n", algorithm.name(), model.name(), model.dimension(), train,
-            comm.size(), config.shard(), shard.rows(), sampler.batchSize(), config.lr(), steps, gemm.describe(),
-            devices.why());
+                + " lr %s, %d steps, kernels on %s (%s)%nbackend: %s%n", algorithm.name(), model.name(),
+            model.dimension(), train, comm.size(), config.shard(), shard.rows(), sampler.batchSize(), config.lr(), steps,
+            gemm.describe(), devices.why(), comm.backend());
         if (!config.algorithm().equals("allreduce")) {
             final Spectrum sp = Spectrum.of(topology);
             final double omega = compressor.omega(model.dimension());

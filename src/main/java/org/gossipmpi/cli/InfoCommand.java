@@ -66,7 +66,7 @@ final class InfoCommand implements Callable<Integer> {
             }
             final String pingLine = ringPing(comm, pings);
             final String report = "rank " + comm.rank() + "/" + comm.size() + " on " + hostName() + " (pid "
-                + ProcessHandle.current().pid() + "): " + pingLine + "\n    OpenCL: " + String.join("; ", devices)
+                + ProcessHandle.current().pid() + "): " + pingLine + "\n    backend: " + comm.backend() + "\n    OpenCL: " + String.join("; ", devices)
                 + "\n    kernels: " + kernels;
             gatherLines(comm, report, out);
         });
@@ -75,10 +75,10 @@ final class InfoCommand implements Callable<Integer> {
     /** The Open MPI library and the mpi.jar the bindings come from, or why they are not available. */
     private static String openMpi() {
         try {
-            return "Open MPI: " + MpiCommunicator.libraryVersion().split(",")[0]
+            return "Open MPI's Java bindings: " + MpiCommunicator.libraryVersion().split(",")[0]
                 + "; mpi.jar: " + MpiCommunicator.bindingsLocation();
         } catch (Throwable t) { // NoClassDefFoundError (no mpi.jar), UnsatisfiedLinkError (no libmpi_java)
-            return "Open MPI: not available (" + t + ")";
+            return "Open MPI's Java bindings: not available (" + t + ")";
         }
     }
 

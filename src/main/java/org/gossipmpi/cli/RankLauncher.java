@@ -4,8 +4,8 @@ import java.util.Map;
 
 import org.gossipmpi.comm.Communicator;
 import org.gossipmpi.comm.RankBody;
+import org.gossipmpi.comm.MpiWorlds;
 import org.gossipmpi.comm.local.LocalWorld;
-import org.gossipmpi.comm.mpi.MpiCommunicator;
 
 /**
  * Starts a rank program on the chosen backend, once, at the top of a command. Under MPI a failing rank
@@ -43,19 +43,26 @@ final class RankLauncher {
         return false;
     }
 
-    /** The backend that {@code auto} resolves to, after checking the options fit together. */
+    /**
+     * The backend a command runs on ({@link LaunchOptions.Backend#LOCAL}, {@code OPENMPI_JAVA} or {@code NATIVE}),
+     * after checking the options fit together.
+     */
     static LaunchOptions.Backend resolve(LaunchOptions options, Map<String, String> env) {
         final boolean underMpi = startedByMpiLauncher(env);
         LaunchOptions.Backend backend = options.backend;
-        if (backend == LaunchOptions.Backend.auto) {
-            backend = underMpi && options.ranks == null ? LaunchOptions.Backend.mpi : LaunchOptions.Backend.local;
+        if (backend == LaunchOptions.Backend.AUTO) {
+            backend = underMpi && options.ranks == null ? LaunchOptions.Backend.MPI : LaunchOptions.Backend.LOCAL;
         }
-        if (backend == LaunchOptions.Backend.mpi && options.ranks != null) {
+        if (backend != LaunchOptions.Backend.LOCAL && options.ranks != null) {
             throw new IllegalArgumentException("--ranks is for in-process ranks; under MPI the rank count comes"
                 + " from mpirun -np");
         }
+        if (backend == LaunchOptions.Backend.MPI) {
+            backend = MpiWorlds.auto(env).equals(MpiWorlds.OPENMPI_JAVA) ? LaunchOptions.Backend.OPENMPI_JAVA
+                : LaunchOptions.Backend.NATIVE;
+        }
         final int launched = mpiWorldSize(env);
-        if (backend == LaunchOptions.Backend.local && launched > 1) {
+        if (backend == LaunchOptions.Backend.LOCAL && launched > 1) {
             throw new IllegalArgumentException("started by an MPI launcher as one of " + launched + " processes, but "
                 + (options.ranks != null ? "--ranks " + options.ranks : "--backend local")
                 + " asks for in-process ranks: every process would run the same job and write the same files; drop "
@@ -71,15 +78,16 @@ final class RankLauncher {
     /** Runs {@code body} on every rank; returns the process exit code (0 when all ranks succeeded). */
     static int run(LaunchOptions options, RankBody body) {
         final long timeoutNanos = options.timeoutNanos();
-        if (resolve(options, System.getenv()) == LaunchOptions.Backend.mpi) {
-            return runMpi(timeoutNanos, body);
+        final LaunchOptions.Backend backend = resolve(options, System.getenv());
+        if (backend != LaunchOptions.Backend.LOCAL) {
+            return runMpi(backend.toString(), timeoutNanos, body);
         }
         LocalWorld.run(options.ranks == null ? 1 : options.ranks, timeoutNanos, body);
         return 0;
     }
 
-    private static int runMpi(long timeoutNanos, RankBody body) {
-        final Communicator comm = MpiCommunicator.initWorld(new String[0], timeoutNanos);
+    private static int runMpi(String backend, long timeoutNanos, RankBody body) {
+        final Communicator comm = MpiWorlds.init(backend, System.getenv(), timeoutNanos);
         try {
             body.run(comm);
         } catch (Throwable t) {

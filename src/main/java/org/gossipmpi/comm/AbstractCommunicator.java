@@ -2,6 +2,7 @@ package org.gossipmpi.comm;
 
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The parts both backends share: argument checks and the deadline loop of {@link #waitAll}.
@@ -75,6 +76,37 @@ public abstract class AbstractCommunicator implements Communicator {
                 throw new CommTimeoutException(rank, late.verb(), late.peer(), late.tag(), waited, timeoutNanos);
             }
             idle(round++, timeoutNanos - waited);
+        }
+    }
+
+    private static final int SPIN_ROUNDS = 200;
+    private static final int YIELD_ROUNDS = 2_000;
+    private static final long SLEEP_NANOS = 20_000;
+
+    /**
+     * The idling of the MPI backends between polls: spin briefly, then yield, then sleep in short slices, which
+     * keeps oversubscribed ranks (more ranks than cores) responsive.
+     */
+    protected static void backOff(int round, long remainingNanos) {
+        if (round < SPIN_ROUNDS) {
+            Thread.onSpinWait();
+        } else if (round < YIELD_ROUNDS) {
+            Thread.yield();
+        } else {
+            LockSupport.parkNanos(Math.min(SLEEP_NANOS, remainingNanos));
+        }
+    }
+
+    /** Polls a collective's request until it completes, or throws at the default deadline naming {@code what}. */
+    protected final void waitCollective(Request collective, String what) {
+        final long start = System.nanoTime();
+        int round = 0;
+        while (!progress(collective)) {
+            final long waited = System.nanoTime() - start;
+            if (waited >= defaultTimeoutNanos) {
+                throw new CommTimeoutException(rank, what, -1, -1, waited, defaultTimeoutNanos);
+            }
+            idle(round++, defaultTimeoutNanos - waited);
         }
     }
 

@@ -44,7 +44,8 @@ class MainTest {
             assertTrue(r[1].contains("rank " + rank + "/3 on "), r[1]);
             assertTrue(r[1].contains("ring ping to rank " + (rank + 1) % 3 + ": round trip"), r[1]);
         }
-        assertTrue(r[1].contains("Open MPI: "), r[1]);
+        assertTrue(r[1].contains("Open MPI's Java bindings: "), r[1]);
+        assertTrue(r[1].contains("backend: local"), r[1]);
         assertTrue(r[1].contains("kernels: "), r[1]);
     }
 
@@ -103,13 +104,22 @@ class MainTest {
     void backendFollowsTheLauncherEnvironmentUnlessRanksAreGiven() {
         final LaunchOptions options = new LaunchOptions();
         new CommandLine(options).parseArgs();
-        assertEquals(LaunchOptions.Backend.local, RankLauncher.resolve(options, Map.of()));
-        assertEquals(LaunchOptions.Backend.mpi, RankLauncher.resolve(options, Map.of("OMPI_COMM_WORLD_SIZE", "4")));
-        assertEquals(LaunchOptions.Backend.mpi, RankLauncher.resolve(options, Map.of("PMIX_RANK", "0")));
+        assertEquals(LaunchOptions.Backend.LOCAL, RankLauncher.resolve(options, Map.of()));
+        // Under Open MPI's launcher with mpi.jar on the class path (as here): the bindings; any other launcher
+        // (MPICH's hydra, srun with PMIx): the native backend.
+        assertEquals(LaunchOptions.Backend.OPENMPI_JAVA, RankLauncher.resolve(options,
+            Map.of("OMPI_COMM_WORLD_SIZE", "4")));
+        assertEquals(LaunchOptions.Backend.NATIVE, RankLauncher.resolve(options, Map.of("PMIX_RANK", "0")));
+        assertEquals(LaunchOptions.Backend.NATIVE, RankLauncher.resolve(options, Map.of("PMI_RANK", "0", "PMI_SIZE", "4")));
+        final LaunchOptions nativeMpi = new LaunchOptions();
+        new CommandLine(nativeMpi).parseArgs("--backend", "native");
+        assertEquals(LaunchOptions.Backend.NATIVE, RankLauncher.resolve(nativeMpi, Map.of("OMPI_COMM_WORLD_SIZE", "4")));
+        assertTrue(assertThrows(CommandLine.ParameterException.class, () -> new CommandLine(new LaunchOptions())
+            .parseArgs("--backend", "mpich")).getMessage().contains("valid: auto, mpi, openmpi-java, native, local"));
 
         final LaunchOptions ranks = new LaunchOptions();
         new CommandLine(ranks).parseArgs("--ranks", "4");
-        assertEquals(LaunchOptions.Backend.local, RankLauncher.resolve(ranks, Map.of("OMPI_COMM_WORLD_SIZE", "1")));
+        assertEquals(LaunchOptions.Backend.LOCAL, RankLauncher.resolve(ranks, Map.of("OMPI_COMM_WORLD_SIZE", "1")));
         final IllegalArgumentException duplicated = assertThrows(IllegalArgumentException.class,
             () -> RankLauncher.resolve(ranks, Map.of("OMPI_COMM_WORLD_SIZE", "4")));
         assertTrue(duplicated.getMessage().contains("one of 4 processes, but --ranks 4 asks for in-process ranks"),

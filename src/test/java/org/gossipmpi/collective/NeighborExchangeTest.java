@@ -242,6 +242,7 @@ class NeighborExchangeTest {
         final AtomicLongArray allocated = new AtomicLongArray(n);
         final AtomicLongArray received = new AtomicLongArray(n);
         final AtomicLongArray requestsMade = new AtomicLongArray(n);
+        final java.util.concurrent.atomic.AtomicBoolean bindings = new java.util.concurrent.atomic.AtomicBoolean();
         final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         world.run(c -> {
@@ -251,6 +252,7 @@ class NeighborExchangeTest {
             final float[] x = ConsensusCheck.initial(c.rank(), 1000, SEED);
             final float[] acc = new float[1000];
             final MpiCommunicator mpi = c instanceof MpiCommunicator m ? m : null;
+            bindings.set(mpi != null);
             long before = 0;
             long made = 0;
             long in = 0;
@@ -268,9 +270,10 @@ class NeighborExchangeTest {
             received.set(c.rank(), in);
             requestsMade.set(c.rank(), mpi == null ? 0 : mpi.persistentRequestsMade() - made);
         });
-        final boolean underMpi = Worlds.underMpi();
         for (int r = 0; r < n; r++) {
-            final long bound = 8 * 1024 + (underMpi ? 128 * received.get(r) : 0);
+            // Open MPI's bindings allocate a Status per completed receive; the native backend and the
+            // in-process ranks nothing.
+            final long bound = 8 * 1024 + (bindings.get() ? 128 * received.get(r) : 0);
             assertTrue(allocated.get(r) < bound, "rank " + r + " allocated " + allocated.get(r) + " bytes in "
                 + steps + " steps (" + received.get(r) + " messages received)");
             assertEquals(0, requestsMade.get(r), "rank " + r + " made new MPI requests in steady state");

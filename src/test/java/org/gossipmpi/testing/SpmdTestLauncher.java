@@ -9,7 +9,7 @@ import java.nio.FloatBuffer;
 import java.util.concurrent.TimeUnit;
 
 import org.gossipmpi.comm.Communicator;
-import org.gossipmpi.comm.mpi.MpiCommunicator;
+import org.gossipmpi.comm.MpiWorlds;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
@@ -24,6 +24,7 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  * <pre>mpirun -np 4 --oversubscribe src/test/scripts/test-java org.gossipmpi.testing.SpmdTestLauncher \
  *     org.gossipmpi.comm.CommunicatorContractTest</pre>
  *
+ * The MPI backend is the one {@code auto} picks, or {@code GOSSIP_MPI_TEST_BACKEND} (openmpi-java, native).
  * Each rank prints its failures; rank 0 prints the totals. The exit code is non-zero when any rank failed
  * any test (mpirun then exits non-zero too).
  */
@@ -43,7 +44,8 @@ public final class SpmdTestLauncher {
             System.err.println("usage: SpmdTestLauncher TEST_CLASS...");
             System.exit(2);
         }
-        final Communicator comm = MpiCommunicator.initWorld(new String[0], TimeUnit.SECONDS.toNanos(120));
+        final String backend = System.getenv().getOrDefault("GOSSIP_MPI_TEST_BACKEND", MpiWorlds.auto(System.getenv()));
+        final Communicator comm = MpiWorlds.init(backend, System.getenv(), TimeUnit.SECONDS.toNanos(120));
         communicator = comm;
         final LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request();
         for (String name : args) {

@@ -2,7 +2,6 @@ package org.gossipmpi.comm.mpi;
 
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
-import java.util.concurrent.locks.LockSupport;
 
 import mpi.Intracomm;
 import mpi.MPI;
@@ -11,7 +10,6 @@ import mpi.Status;
 
 import org.gossipmpi.comm.AbstractCommunicator;
 import org.gossipmpi.comm.CommException;
-import org.gossipmpi.comm.CommTimeoutException;
 import org.gossipmpi.comm.Request;
 
 /**
@@ -19,8 +17,7 @@ import org.gossipmpi.comm.Request;
  * {@link MPIException} is wrapped in {@link CommException} with the rank and operation.
  *
  * <p>Waits poll {@code MPI_Test} (the bindings have no timed wait) so that every wait, the collectives'
- * too ({@code MPI_Ibarrier}, {@code MPI_Iallreduce}), has a deadline. Polling spins briefly, then yields,
- * then sleeps in short slices, which keeps oversubscribed ranks (more ranks than cores) responsive.
+ * too ({@code MPI_Ibarrier}, {@code MPI_Iallreduce}), has a deadline ({@link #backOff} between polls).
  *
  * <p>Point-to-point operations run as persistent requests ({@code MPI_Send_init}, {@code MPI_Recv_init},
  * {@code MPI_Start}) that each {@link MpiRequest} keeps for its last buffer, range, peer and tag: a caller that
@@ -32,10 +29,6 @@ import org.gossipmpi.comm.Request;
  * does not start at offset 0 is posted through a slice (made once, with the persistent request).
  */
 public final class MpiCommunicator extends AbstractCommunicator {
-    private static final int SPIN_ROUNDS = 200;
-    private static final int YIELD_ROUNDS = 2_000;
-    private static final long SLEEP_NANOS = 20_000;
-
     private final Intracomm world;
     private final MpiRequest collective = new MpiRequest();
     /** Every request handed out, so that close() frees the persistent MPI requests they keep. */
@@ -84,7 +77,7 @@ public final class MpiCommunicator extends AbstractCommunicator {
 
     @Override
     public String backend() {
-        return "mpi";
+        return "openmpi-java (" + libraryVersion().split(",")[0] + ")";
     }
 
     @Override
@@ -186,13 +179,7 @@ public final class MpiCommunicator extends AbstractCommunicator {
 
     @Override
     protected void idle(int round, long remainingNanos) {
-        if (round < SPIN_ROUNDS) {
-            Thread.onSpinWait();
-        } else if (round < YIELD_ROUNDS) {
-            Thread.yield();
-        } else {
-            LockSupport.parkNanos(Math.min(SLEEP_NANOS, remainingNanos));
-        }
+        backOff(round, remainingNanos);
     }
 
     @Override
@@ -223,7 +210,7 @@ public final class MpiCommunicator extends AbstractCommunicator {
         } catch (MPIException e) {
             throw failure("allreduce of " + count + " floats", e);
         }
-        waitCollective("allreduce of " + count + " floats");
+        waitCollective(collective, "allreduce of " + count + " floats");
     }
 
     @Override
@@ -233,20 +220,9 @@ public final class MpiCommunicator extends AbstractCommunicator {
         } catch (MPIException e) {
             throw failure("barrier", e);
         }
-        waitCollective("barrier");
+        waitCollective(collective, "barrier");
     }
 
-    private void waitCollective(String what) {
-        final long start = System.nanoTime();
-        int round = 0;
-        while (!progress(collective)) {
-            final long waited = System.nanoTime() - start;
-            if (waited >= defaultTimeoutNanos) {
-                throw new CommTimeoutException(rank, what, -1, -1, waited, defaultTimeoutNanos);
-            }
-            idle(round++, defaultTimeoutNanos - waited);
-        }
-    }
 
     @Override
     public void abort(int code, String reason) {

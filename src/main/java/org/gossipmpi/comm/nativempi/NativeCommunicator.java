@@ -1,0 +1,189 @@
+package org.gossipmpi.comm.nativempi;
+
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.util.Map;
+
+import org.gossipmpi.comm.AbstractCommunicator;
+import org.gossipmpi.comm.CommException;
+import org.gossipmpi.comm.Request;
+
+/**
+ * {@code MPI_COMM_WORLD} through gossip-mpi's own C layer ({@link NativeMpi}), for any MPI: Open MPI (4 and 5),
+ * MPICH and its derivatives. {@code MPI_Isend}/{@code MPI_Irecv} on byte ranges of direct buffers; requests are
+ * slots of a native table, one per {@link Request} for its whole life, so a step allocates nothing on the Java
+ * side. Waits poll {@code MPI_Test} with a deadline, the collectives' too ({@code MPI_Iallreduce},
+ * {@code MPI_Ibarrier}).
+ */
+public final class NativeCommunicator extends AbstractCommunicator {
+    /** Request slots: slot 0 is the collectives'. */
+    static final int SLOTS = 1 << 16;
+
+    private final NativeRequest collective = new NativeRequest(0);
+    private final String library;
+    private int nextSlot = 1;
+    private boolean closed;
+
+    private NativeCommunicator(int rank, int size, long defaultTimeoutNanos, String library) {
+        super(rank, size, defaultTimeoutNanos);
+        this.library = library;
+    }
+
+    /** Loads the library for the MPI that started this process, initialises MPI and returns the world. */
+    public static NativeCommunicator initWorld(Map<String, String> env, long defaultTimeoutNanos) {
+        NativeMpi.load(env);
+        final int[] rankAndSize = NativeMpi.init(SLOTS);
+        return new NativeCommunicator(rankAndSize[0], rankAndSize[1], defaultTimeoutNanos,
+            NativeMpi.libraryVersion().split(",")[0].trim().replaceAll("\\s+", " "));
+    }
+
+    /** The MPI library's version ({@code MPI_Get_library_version}, up to its first comma). */
+    public String libraryVersion() {
+        return library;
+    }
+
+    @Override
+    public String backend() {
+        return "native (" + library + ")";
+    }
+
+    @Override
+    public Request newRequest() {
+        if (nextSlot == SLOTS) {
+            throw new IllegalStateException("rank " + rank + ": more than " + (SLOTS - 1) + " requests made;"
+                + " reuse requests (the neighbour exchange makes a few per neighbour)");
+        }
+        return new NativeRequest(nextSlot++);
+    }
+
+    @Override
+    public void iSend(ByteBuffer buf, int offset, int length, int dest, int tag, Request req) {
+        checkPost(buf, offset, length, dest, tag, req);
+        final NativeRequest r = idle(req);
+        try {
+            NativeMpi.isend(buf, offset, length, dest, tag, r.slot);
+        } catch (CommException e) {
+            throw failure("iSend to rank " + dest + " (tag " + tag + ")", e);
+        }
+        r.post(Request.Kind.SEND, dest, tag);
+    }
+
+    @Override
+    public void iRecv(ByteBuffer buf, int offset, int capacity, int source, int tag, Request req) {
+        checkPost(buf, offset, capacity, source, tag, req);
+        final NativeRequest r = idle(req);
+        try {
+            NativeMpi.irecv(buf, offset, capacity, source, tag, r.slot);
+        } catch (CommException e) {
+            throw failure("iRecv from rank " + source + " (tag " + tag + ") into " + capacity + " bytes", e);
+        }
+        r.post(Request.Kind.RECV, source, tag);
+    }
+
+    @Override
+    protected boolean progress(Request req) {
+        final NativeRequest r = cast(req);
+        if (r.complete) {
+            return true;
+        }
+        if (!r.posted) {
+            throw new IllegalStateException("rank " + rank + ": waiting on a request that was never posted");
+        }
+        final int n;
+        try {
+            n = NativeMpi.test(r.slot);
+        } catch (CommException e) {
+            r.complete(0);
+            throw failure(r.kind() == Request.Kind.SEND ? "send to rank " + r.peer() + " (tag " + r.tag() + ")"
+                : "receive from rank " + r.peer() + " (tag " + r.tag() + ")", e);
+        }
+        if (n < 0) {
+            return false;
+        }
+        r.complete(r.kind() == Request.Kind.RECV ? n : -1);
+        return true;
+    }
+
+    @Override
+    protected void idle(int round, long remainingNanos) {
+        backOff(round, remainingNanos);
+    }
+
+    @Override
+    public void cancel(Request req) {
+        final NativeRequest r = cast(req);
+        if (r.complete || !r.posted) {
+            return;
+        }
+        try {
+            NativeMpi.cancel(r.slot);
+        } catch (CommException e) {
+            throw failure("cancel of " + r.kind() + " with rank " + r.peer() + " (tag " + r.tag() + ")", e);
+        }
+        r.posted = false;
+    }
+
+    @Override
+    public void allreduceSum(FloatBuffer buf, int count) {
+        checkAllreduce(buf, count);
+        try {
+            NativeMpi.iallreduceSum(buf, count, collective.slot);
+        } catch (CommException e) {
+            throw failure("allreduce of " + count + " floats", e);
+        }
+        collective.post(Request.Kind.SEND, -1, -1);
+        waitCollective(collective, "allreduce of " + count + " floats");
+    }
+
+    @Override
+    public void barrier() {
+        try {
+            NativeMpi.ibarrier(collective.slot);
+        } catch (CommException e) {
+            throw failure("barrier", e);
+        }
+        collective.post(Request.Kind.SEND, -1, -1);
+        waitCollective(collective, "barrier");
+    }
+
+    @Override
+    public void abort(int code, String reason) {
+        System.err.println("gossip-mpi: rank " + rank + ": aborting the MPI job");
+        System.err.flush();
+        NativeMpi.abort(code == 0 ? 1 : code);
+        Runtime.getRuntime().halt(code == 0 ? 1 : code); // MPI_Abort returned: leave as a failed rank
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            NativeMpi.finalize0();
+        } catch (CommException e) {
+            throw failure("MPI_Finalize", e);
+        }
+    }
+
+    private NativeRequest idle(Request req) {
+        final NativeRequest r = cast(req);
+        if (r.isPending()) {
+            throw new IllegalStateException("rank " + rank + ": request to rank " + r.peer() + " (tag " + r.tag()
+                + ") is still pending: complete it with waitAll before reusing it");
+        }
+        return r;
+    }
+
+    private CommException failure(String what, CommException e) {
+        return new CommException("rank " + rank + ": " + what + ": " + e.getMessage());
+    }
+
+    private NativeRequest cast(Request req) {
+        if (!(req instanceof NativeRequest)) {
+            throw new IllegalArgumentException("rank " + rank + ": request of another backend: " + req);
+        }
+        return (NativeRequest) req;
+    }
+}
