@@ -39,7 +39,7 @@ for run in $(seq 1 "$REPEATS"); do
                 sent, $6, $7, $8, $9 }' >>"$csv"
     echo "run $run of $REPEATS: Java" >&2
     mpirun "${flags[@]}" -np "$NP" bin/gossip-mpi bench exchange --sizes "$SIZES" --steps "$STEPS" --warmup 20 \
-        --compressors "$COMPRESSORS" --no-header 2>/dev/null | grep '^java,' | sed "s/^/$run,/" >>"$csv"
+        --compressors "$COMPRESSORS" --no-header 2>/dev/null | grep -E '^(openmpi-java|native),' | sed "s/^/$run,/" >>"$csv"
 done
 
 md=$OUT/exchange-np$NP.md
@@ -59,6 +59,7 @@ md=$OUT/exchange-np$NP.md
             key = $2 "," $3 "," $4 "," $5 "," $7
             n[key]++; p50[key, n[key]] = $10; p99[key, n[key]] = $11; bytes[key] = $8
             if (!(key in seen)) { seen[key] = 1; order[++k] = key }
+            if ($2 != "c") j = $2
         }
         function median(arr, key, cnt,    i, j, t, v) {
             for (i = 1; i <= cnt; i++) v[i] = arr[key, i] + 0
@@ -83,9 +84,9 @@ md=$OUT/exchange-np$NP.md
                 split(order[i], f, ",")
                 if (f[1] == "c" && f[2] == "ring") {
                     d = f[5]; c = m50[order[i]]; ca = m50["c,allreduce,-,none," d]
-                    printf "| %s | %.2f | %.2f | %.2f | %.2f |\n", d, m50["java,transport,ring,none," d] / c,
-                        m50["java,exchange,ring,none," d] / c, m50["java,codec,ring,none," d] / c,
-                        m50["java,allreduce,-,none," d] / ca
+                    printf "| %s | %.2f | %.2f | %.2f | %.2f |\n", d, m50[j ",transport,ring,none," d] / c,
+                        m50[j ",exchange,ring,none," d] / c, m50[j ",codec,ring,none," d] / c,
+                        m50[j ",allreduce,-,none," d] / ca
                 }
             }
         }' "$csv"

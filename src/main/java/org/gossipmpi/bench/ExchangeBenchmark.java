@@ -28,11 +28,14 @@ import org.gossipmpi.topology.Topology;
  *   <li>{@code allreduce-average}: {@link AllreduceAverage} (copy in, allreduce, copy out, scale).</li>
  * </ul>
  * Every step starts after a barrier; a step's time is the slowest rank's, and rank 0 prints p50, p99 and
- * mean (HdrHistogram) as CSV in the native baseline's columns plus topology and compressor.
+ * mean (HdrHistogram) as CSV in the native baseline's columns plus topology and compressor. The {@code impl}
+ * column names the communicator's backend ({@code openmpi-java}, {@code native}, {@code local}).
  */
 public final class ExchangeBenchmark {
     public static final String HEADER =
         "impl,op,topology,compressor,ranks,floats,bytes_per_rank,iters,p50_us,p99_us,mean_us";
+    /** Every operation, in the order they run. */
+    public static final String OPS = "exchange,codec,transport,allreduce,allreduce-average";
     private static final int TAG_TIMES = 900;
     private static final int TAG_RAW = 901;
 
@@ -44,9 +47,25 @@ public final class ExchangeBenchmark {
     private final long[] slowest;
     private final ByteBuffer timesBuffer;
     private final Quantizer quantizer;
+    private final java.util.Set<String> ops;
+    private final String impl;
     private boolean reporting;
 
-    public ExchangeBenchmark(Communicator comm, int steps, int warmup, PrintWriter out, Quantizer quantizer) {
+    /** The operations named in {@code names}, each checked against {@link #OPS}. */
+    public static java.util.Set<String> ops(String[] names) {
+        final java.util.List<String> valid = java.util.List.of(OPS.split(","));
+        final java.util.Set<String> chosen = new java.util.HashSet<>();
+        for (String n : names) {
+            if (!valid.contains(n.trim())) {
+                throw new IllegalArgumentException("unknown --ops '" + n + "'; valid: " + OPS);
+            }
+            chosen.add(n.trim());
+        }
+        return chosen;
+    }
+
+    public ExchangeBenchmark(Communicator comm, int steps, int warmup, PrintWriter out, Quantizer quantizer,
+                             java.util.Set<String> ops) {
         if (steps < 1 || warmup < 0) {
             throw new IllegalArgumentException("--steps must be >= 1 and --warmup >= 0");
         }
@@ -55,6 +74,8 @@ public final class ExchangeBenchmark {
         this.warmup = warmup;
         this.out = out;
         this.quantizer = quantizer;
+        this.ops = ops;
+        this.impl = comm.backend().split(" ")[0];
         this.times = new long[steps];
         this.slowest = new long[steps];
         this.timesBuffer = ByteBuffer.allocateDirect(8 * steps).order(ByteOrder.LITTLE_ENDIAN);
@@ -82,28 +103,36 @@ public final class ExchangeBenchmark {
         for (int i = 0; i < d; i++) {
             x[i] = (float) Math.sin(0.001 * i + comm.rank());
         }
-        for (String spec : topologies) {
+        for (String spec : ops.contains("exchange") || ops.contains("codec") ? topologies : new String[0]) {
             final Topology topo = Topologies.parse(spec, comm.size());
             for (String cspec : compressors) {
                 final Compressor c = Compressors.parse(cspec, seed, comm.rank(), quantizer);
                 final NeighborExchange ex = new NeighborExchange(comm, topo, c, d);
-                final long before = ex.bytesSent();
-                measure("exchange", topo.name(), cspec, d, t -> ex.exchange(t, x, acc));
-                final long perStep = (ex.bytesSent() - before) / (steps + warmup);
-                report("exchange", topo.name(), cspec, d, perStep);
-                if (spec.equals("ring")) {
+                if (ops.contains("exchange")) {
+                    final long before = ex.bytesSent();
+                    measure("exchange", topo.name(), cspec, d, t -> ex.exchange(t, x, acc));
+                    final long perStep = (ex.bytesSent() - before) / (steps + warmup);
+                    report("exchange", topo.name(), cspec, d, perStep);
+                }
+                if (spec.equals("ring") && ops.contains("codec")) {
                     codec(ex, x, acc, cspec);
                 }
             }
         }
-        transport(d);
-        final FloatBuffer raw = ByteBuffer.allocateDirect(4 * d).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        raw.put(0, x, 0, d);
-        measure("allreduce", "-", "none", d, t -> comm.allreduceSum(raw, d));
-        report("allreduce", "-", "none", d, 2L * (comm.size() - 1) * 4L * d / comm.size());
-        final AllreduceAverage avg = new AllreduceAverage(comm, d);
-        measure("allreduce-average", "-", "none", d, t -> avg.average(acc));
-        report("allreduce-average", "-", "none", d, avg.bytesPerCall());
+        if (ops.contains("transport")) {
+            transport(d);
+        }
+        if (ops.contains("allreduce")) {
+            final FloatBuffer raw = ByteBuffer.allocateDirect(4 * d).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            raw.put(0, x, 0, d);
+            measure("allreduce", "-", "none", d, t -> comm.allreduceSum(raw, d));
+            report("allreduce", "-", "none", d, 2L * (comm.size() - 1) * 4L * d / comm.size());
+        }
+        if (ops.contains("allreduce-average")) {
+            final AllreduceAverage avg = new AllreduceAverage(comm, d);
+            measure("allreduce-average", "-", "none", d, t -> avg.average(acc));
+            report("allreduce-average", "-", "none", d, avg.bytesPerCall());
+        }
     }
 
     /** What a ring step computes, without sending: encode once, decodeAdd of two payloads. */
@@ -179,7 +208,7 @@ public final class ExchangeBenchmark {
         for (int t = 0; t < steps; t++) {
             h.recordValue(Math.max(1, slowest[t]));
         }
-        out.printf("java,%s,%s,%s,%d,%d,%d,%d,%.1f,%.1f,%.1f%n", op, topology, compressor, comm.size(), d,
+        out.printf("%s,%s,%s,%s,%d,%d,%d,%d,%.1f,%.1f,%.1f%n", impl, op, topology, compressor, comm.size(), d,
             bytesPerRank, steps, h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
             h.getMean() / 1e3);
         out.flush();

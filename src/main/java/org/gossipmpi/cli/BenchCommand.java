@@ -49,6 +49,10 @@ final class BenchCommand {
         @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
         long seed;
 
+        @Option(names = "--ops", split = ",", paramLabel = "OP", defaultValue = ExchangeBenchmark.OPS,
+            description = "Operations to time (default: ${DEFAULT-VALUE}).")
+        String[] ops;
+
         @Option(names = "--no-header", description = "Omit the CSV header line.")
         boolean noHeader;
 
@@ -58,13 +62,14 @@ final class BenchCommand {
         @Override
         public Integer call() {
             final int[] d = Sizes.parse(sizes);
+            final java.util.Set<String> chosen = ExchangeBenchmark.ops(ops);
             final PrintWriter out = Main.out(spec);
             return RankLauncher.run(launch, comm -> {
                 if (comm.rank() == 0 && !noHeader) {
                     out.println(ExchangeBenchmark.HEADER);
                     out.flush();
                 }
-                new ExchangeBenchmark(comm, steps, warmup, out, device.quantizer(comm.rank()))
+                new ExchangeBenchmark(comm, steps, warmup, out, device.quantizer(comm.rank()), chosen)
                     .run(d, topologies, compressors, seed);
             });
         }

@@ -16,17 +16,22 @@ import org.gossipmpi.comm.Request;
  * {@code MPI_Ibarrier}).
  */
 public final class NativeCommunicator extends AbstractCommunicator {
-    /** Request slots: slot 0 is the collectives'. */
+    /** Request slots: slot 0 is the collectives', the others are free until a request is posted. */
     static final int SLOTS = 1 << 16;
 
-    private final NativeRequest collective = new NativeRequest(0);
+    private final NativeRequest collective = new NativeRequest();
     private final String library;
-    private int nextSlot = 1;
+    private final int[] free = new int[SLOTS - 1];
+    private int freeCount;
     private boolean closed;
 
     private NativeCommunicator(int rank, int size, long defaultTimeoutNanos, String library) {
         super(rank, size, defaultTimeoutNanos);
         this.library = library;
+        collective.slot = 0;
+        for (int slot = SLOTS - 1; slot >= 1; slot--) {
+            free[freeCount++] = slot;
+        }
     }
 
     /** Loads the library for the MPI that started this process, initialises MPI and returns the world. */
@@ -49,11 +54,25 @@ public final class NativeCommunicator extends AbstractCommunicator {
 
     @Override
     public Request newRequest() {
-        if (nextSlot == SLOTS) {
-            throw new IllegalStateException("rank " + rank + ": more than " + (SLOTS - 1) + " requests made;"
-                + " reuse requests (the neighbour exchange makes a few per neighbour)");
+        return new NativeRequest();
+    }
+
+    /** A free slot for a request being posted. */
+    private int takeSlot(NativeRequest r) {
+        if (freeCount == 0) {
+            throw new IllegalStateException("rank " + rank + ": more than " + (SLOTS - 1) + " requests in flight;"
+                + " complete some with waitAll first");
         }
-        return new NativeRequest(nextSlot++);
+        r.slot = free[--freeCount];
+        return r.slot;
+    }
+
+    /** Gives a completed or cancelled request's slot back. */
+    private void releaseSlot(NativeRequest r) {
+        if (r != collective && r.slot > 0) {
+            free[freeCount++] = r.slot;
+            r.slot = -1;
+        }
     }
 
     @Override
@@ -61,8 +80,9 @@ public final class NativeCommunicator extends AbstractCommunicator {
         checkPost(buf, offset, length, dest, tag, req);
         final NativeRequest r = idle(req);
         try {
-            NativeMpi.isend(buf, offset, length, dest, tag, r.slot);
+            NativeMpi.isend(buf, offset, length, dest, tag, takeSlot(r));
         } catch (CommException e) {
+            releaseSlot(r);
             throw failure("iSend to rank " + dest + " (tag " + tag + ")", e);
         }
         r.post(Request.Kind.SEND, dest, tag);
@@ -73,8 +93,9 @@ public final class NativeCommunicator extends AbstractCommunicator {
         checkPost(buf, offset, capacity, source, tag, req);
         final NativeRequest r = idle(req);
         try {
-            NativeMpi.irecv(buf, offset, capacity, source, tag, r.slot);
+            NativeMpi.irecv(buf, offset, capacity, source, tag, takeSlot(r));
         } catch (CommException e) {
+            releaseSlot(r);
             throw failure("iRecv from rank " + source + " (tag " + tag + ") into " + capacity + " bytes", e);
         }
         r.post(Request.Kind.RECV, source, tag);
@@ -94,6 +115,7 @@ public final class NativeCommunicator extends AbstractCommunicator {
             n = NativeMpi.test(r.slot);
         } catch (CommException e) {
             r.complete(0);
+            releaseSlot(r);
             throw failure(r.kind() == Request.Kind.SEND ? "send to rank " + r.peer() + " (tag " + r.tag() + ")"
                 : "receive from rank " + r.peer() + " (tag " + r.tag() + ")", e);
         }
@@ -101,6 +123,7 @@ public final class NativeCommunicator extends AbstractCommunicator {
             return false;
         }
         r.complete(r.kind() == Request.Kind.RECV ? n : -1);
+        releaseSlot(r);
         return true;
     }
 
@@ -121,6 +144,7 @@ public final class NativeCommunicator extends AbstractCommunicator {
             throw failure("cancel of " + r.kind() + " with rank " + r.peer() + " (tag " + r.tag() + ")", e);
         }
         r.posted = false;
+        releaseSlot(r);
     }
 
     @Override

@@ -2,15 +2,15 @@ package org.gossipmpi.comm.nativempi;
 
 import org.gossipmpi.comm.Request;
 
-/** A request of the native backend: a slot of the library's request table, fixed for the request's life. */
+/**
+ * A request of the native backend: while posted, it holds a slot of the library's request table (taken when
+ * posted, given back when complete or cancelled), so only the requests in flight use slots.
+ */
 final class NativeRequest extends Request {
-    final int slot;
+    /** The slot while posted, else -1 (the collectives' request keeps slot 0). */
+    int slot = -1;
     boolean posted;
     boolean complete;
-
-    NativeRequest(int slot) {
-        this.slot = slot;
-    }
 
     @Override
     public boolean isComplete() {
