@@ -40,8 +40,9 @@ VECTOR_LOOPS_APART=(-XX:CompileCommand=quiet
     -XX:CompileCommand=dontinline,org.gossipmpi.compress.simd.VectorQuantizer::allBelow)
 
 # Preloads the JVM's signal-chaining library (libjsig.so of $JDK) for the java started after this. OpenCL
-# compilers built on LLVM (PoCL's among them) install handlers for SIGSEGV, SIGBUS, SIGFPE and SIGILL,
-# signals the JVM raises on purpose; without chaining the JVM then dies at random with "Segmentation fault".
+# compilers built on LLVM (PoCL's among them) and MPI transports built on UCX (MPICH's ch4:ucx, Open MPI's
+# pml ucx) install handlers for SIGSEGV, SIGBUS, SIGFPE and SIGILL, signals the JVM raises on purpose; without
+# chaining the JVM then dies at random ("Segmentation fault", or UCX's "Caught signal 11" backtrace).
 # gossip-mpi refuses OpenCL in a JVM that lacks it (org.gossipmpi.kernel.Devices).
 preload_signal_chaining() {
     local jsig=$JDK/lib/libjsig.so
