@@ -13,7 +13,6 @@ public final class CommTimeoutException extends CommException {
     private final int peer;
     private final int tag;
     private final long waitedNanos;
-    private final long timeoutNanos;
 
     public CommTimeoutException(int rank, String what, int peer, int tag, long waitedNanos, long timeoutNanos) {
         super(describe(rank, what, peer, tag, waitedNanos, timeoutNanos));
@@ -22,7 +21,6 @@ public final class CommTimeoutException extends CommException {
         this.peer = peer;
         this.tag = tag;
         this.waitedNanos = waitedNanos;
-        this.timeoutNanos = timeoutNanos;
     }
 
     private static String describe(int rank, String what, int peer, int tag, long waitedNanos, long timeoutNanos) {
@@ -40,11 +38,6 @@ public final class CommTimeoutException extends CommException {
     /** What it waited for: "send", "receive", or a collective's description. */
     public String what() {
         return what;
-    }
-
-    /** The deadline it waited for, in nanoseconds, from the message. */
-    public long timeoutNanos() {
-        return timeoutNanos;
     }
 
     /** The peer it waited for, or -1 for a collective. */
