@@ -9,7 +9,8 @@
 # cores: with more hosts than cores the ranks share them, so the gradient phase slows with n. The model
 # therefore fits only the communication phase (summary.json's exchange p50) and adds the computation measured
 # with the fewest hosts (one rank per core):
-#   all-reduce (ring):  t_comm(n) = alpha * 2(n-1) + beta * 2(n-1)/n * 4d
+#   all-reduce:         t_comm(n) = alpha * 2 log2(n) + beta * 2(n-1)/n * 4d
+#                       (recursive halving, then doubling: the reduce-scatter + all-gather of bin/lib/openmpi.sh)
 #   ring CHOCO:         t_comm(n) = alpha' * 2 + beta' * 2 * payload   (the same for every n: fit = mean)
 # Writes bench/results/scaling.{csv,md} and scaling.png. Needs root.
 set -euo pipefail
@@ -55,7 +56,7 @@ bench/cluster/down >&2
 model=$(awk -F, -v d=1017610 '
     NR == 1 { next }
     $2 == "allreduce" {
-        n = $1; x1 = 2 * (n - 1); x2 = 2 * (n - 1) / n * 4 * d; y = $6
+        n = $1; x1 = 2 * log(n) / log(2); x2 = 2 * (n - 1) / n * 4 * d; y = $6
         s11 += x1 * x1; s12 += x1 * x2; s22 += x2 * x2; s1y += x1 * y; s2y += x2 * y
         if (amin == "" || n < amin) { amin = n; acomp = $3 - $6 }
     }
@@ -74,7 +75,7 @@ pred=$OUT/scaling-model.csv
 echo "ranks,allreduce_step_ms,choco_step_ms" >"$pred"
 for n in 2 4 8 16 32 64 128 256 512 1024; do
     awk -v n="$n" -v a="$ALPHA" -v b="$BETA" -v ac="$AR_COMPUTE" -v cx="$CHOCO_EXCHANGE" -v cc="$CHOCO_COMPUTE" -v d=1017610 \
-        'BEGIN { printf "%d,%.1f,%.1f\n", n, ac + a * 2 * (n - 1) + b * 2 * (n - 1) / n * 4 * d, cc + cx }' >>"$pred"
+        'BEGIN { printf "%d,%.1f,%.1f\n", n, ac + a * 2 * log(n) / log(2) + b * 2 * (n - 1) / n * 4 * d, cc + cx }' >>"$pred"
 done
 bin/gossip-mpi bench plot "$pred" --x ranks --log-x --title "Per-step time against ranks at $RATE (model fitted to 2-8 hosts)" \
     --y-label "ms per step" --out "$OUT/scaling.png" >/dev/null
@@ -92,8 +93,8 @@ md=$OUT/scaling.md
     echo "|---|---|---|---|---|---|---|---|"
     awk -F, 'NR > 1 { printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8 }' "$csv"
     echo
-    echo "Model of the communication phase, fitted to the points above: all-reduce alpha = $ALPHA ms per message"
-    echo "step, beta = $BETA ms per byte ($(awk -v b="$BETA" 'BEGIN { printf "%.2f", 8e-6 / b }') Gbit/s effective); ring CHOCO's exchange"
+    echo "Model of the communication phase, fitted to the points above: all-reduce (reduce-scatter + all-gather,"
+    echo "2 log2(n) message steps) alpha = $ALPHA ms per message step, beta = $BETA ms per byte ($(awk -v b="$BETA" 'BEGIN { printf "%.2f", 8e-6 / b }') Gbit/s effective); ring CHOCO's exchange"
     echo "= $CHOCO_EXCHANGE ms whatever n. Computation as measured on the fewest hosts: all-reduce $AR_COMPUTE ms,"
     echo "CHOCO $CHOCO_COMPUTE ms (gradient + codec). Extrapolated per-step times ([scaling-model.csv](scaling-model.csv)):"
     echo

@@ -3,7 +3,7 @@
 # on an emulated cluster of HOSTS hosts (bench/cluster) at each link rate, and on shared memory (one host).
 #
 #   bench/time-to-target.sh                                   # 4 hosts, 100mbit,1gbit,10gbit + shared memory
-#   HOSTS=8 RATES=1gbit STEPS=200 bench/time-to-target.sh
+#   HOSTS=8 RATES=1gbit STEPS=200 bench/time-to-target.sh    # writes time-to-target-8hosts.* beside the 4-host one
 #
 # The problem: an MLP (784-1280-10, 1,017,610 parameters) on Fashion-MNIST, batch 32 per rank, lr 0.1, seed 1,
 # the training loss estimated every EVAL_EVERY steps on a seeded sample of EVAL_ROWS training rows.
@@ -14,9 +14,10 @@
 #      CHOCO compressor of the sweep that reaches L with the fewest bytes.
 #   3. At each rate: all-reduce, D-PSGD, CHOCO-SGD (top-1%, sign, best) and DeepSqueeze (sign), each until L
 #      (at most MAX_FACTOR x STEPS steps), on a ring.
-# Writes bench/results/time-to-target.{md,csv}, time-to-target-sweep.csv and one loss-against-train-seconds plot
-# per rate (time-to-target-RATE.png). Needs root for the cluster (shared memory alone otherwise: RATES=).
-# REPORT_ONLY=1 rewrites time-to-target.md from the CSV files and WORK of the last run, without running;
+# Writes bench/results/NAME.{md,csv}, NAME-sweep.csv and one loss-against-train-seconds plot per rate
+# (NAME-RATE.png); NAME is time-to-target for 4 hosts, time-to-target-Nhosts for N others. Needs root for the
+# cluster (shared memory alone otherwise: RATES=).
+# REPORT_ONLY=1 rewrites NAME.md from the CSV files and WORK of the last run, without running;
 # REUSE_SWEEP=1 keeps the last run's target and gamma sweep (they do not depend on the network) and runs step 3.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -31,15 +32,17 @@ EVAL_EVERY=${EVAL_EVERY:-20}
 EVAL_ROWS=${EVAL_ROWS:-2000}
 GAMMAS=${GAMMAS:-0.1,0.2,0.4,0.7}
 SWEEP_COMPRESSORS=${SWEEP_COMPRESSORS:-topk:0.01,sign,topk-natdither:0.01:8,qsgd:4:biased}
-WORK=${WORK:-${TMPDIR:-/tmp}/gossip-mpi-time-to-target}
+NAME_SET=${NAME:+1}
+NAME=${NAME:-time-to-target$([ "$HOSTS" -eq 4 ] || echo "-${HOSTS}hosts")}
+WORK=${WORK:-${TMPDIR:-/tmp}/gossip-mpi-$NAME}
 OUT=bench/results
 COMMON=(--model mlp --hidden 1280 --data fashion-mnist --batch 32 --lr 0.1 --seed 1 --device java
         --eval-every "$EVAL_EVERY" --eval-rows "$EVAL_ROWS")
 MAX_STEPS=$((MAX_FACTOR * STEPS))
 
 say() { printf 'time-to-target: %s\n' "$*" >&2; }
-sweep=$OUT/time-to-target-sweep.csv
-csv=$OUT/time-to-target.csv
+sweep=$OUT/$NAME-sweep.csv
+csv=$OUT/$NAME.csv
 # best_gamma ALGORITHM COMPRESSOR: the swept gamma reaching L in the fewest steps (the larger on a tie)
 best_gamma() {
     awk -F, -v a="$1" -v c="$2" '$1 == a && $2 == c && $4 == "true" && ($5 < s || (s == $5 && $3 > g) || g == "") \
@@ -129,7 +132,7 @@ for link in shm "${rates[@]}"; do
             "$(summary_p50 "$s" exchange | awk '{ print $1 / 1000 }')" >>"$csv"
     done
     # train writes DIR/loss-vs-time.png over every run in DIR
-    [ ! -r "$dir/loss-vs-time.png" ] || cp "$dir/loss-vs-time.png" "$OUT/time-to-target-$link.png"
+    [ ! -r "$dir/loss-vs-time.png" ] || cp "$dir/loss-vs-time.png" "$OUT/$NAME-$link.png"
 done
 [ "${#rates[@]}" -eq 0 ] || bench/cluster/down >&2
 
@@ -143,24 +146,25 @@ else
     BEST=$(awk -F, 'NR > 1 && $1 == "choco" && $4 == "true" && (b == "" || $6 < b) { b = $6; c = $2 } END { print c }' "$sweep")
 fi
 
-md=$OUT/time-to-target.md
+md=$OUT/$NAME.md
 {
     echo "# Time to target"
     echo
-    echo "Command: \`HOSTS=$HOSTS RATES=$RATES STEPS=$STEPS MAX_FACTOR=$MAX_FACTOR EVAL_EVERY=$EVAL_EVERY EVAL_ROWS=$EVAL_ROWS"
+    echo "Command: \`${NAME_SET:+NAME=$NAME }HOSTS=$HOSTS RATES=$RATES STEPS=$STEPS MAX_FACTOR=$MAX_FACTOR EVAL_EVERY=$EVAL_EVERY EVAL_ROWS=$EVAL_ROWS"
     echo "GAMMAS=$GAMMAS SWEEP_COMPRESSORS=$SWEEP_COMPRESSORS ${REUSE_SWEEP:+REUSE_SWEEP=1 }bench/time-to-target.sh\`"
     [ -z "${REUSE_SWEEP:-}" ] || echo "(the target and the sweep kept from the run before, at the same settings)"
     echo "(revision $(cat "$WORK/revision" 2>/dev/null || echo unknown), $(date -u +%Y-%m-%d), $(nproc) cores,"
     echo "$(bin/gossip-mpi info --ranks 1 2>/dev/null | sed -n 's/^  Java \([^ ]*\).*/JDK \1/p' | head -1))."
     echo
     echo "MLP 784-1280-10 (1,017,610 parameters) on Fashion-MNIST, batch 32 per rank, lr 0.1, $HOSTS ranks on a ring"
-    echo "(all-reduce: MPI_Allreduce). Target L = $TARGET: the training loss all-reduce SGD reaches after $STEPS steps,"
+    echo "(all-reduce: MPI_Iallreduce in place, Open MPI's reduce-scatter + all-gather, and gossip-mpi's TCP"
+    echo "settings: bin/lib/openmpi.sh). Target L = $TARGET: the training loss all-reduce SGD reaches after $STEPS steps,"
     echo "estimated, as for every run, on the same seeded sample of $EVAL_ROWS training rows every $EVAL_EVERY steps."
     echo "Each run stops at L or after $MAX_STEPS steps. Train seconds exclude evaluation. Hosts are network"
     echo "namespaces of one $(nproc)-core machine with a tbf rate limit on every host's link (bench/cluster);"
     echo "\"shm\" is the same ranks on one host (shared memory). Gammas from the sweep in"
-    echo "[time-to-target-sweep.csv](time-to-target-sweep.csv) (fewest steps to L); \"best\" compressor: $BEST"
-    echo "(fewest bytes to L). Raw: [time-to-target.csv](time-to-target.csv). All-reduce's bytes are modelled"
+    echo "[$NAME-sweep.csv]($NAME-sweep.csv) (fewest steps to L); \"best\" compressor: $BEST"
+    echo "(fewest bytes to L). Raw: [$NAME.csv]($NAME.csv). All-reduce's bytes are modelled"
     echo "(2(n-1)/n x 4d per rank and step, what a ring all-reduce sends), the others' counted payloads."
     echo
     echo "| link | algorithm | compressor | gamma | steps to L | train s to L | MB sent to L (all ranks) | mean step ms | gradient / compress / exchange p50 ms (rank 0) | speed-up over all-reduce |"
@@ -178,20 +182,21 @@ md=$OUT/time-to-target.md
     echo
     echo "| link | best CHOCO | speed-up | goal | mean step ms | of which gradient p50 ms | all-reduce step ms |"
     echo "|---|---|---|---|---|---|---|"
-    awk -F, 'NR > 1 && $3 == "allreduce" { ar[$1] = $11 }
+    awk -F, -v hosts="$HOSTS" 'NR > 1 && $3 == "allreduce" { ar[$1] = $11 }
         NR > 1 && $3 == "choco" && $15 != "" && (!($1 in best) || $15 > best[$1]) { best[$1] = $15; c[$1] = $4; st[$1] = $11; gr[$1] = $12 }
         END {
             n = split("shm 100mbit 1gbit 10gbit", order, " ")
             for (i = 1; i <= n; i++) {
                 l = order[i]; if (!(l in best)) continue
-                goal = l == "1gbit" ? (best[l] >= 4 ? "met (>= 4x)" : "missed (< 4x)") \
+                goal = hosts != 4 ? "reported (the goals are for 4 hosts)" \
+                     : l == "1gbit" ? (best[l] >= 4 ? "met (>= 4x)" : "missed (< 4x)") \
                      : l == "100mbit" ? (best[l] >= 25 ? "met (>= 25x)" : "missed (< 25x)") : "reported"
                 printf "| %s | %s | %.2fx | %s | %.1f | %.1f | %.1f |\n", l, c[l], best[l], goal, st[l], gr[l], ar[l]
             }
         }' "$csv"
     echo
     echo "Where the time goes: on these $(nproc) cores the $HOSTS ranks share the cores, so a compressed step costs"
-    echo "its computation (gradient, codec, mixing: two ranks per core) plus its exchange, whatever the link;"
+    echo "its computation (gradient, codec, mixing: $((HOSTS / $(nproc))) ranks per core) plus its exchange, whatever the link;"
     echo "all-reduce's step is its exchange at 1 Gbit/s and below. The phases timed (the p50s above) add up to"
     echo "about half of a compressed step's mean; the rest (mixing and decoding, the local step, waiting for a core)"
     echo "is in no phase timer. The speed-up is bounded by all-reduce's step over the compressed step, times"
@@ -208,7 +213,7 @@ md=$OUT/time-to-target.md
         echo
     done
     for link in shm "${rates[@]}"; do
-        [ ! -r "$OUT/time-to-target-$link.png" ] || echo "![loss against train seconds, $link](time-to-target-$link.png)"
+        [ ! -r "$OUT/$NAME-$link.png" ] || echo "![loss against train seconds, $link]($NAME-$link.png)"
     done
 } >"$md"
 cat "$md"

@@ -5,8 +5,10 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.gossipmpi.comm.CommException;
@@ -62,6 +64,7 @@ final class InfoCommand implements Callable<Integer> {
                     + (comm.size() == 1 ? "" : "s") + ", backend " + comm.backend());
                 out.println("  " + java);
                 out.println("  " + mpi);
+                out.println("  " + mcaSettings(System.getenv()));
                 out.flush();
             }
             final String pingLine = ringPing(comm, pings);
@@ -80,6 +83,26 @@ final class InfoCommand implements Callable<Integer> {
         } catch (Throwable t) { // NoClassDefFoundError (no mpi.jar), UnsatisfiedLinkError (no libmpi_java)
             return "Open MPI's Java bindings: not available (" + t + ")";
         }
+    }
+
+    /** The Open MPI parameters that decide how gossip-mpi's messages travel, as named in the README. */
+    private static final String[] MCA_PARAMETERS = {"pml", "btl", "btl_tcp_if_include",
+        "btl_tcp_rdma_pipeline_frag_size", "coll_libnbc_iallreduce_algorithm", "mpi_yield_when_idle"};
+
+    /**
+     * Those of {@link #MCA_PARAMETERS} this process was started with (OMPI_MCA_* variables: mpirun's --mca,
+     * the user's environment, and the launcher's TCP defaults, bin/lib/openmpi.sh).
+     */
+    static String mcaSettings(Map<String, String> env) {
+        final List<String> settings = new ArrayList<>();
+        for (String name : MCA_PARAMETERS) {
+            final String value = env.get("OMPI_MCA_" + name);
+            if (value != null) {
+                settings.add(name + "=" + value);
+            }
+        }
+        return "Open MPI parameters: " + (settings.isEmpty() ? "none of " + String.join(", ", MCA_PARAMETERS)
+            + " set" : String.join(", ", settings)) + " (the rest: Open MPI's defaults and parameter files)";
     }
 
     /** What a run with no --device would use, and why. */

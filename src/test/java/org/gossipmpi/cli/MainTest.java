@@ -34,6 +34,15 @@ class MainTest {
     }
 
     @Test
+    void infoListsTheOpenMpiParametersOfTheEnvironmentByName() {
+        assertEquals("Open MPI parameters: btl_tcp_rdma_pipeline_frag_size=131072, coll_libnbc_iallreduce_algorithm=3"
+            + " (the rest: Open MPI's defaults and parameter files)",
+            InfoCommand.mcaSettings(Map.of("OMPI_MCA_coll_libnbc_iallreduce_algorithm", "3", "PATH", "/bin",
+                "OMPI_MCA_btl_tcp_rdma_pipeline_frag_size", "131072", "OMPI_MCA_orte_app_num", "0")));
+        assertTrue(InfoCommand.mcaSettings(Map.of("HOME", "/root")).startsWith("Open MPI parameters: none of pml, btl,"));
+    }
+
+    @Test
     void infoWithInProcessRanksReportsEveryRankAndItsRingPing() {
         final String[] r = run("info", "--ranks", "3", "--pings", "5");
         assertEquals("0", r[0], r[2]);
