@@ -15,12 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_SIZES 64
+#include "slowest.h"
 
-static int cmp_double(const void *a, const void *b) {
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
+#define MAX_SIZES 64
 
 static void die(int rank, const char *msg) {
     if (rank == 0) fprintf(stderr, "mpi_baseline: %s\n", msg);
@@ -100,16 +97,7 @@ int main(int argc, char **argv) {
                 const double t = MPI_Wtime() - t0;
                 if (it >= 0) mine[it] = t;
             }
-            MPI_Reduce(mine, slowest, iters, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
-            if (rank == 0) {
-                double sum = 0;
-                for (int it = 0; it < iters; it++) sum += slowest[it];
-                qsort(slowest, iters, sizeof(double), cmp_double);
-                const int p99 = (int)((iters - 1) * 0.99 + 0.5);
-                printf("c,%s,%d,%d,%ld,%d,%.1f,%.1f,%.1f\n", names[o], size, d, 4L * d, iters,
-                       slowest[(iters - 1) / 2] * 1e6, slowest[p99] * 1e6, sum / iters * 1e6);
-                fflush(stdout);
-            }
+            report_slowest("c", names[o], d, 4L * d, mine, slowest, iters);
         }
         free(send); free(rl); free(rr);
     }

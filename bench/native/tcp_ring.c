@@ -21,10 +21,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static int cmp_double(const void *a, const void *b) {
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
+#include "slowest.h"
 
 static void die(const char *what) {
     int rank;
@@ -129,16 +126,8 @@ int main(int argc, char **argv) {
         for (int k = 0; k < 4; k++) pthread_join(th[k], NULL);
         if (it >= 0) mine[it] = MPI_Wtime() - t0;
     }
-    MPI_Reduce(mine, slowest, iters, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
-    if (rank == 0) {
-        double sum = 0;
-        for (int it = 0; it < iters; it++) sum += slowest[it];
-        qsort(slowest, iters, sizeof(double), cmp_double);
-        const int p99 = (int)((iters - 1) * 0.99 + 0.5);
-        if (header) printf("impl,op,ranks,floats,bytes,iters,p50_us,p99_us,mean_us\n");
-        printf("tcp,ring,%d,%ld,%zu,%d,%.1f,%.1f,%.1f\n", size, d, len, iters, slowest[(iters - 1) / 2] * 1e6,
-               slowest[p99] * 1e6, sum / iters * 1e6);
-    }
+    if (header && rank == 0) printf("impl,op,ranks,floats,bytes,iters,p50_us,p99_us,mean_us\n");
+    report_slowest("tcp", "ring", d, (long)len, mine, slowest, iters);
     for (int k = 0; k < 2; k++) { close(out[k]); close(in[k]); }
     close(lfd);
     free(send_buf); free(recv_l); free(recv_r); free(mine); free(slowest);
