@@ -19,7 +19,8 @@ bin/setup >/dev/null
 OUT=bench/results
 mkdir -p "$OUT"
 CSV=$OUT/codecs.csv
-REV=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml || echo "+uncommitted")
+# shellcheck source=bin/lib/jobs.sh
+. bin/lib/jobs.sh
 CMD="bench/codecs.sh --sizes $SIZES --reps $REPS"
 run() { bin/gossip-mpi bench codecs --device java --sizes "$SIZES" --reps "$REPS" "$@" 2>/dev/null; }
 {
@@ -31,7 +32,7 @@ run() { bin/gossip-mpi bench codecs --device java --sizes "$SIZES" --reps "$REPS
 {
     echo "# Codec throughput (bench codecs)"
     echo
-    echo "Command: \`$CMD\` at revision $REV, $(nproc) cores, $(date -u +%Y-%m-%d)."
+    echo "Command: \`$CMD\` ($(revision_stamp))."
     echo "GB/s of input (4 d bytes), median of $REPS repetitions after a warm-up; *x copy* is the round trip"
     echo "(encode + decodeAdd) over a \`System.arraycopy\` of the same floats measured in the same run."
     echo

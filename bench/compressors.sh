@@ -10,6 +10,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+# shellcheck source=bin/lib/jobs.sh
+. bin/lib/jobs.sh
 OUT=bench/results
 mkdir -p "$OUT"
 bin/setup --no-build >/dev/null
@@ -40,8 +42,8 @@ md=$OUT/compressors.md
 {
     echo "# Compressor throughput (JMH)"
     echo
-    echo "Command: \`JMH_ARGS=\"$JMH_ARGS\" bench/compressors.sh\` (revision $(git rev-parse --short HEAD 2>/dev/null || echo unknown),"
-    echo "$(date -u +%Y-%m-%d), $(nproc) cores, $("$JAVA" -version 2>&1 | head -1), OpenCL: $(clinfo -l 2>/dev/null | sed -n 's/.*Device #0: //p' | head -1))."
+    echo "Command: \`JMH_ARGS=\"$JMH_ARGS\" bench/compressors.sh\` ($(revision_stamp),"
+    echo "$("$JAVA" -version 2>&1 | head -1), OpenCL: $(clinfo -l 2>/dev/null | sed -n 's/.*Device #0: //p' | head -1))."
     echo "JMH ($JMH_ARGS), one thread, payload format 2. Raw: [compressors-jmh.csv](compressors-jmh.csv)."
     echo
     echo "GB/s of input (4d bytes) per vector, each the mean of JMH's measured iterations +- its 99.9% error"

@@ -18,15 +18,19 @@ OUT=bench/results
 mkdir -p "$OUT"
 
 bin/setup >/dev/null
+# shellcheck source=bin/lib/jobs.sh
+. "$ROOT/bin/lib/jobs.sh"
+# The C baseline, its one CMake target (bench/native) built for each MPI: Open MPI's by the top-level build,
+# MPICH's on its own.
 cmake -S . -B build -DGOSSIP_BUILD_JAVA=OFF >/dev/null
 cmake --build build --target mpi_baseline >/dev/null
 MPICH=$(command -v mpiexec.mpich || true)
 if [ -n "$MPICH" ]; then
-    mpicc.mpich -O2 -o target/native/mpich/mpi_baseline bench/native/mpi_baseline.c
+    cmake -S bench/native -B target/native/mpich-bench -DMPI_C_COMPILER=mpicc.mpich >/dev/null
+    cmake --build target/native/mpich-bench --target mpi_baseline >/dev/null
 fi
-ompi=(mpirun --oversubscribe -np "$NP")
-[ "$(id -u)" -ne 0 ] || ompi+=(--allow-run-as-root)
-export OMPI_MCA_mpi_yield_when_idle=1
+mpirun_flags "$NP"
+ompi=(mpirun "${MPIRUN_FLAGS[@]}" -np "$NP")
 
 csv=$OUT/exchange-backends-np$NP.csv
 echo "run,mpi,impl,op,floats,p50_us,p99_us" >"$csv"
@@ -54,7 +58,7 @@ for run in $(seq 1 "$REPEATS"); do
     java openmpi "$run" native "${ompi[@]}"
     if [ -n "$MPICH" ]; then
         echo "run $run of $REPEATS: MPICH" >&2
-        c mpich "$run" target/native/mpich/mpi_baseline "$MPICH" -n "$NP"
+        c mpich "$run" target/native/mpich-bench/mpi_baseline "$MPICH" -n "$NP"
         java mpich "$run" native "$MPICH" -n "$NP"
     fi
 done
@@ -63,8 +67,8 @@ md=$OUT/exchange-backends-np$NP.md
 {
     echo "# MPI backends: ring exchange and all-reduce, $NP ranks"
     echo
-    echo "Command: \`NP=$NP REPEATS=$REPEATS SIZES=$SIZES STEPS=$STEPS bench/exchange-backends.sh\` (revision"
-    echo "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench || echo '+uncommitted'), $(date -u +%Y-%m-%d), $(nproc) cores; $(mpirun --version | head -1);"
+    echo "Command: \`NP=$NP REPEATS=$REPEATS SIZES=$SIZES STEPS=$STEPS bench/exchange-backends.sh\`"
+    echo "($(revision_stamp); $(mpirun --version | head -1);"
     echo "${MPICH:+$("$MPICH" --version | sed -n 's/^Version: *//p' | head -1 | sed 's/^/MPICH /')}). Raw runs: [exchange-backends-np$NP.csv](exchange-backends-np$NP.csv)."
     echo
     echo "Time per step in microseconds: the median over $REPEATS interleaved runs of each run's p50 (p99 in"
@@ -72,17 +76,12 @@ md=$OUT/exchange-backends-np$NP.md
     echo "with both neighbours; \`allreduce\`: sum of d floats. \`c\`: the C baseline; \`openmpi-java\`: gossip-mpi"
     echo "over Open MPI's Java bindings; \`native\`: gossip-mpi over its own C layer (JNI)."
     echo
-    awk -F, 'NR > 1 {
+    awk -F, "$AWK_MEDIAN"'NR > 1 {
             key = $2 "," $3 "," $4 "," $5
             n[key]++; p50[key, n[key]] = $6; p99[key, n[key]] = $7
             if (!(key in seen)) { seen[key] = 1; order[++k] = key }
             if (!($5 in sz)) { sz[$5] = 1; sizes[++ns] = $5 }
             if (!($2 in mp)) { mp[$2] = 1; mpis[++nm] = $2 }
-        }
-        function median(arr, key, cnt,    i, j, t, v) {
-            for (i = 1; i <= cnt; i++) v[i] = arr[key, i] + 0
-            for (i = 1; i <= cnt; i++) for (j = i + 1; j <= cnt; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
-            return cnt % 2 ? v[(cnt + 1) / 2] : (v[cnt / 2] + v[cnt / 2 + 1]) / 2
         }
         function cell(key) { return (key in seen) ? sprintf("%.1f (%.1f)", m[key], median(p99, key, n[key])) : "-" }
         function ratio(a, b) { return (a in seen) && (b in seen) ? sprintf("%.2f", m[a] / m[b]) : "-" }

@@ -23,22 +23,22 @@ bin/setup >/dev/null
 cmake -S . -B build -DGOSSIP_BUILD_JAVA=OFF >/dev/null
 cmake --build build --target mpi_baseline >/dev/null
 
-flags=(--oversubscribe)
-[ "$(id -u)" -ne 0 ] || flags+=(--allow-run-as-root)
-export OMPI_MCA_mpi_yield_when_idle=1
+# shellcheck source=bin/lib/jobs.sh
+. "$ROOT/bin/lib/jobs.sh"
+mpirun_flags "$NP"
 
 csv=$OUT/exchange-np$NP.csv
 echo "run,impl,op,topology,compressor,ranks,floats,bytes_per_rank,iters,p50_us,p99_us,mean_us" >"$csv"
 for run in $(seq 1 "$REPEATS"); do
     echo "run $run of $REPEATS: native baseline" >&2
-    mpirun "${flags[@]}" -np "$NP" build/mpi_baseline --sizes "$SIZES" --iters "$STEPS" --warmup 20 --no-header \
+    mpirun "${MPIRUN_FLAGS[@]}" -np "$NP" build/mpi_baseline --sizes "$SIZES" --iters "$STEPS" --warmup 20 --no-header \
         | awk -F, -v run="$run" '{
             # bytes each rank sends: the vector to both neighbours, or 2(n-1)/n of it in an allreduce
             sent = $2 == "ring" ? 2 * $5 : int(2 * ($3 - 1) * $5 / $3)
             printf "%s,%s,%s,%s,none,%s,%s,%s,%s,%s,%s,%s\n", run, $1, $2, ($2 == "ring" ? "ring" : "-"), $3, $4,
                 sent, $6, $7, $8, $9 }' >>"$csv"
     echo "run $run of $REPEATS: Java" >&2
-    mpirun "${flags[@]}" -np "$NP" bin/gossip-mpi bench exchange --sizes "$SIZES" --steps "$STEPS" --warmup 20 \
+    mpirun "${MPIRUN_FLAGS[@]}" -np "$NP" bin/gossip-mpi bench exchange --sizes "$SIZES" --steps "$STEPS" --warmup 20 \
         --compressors "$COMPRESSORS" --no-header 2>/dev/null | grep -E '^(openmpi-java|native),' | sed "s/^/$run,/" >>"$csv"
 done
 
@@ -47,7 +47,7 @@ md=$OUT/exchange-np$NP.md
     echo "# Exchange benchmark, $NP ranks"
     echo
     echo "Command: \`NP=$NP REPEATS=$REPEATS SIZES=$SIZES STEPS=$STEPS COMPRESSORS=$COMPRESSORS bench/exchange.sh\`"
-    echo "(revision $(git rev-parse --short HEAD 2>/dev/null || echo unknown), $(date -u +%Y-%m-%d), $(nproc) cores,"
+    echo "($(revision_stamp),"
     echo "$(mpirun --version | head -1)). Raw runs: [exchange-np$NP.csv](exchange-np$NP.csv)."
     echo
     echo "Time per step in microseconds: the median over $REPEATS interleaved runs of each run's p50 (p99 in"
@@ -55,16 +55,11 @@ md=$OUT/exchange-np$NP.md
     echo "exchange (iRecv/iSend of 4d bytes with both neighbours), the same pattern as C's \`ring\`; \`exchange\`"
     echo "adds encode and decodeAdd; \`codec\` is that computation alone."
     echo
-    awk -F, 'NR > 1 {
+    awk -F, "$AWK_MEDIAN"'NR > 1 {
             key = $2 "," $3 "," $4 "," $5 "," $7
             n[key]++; p50[key, n[key]] = $10; p99[key, n[key]] = $11; bytes[key] = $8
             if (!(key in seen)) { seen[key] = 1; order[++k] = key }
             if ($2 != "c") j = $2
-        }
-        function median(arr, key, cnt,    i, j, t, v) {
-            for (i = 1; i <= cnt; i++) v[i] = arr[key, i] + 0
-            for (i = 1; i <= cnt; i++) for (j = i + 1; j <= cnt; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
-            return cnt % 2 ? v[(cnt + 1) / 2] : (v[cnt / 2] + v[cnt / 2 + 1]) / 2
         }
         END {
             print "| impl | op | topology | compressor | floats | bytes sent per rank | p50 (p99) us |"

@@ -8,6 +8,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+# shellcheck source=bin/lib/jobs.sh
+. bin/lib/jobs.sh
 OUT=bench/results
 mkdir -p "$OUT"
 bin/setup >/dev/null
@@ -16,8 +18,8 @@ bin/gossip-mpi bench kernels --seconds "$SECONDS_PER" 2>/dev/null >"$OUT/kernels
 {
     echo "# Gradient kernels"
     echo
-    echo "Command: \`SECONDS_PER=$SECONDS_PER bench/kernels.sh\` (revision $(git rev-parse --short HEAD 2>/dev/null || echo unknown),"
-    echo "$(date -u +%Y-%m-%d), $(nproc) cores, OpenCL: $(clinfo -l 2>/dev/null | sed -n 's/.*Device #0: //p' | head -1))."
+    echo "Command: \`SECONDS_PER=$SECONDS_PER bench/kernels.sh\` ($(revision_stamp),"
+    echo "OpenCL: $(clinfo -l 2>/dev/null | sed -n 's/.*Device #0: //p' | head -1))."
     echo "Raw: [kernels.csv](kernels.csv). One minibatch gradient (forward and backward) per iteration, at least"
     echo "$SECONDS_PER s per row after 20 warm-up iterations; the mlp has 100 hidden units."
     echo

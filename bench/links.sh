@@ -15,6 +15,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+# shellcheck source=bin/lib/jobs.sh
+. bin/lib/jobs.sh
 HOSTS=${HOSTS:-4}
 RATES=${RATES:-100mbit,1gbit,10gbit}
 SIZE=${SIZE:-1e7}
@@ -77,8 +79,8 @@ md=$OUT/links.md
 {
     echo "# Link use on the emulated cluster"
     echo
-    echo "Command: \`HOSTS=$HOSTS RATES=$RATES SIZE=$SIZE STEPS=$STEPS bench/links.sh\` (revision"
-    echo "$(git rev-parse --short HEAD 2>/dev/null || echo unknown), $(date -u +%Y-%m-%d), $(nproc) cores). $HOSTS network-namespace hosts"
+    echo "Command: \`HOSTS=$HOSTS RATES=$RATES SIZE=$SIZE STEPS=$STEPS bench/links.sh\`"
+    echo "($(revision_stamp)). $HOSTS network-namespace hosts"
     echo "(bench/cluster), tbf at the rate on each host's link, Open MPI 4.1 over TCP. p50 of $STEPS steps after one"
     echo "warm-up. Ideal: the bytes each host must send at the link rate (ring exchange: the vector to both"
     echo "neighbours; all-reduce: 2(n-1)/n of it). Goal: ring exchange >= 0.8 with gossip-mpi's settings."

@@ -14,9 +14,9 @@ STEPS=${STEPS:-400}
 REPEATS=${REPEATS:-3}
 OUT=bench/results
 bin/setup >/dev/null
-flags=(--oversubscribe)
-[ "$(id -u)" -ne 0 ] || flags+=(--allow-run-as-root)
-export OMPI_MCA_mpi_yield_when_idle=1
+# shellcheck source=bin/lib/jobs.sh
+. "$ROOT/bin/lib/jobs.sh"
+mpirun_flags "$NP"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 rows=()
@@ -27,7 +27,7 @@ for algo in dpsgd dcd; do
         for mode in plain overlap; do
             extra=()
             [ "$mode" = overlap ] && extra=(--overlap)
-            mpirun "${flags[@]}" -np "$NP" bin/gossip-mpi train --algorithm "$algo" --compressor "$comp" \
+            mpirun "${MPIRUN_FLAGS[@]}" -np "$NP" bin/gossip-mpi train --algorithm "$algo" --compressor "$comp" \
                 --topology ring --model mlp --hidden 100 --data fashion-mnist --batch 64 --lr 0.05 \
                 --steps "$STEPS" --eval-every "$STEPS" --device java "${extra[@]}" --out "$tmp/$algo-$mode-$run" \
                 >/dev/null 2>&1
@@ -39,8 +39,8 @@ done
 {
     echo "# Overlap of gradient and exchange"
     echo
-    echo "Command: \`NP=$NP STEPS=$STEPS REPEATS=$REPEATS bench/overlap.sh\` (revision $(git rev-parse --short HEAD 2>/dev/null || echo unknown),"
-    echo "$(date -u +%Y-%m-%d), $(nproc) cores). MLP (100 hidden units, 79,510 parameters) on Fashion-MNIST, ring of"
+    echo "Command: \`NP=$NP STEPS=$STEPS REPEATS=$REPEATS bench/overlap.sh\` ($(revision_stamp))."
+    echo "MLP (100 hidden units, 79,510 parameters) on Fashion-MNIST, ring of"
     echo "$NP MPI ranks, batch 64, $STEPS steps, Java kernels; wall time of the training loop (evaluation once at the end)."
     echo
     echo "| algorithm | run | plain s | overlap s | saved |"

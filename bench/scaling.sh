@@ -16,6 +16,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+# shellcheck source=bin/lib/jobs.sh
+. bin/lib/jobs.sh
 # shellcheck source=bench/lib/summary.sh
 . bench/lib/summary.sh
 HOST_COUNTS=${HOST_COUNTS:-2,4,8}
@@ -83,8 +85,8 @@ md=$OUT/scaling.md
 {
     echo "# Scaling at $RATE"
     echo
-    echo "Command: \`HOST_COUNTS=$HOST_COUNTS RATE=$RATE STEPS=$STEPS bench/scaling.sh\` (revision"
-    echo "$(git rev-parse --short HEAD 2>/dev/null || echo unknown), $(date -u +%Y-%m-%d), $cores cores). MLP 784-1280-10 (1,017,610"
+    echo "Command: \`HOST_COUNTS=$HOST_COUNTS RATE=$RATE STEPS=$STEPS bench/scaling.sh\`"
+    echo "($(revision_stamp)). MLP 784-1280-10 (1,017,610"
     echo "parameters), batch 32, $STEPS steps per run; ring topology for CHOCO (top-1%, gamma $GAMMA). Step: train seconds"
     echo "/ steps; phases: rank 0's p50. Hosts beyond $cores share the $cores cores (\"oversubscribed\": their gradient"
     echo "phase grows with n, which a cluster with a core per rank would not see). Raw: [scaling.csv](scaling.csv)."

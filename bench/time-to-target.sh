@@ -24,6 +24,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 # shellcheck source=bench/lib/summary.sh
 . bench/lib/summary.sh
+# shellcheck source=bin/lib/jobs.sh
+. bin/lib/jobs.sh
 HOSTS=${HOSTS:-4}
 RATES=${RATES-100mbit,1gbit,10gbit}
 STEPS=${STEPS:-200}
@@ -51,16 +53,16 @@ best_gamma() {
 IFS=, read -r -a rates <<<"$RATES"
 if [ -z "${REPORT_ONLY:-}" ]; then
 bin/setup >/dev/null
-export OMPI_MCA_mpi_yield_when_idle=1
+mpirun_flags "$HOSTS"
 if [ -n "${REUSE_SWEEP:-}" ] && [ -r "$WORK/target/allreduce/summary.json" ] && [ -r "$sweep" ]; then
     TARGET=$(summary_field "$WORK/target/allreduce/summary.json" final_train_loss)
     say "reusing the target L = $TARGET and the sweep of $WORK"
     for link in shm "${rates[@]}"; do rm -rf "${WORK:?}/$link"; done
-    git rev-parse --short HEAD >"$WORK/revision" 2>/dev/null || echo unknown >"$WORK/revision"
+    revision_stamp >"$WORK/revision"
 else
 rm -rf "$WORK"
 mkdir -p "$WORK/sweep" "$OUT"
-git rev-parse --short HEAD >"$WORK/revision" 2>/dev/null || echo unknown >"$WORK/revision"
+revision_stamp >"$WORK/revision"
 
 # 1. The target
 say "target: all-reduce, $STEPS steps, $HOSTS in-process ranks"
@@ -106,9 +108,7 @@ mapfile -t runs < <(printf '%s\n' "${runs[@]}" | awk '!seen[$0]++')
 echo "link,hosts,algorithm,compressor,gamma,reached,steps,train_seconds,seconds_to_target,bytes_sent_total,step_ms,gradient_p50_ms,compress_p50_ms,exchange_p50_ms,speedup_over_allreduce" >"$csv"
 launch() { # link: the mpirun to use
     if [ "$1" = shm ]; then
-        local flags=(--oversubscribe)
-        [ "$(id -u)" -ne 0 ] || flags+=(--allow-run-as-root)
-        mpirun "${flags[@]}" -np "$HOSTS" "${@:2}"
+        mpirun "${MPIRUN_FLAGS[@]}" -np "$HOSTS" "${@:2}"
     else
         bench/cluster/run "${@:2}"
     fi
@@ -153,7 +153,7 @@ md=$OUT/$NAME.md
     echo "Command: \`${NAME_SET:+NAME=$NAME }HOSTS=$HOSTS RATES=$RATES STEPS=$STEPS MAX_FACTOR=$MAX_FACTOR EVAL_EVERY=$EVAL_EVERY EVAL_ROWS=$EVAL_ROWS"
     echo "GAMMAS=$GAMMAS SWEEP_COMPRESSORS=$SWEEP_COMPRESSORS ${REUSE_SWEEP:+REUSE_SWEEP=1 }bench/time-to-target.sh\`"
     [ -z "${REUSE_SWEEP:-}" ] || echo "(the target and the sweep kept from the run before, at the same settings)"
-    echo "(revision $(cat "$WORK/revision" 2>/dev/null || echo unknown), $(date -u +%Y-%m-%d), $(nproc) cores,"
+    echo "($(cat "$WORK/revision" 2>/dev/null || echo "revision unknown"),"
     echo "$(bin/gossip-mpi info --ranks 1 2>/dev/null | sed -n 's/^  Java \([^ ]*\).*/JDK \1/p' | head -1))."
     echo
     echo "MLP 784-1280-10 (1,017,610 parameters) on Fashion-MNIST, batch 32 per rank, lr 0.1, $HOSTS ranks on a ring"

@@ -15,6 +15,11 @@ pick_jdk() {
     local best dir f
     if [ -n "${JAVA_HOME:-}" ]; then
         JDK=$JAVA_HOME
+        if [ ! -x "$JDK/bin/java" ]; then
+            echo "gossip-mpi: JAVA_HOME=$JAVA_HOME has no bin/java: point JAVA_HOME at a JDK 17 or newer, or unset" \
+                "it to use $(command -v java || echo 'the java on the PATH')" >&2
+            exit 1
+        fi
     else
         JDK=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
         best=$(jdk_feature "$JDK")

@@ -22,6 +22,25 @@ public final class Algorithms {
         return !name.equals("dpsgd") && !name.equals("allreduce");
     }
 
+    /**
+     * The float vectors of dimension d that one rank of the algorithm holds: the model and its gradient, and the
+     * algorithm's own (CHOCO's xhat, s and the difference it encodes; DCD's neighbour sum and z; ...).
+     */
+    public static int vectors(String name) {
+        switch (name) {
+            case "choco":
+            case "choco-gossip":
+            case "ecd":
+                return 5;
+            case "dcd":
+                return 4;
+            case "deepsqueeze":
+                return 3;
+            default:
+                return 2;
+        }
+    }
+
     /** Whether it can overlap the next gradient with the exchange. */
     public static boolean overlaps(String name) {
         return name.equals("dpsgd") || name.equals("dcd") || name.equals("ecd");

@@ -46,7 +46,11 @@ public final class AllreduceSgd implements Algorithm {
         long t0 = System.nanoTime();
         final double loss = model.lossAndGradient(x, sampler.next(), g);
         t0 = timers.record(Phase.GRADIENT, t0);
-        average.average(g);
+        try {
+            average.average(g);
+        } catch (org.gossipmpi.comm.CommTimeoutException e) {
+            throw new org.gossipmpi.comm.CommException(Training.within(e, "all-reduce SGD's step " + t));
+        }
         bytesSent += average.bytesPerCall();
         t0 = timers.record(Phase.EXCHANGE, t0);
         local.apply(x, g, (float) lr.at(t));

@@ -40,6 +40,15 @@ public final class Evaluation {
         final int n = comm.size();
         final int from = split ? (int) ((long) data.rows() * comm.rank() / n) : 0;
         final int to = split ? (int) ((long) data.rows() * (comm.rank() + 1) / n) : data.rows();
+        return evaluate(w, data, batch, from, to);
+    }
+
+    /** Evaluates {@code w} on the first {@code rows} rows of each rank's {@code data} (all, if it has fewer). */
+    public Result evaluateHead(float[] w, Dataset data, Batch batch, int rows) {
+        return evaluate(w, data, batch, 0, Math.min(rows, data.rows()));
+    }
+
+    private Result evaluate(float[] w, Dataset data, Batch batch, int from, int to) {
         partial[0] = 0;
         partial[1] = 0;
         for (int r = from; r < to; r += BATCH) {

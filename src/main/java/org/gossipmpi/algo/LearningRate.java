@@ -21,10 +21,11 @@ public final class LearningRate {
 
     public LearningRate(Kind kind, double a, double b, double factor, long every) {
         if (!(a > 0) || Double.isInfinite(a)) {
-            throw new IllegalArgumentException("--lr must be positive, got " + a);
+            throw new IllegalArgumentException("--lr must be a positive finite number, got " + a);
         }
-        if (kind == Kind.INVERSE && !(b > 0)) {
-            throw new IllegalArgumentException("--lr-b must be positive for the inverse schedule, got " + b);
+        if (kind == Kind.INVERSE && !(b > 0 && b < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("--lr-b must be a positive finite number for the inverse schedule, got "
+                + b);
         }
         if (kind == Kind.STEP && (!(factor > 0 && factor <= 1) || every < 1)) {
             throw new IllegalArgumentException("step decay needs --lr-decay in (0, 1] and --lr-every >= 1");

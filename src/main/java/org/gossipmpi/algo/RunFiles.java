@@ -2,12 +2,9 @@ package org.gossipmpi.algo;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.HdrHistogram.Histogram;
+import org.gossipmpi.io.AtomicFiles;
 import org.gossipmpi.metrics.JsonIo;
 import org.gossipmpi.metrics.PhaseTimers;
 import org.gossipmpi.metrics.Report;
@@ -109,7 +107,8 @@ public final class RunFiles {
             }
             atomicWrite(r.dir().resolve("history.csv"), csv.toString());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the summary under " + r.dir() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("rank 0 cannot write the run's summary under " + r.dir() + " (--out): "
+                + AtomicFiles.reason(e) + "; what was there is kept as it was", e);
         }
     }
 
@@ -122,7 +121,8 @@ public final class RunFiles {
             Files.createDirectories(dir);
             atomicWrite(dir.resolve("rank-" + rank + ".txt"), sb.toString());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot save the model under " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("rank " + rank + " cannot save its model under " + dir + " (--save-model): "
+                + AtomicFiles.reason(e), e);
         }
     }
 
@@ -135,10 +135,6 @@ public final class RunFiles {
     }
 
     private static void atomicWrite(Path file, String text) throws IOException {
-        final Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
-        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-            w.write(text);
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.writeString(file, text);
     }
 }

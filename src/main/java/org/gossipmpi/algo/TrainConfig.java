@@ -54,6 +54,7 @@ public record TrainConfig(String algorithm, String model, int hidden, String dat
         if (features < 0) {
             throw new IllegalArgumentException("--features must be >= 0, got " + features);
         }
+        org.gossipmpi.metrics.Report.checkTargetLoss(targetLoss);
         if (!(gamma > 0 && gamma <= 1)) {
             throw new IllegalArgumentException("--gamma must be in (0, 1], got " + gamma);
         }

@@ -27,6 +27,7 @@ import org.gossipmpi.compress.Compressors;
 import org.gossipmpi.data.DataSources;
 import org.gossipmpi.data.Dataset;
 import org.gossipmpi.data.Labels;
+import org.gossipmpi.io.AtomicFiles;
 import org.gossipmpi.kernel.DeviceChoice;
 import org.gossipmpi.kernel.Devices;
 import org.gossipmpi.kernel.Gemm;
@@ -119,6 +120,7 @@ public final class Training {
             throw new IllegalArgumentException(refusal);
         }
         ConfigAgreement.check(comm, List.of(config));
+        checkMemory(d, compressor, topology);
         final PhaseTimers timers = new PhaseTimers();
         final Algorithm algorithm = Algorithms.create(config.algorithm(), comm, model, sampler, config.lr(),
             new LocalStep(config.momentumKind(), config.momentum(), d), topology, compressor, config.gamma(),
@@ -180,9 +182,55 @@ public final class Training {
             tally.t * (double) comm.size() * sampler.batchSize() / data.train().rows());
     }
 
+    /**
+     * Refuses, before anything is allocated, a run whose vectors cannot fit this JVM: every rank in the process
+     * holds the algorithm's vectors ({@link Algorithms#vectors}), the momentum, and x_bar for evaluations on the
+     * heap, and the payload and all-reduce buffers in direct memory (limited to the heap's size by default).
+     */
+    private void checkMemory(int d, Compressor compressor, Topology topology) {
+        final Runtime rt = Runtime.getRuntime();
+        final long ranksHere = comm.backend().startsWith("local") ? comm.size() : 1;
+        final int vectors = Algorithms.vectors(config.algorithm()) + 1
+            + (config.momentumKind() == LocalStep.Kind.NONE ? 0 : 1);
+        final long heap = ranksHere * vectors * 4L * d;
+        final long direct = ranksHere * (8L * d + (config.algorithm().equals("allreduce") ? 0
+            : (1L + topology.maxInDegree()) * compressor.maxEncodedBytes(d)));
+        final long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (heap + direct > free) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "the run needs about %d MB of memory: %d"
+                + " rank%s in this process x %d vectors of %d floats (the model, its gradient, the algorithm's own"
+                + " and x_bar), and %d MB of message buffers, beside the data already loaded; this JVM may use %d MB"
+                + " (%d MB free): give it more with GOSSIP_MPI_JAVA_OPTS=-Xmx<size> (for example -Xmx%dm), or run"
+                + " fewer ranks per process", (heap + direct) >> 20, ranksHere, ranksHere == 1 ? "" : "s", vectors, d,
+                direct >> 20, rt.maxMemory() >> 20, free >> 20,
+                Math.max(1024, ((rt.maxMemory() - free + heap + direct) >> 20) * 5 / 4)));
+        }
+    }
+
+    /** Rows of every rank's shard that the initial model's loss is estimated on ({@link DivergenceWatch}). */
+    private static final int INITIAL_LOSS_ROWS = 256;
+
+    private static double normSquared(float[] v) {
+        double s = 0;
+        for (float a : v) {
+            s += (double) a * a;
+        }
+        return s;
+    }
+
     /** Loads the data, labels it for the model, and cuts this rank's shard. */
     private Data loadData() {
-        final DataSources.Loaded loaded = DataSources.load(config.data(), config.testData(), config.features());
+        final DataSources.Loaded loaded;
+        try {
+            loaded = DataSources.load(config.data(), config.testData(), config.features());
+        } catch (OutOfMemoryError e) {
+            final long max = Runtime.getRuntime().maxMemory() >> 20;
+            final long need = DataSources.heapBytesEstimate(config.data(), config.testData()) >> 20;
+            throw new IllegalStateException("out of Java heap while reading " + config.data() + ": its rows take about "
+                + need + " MB of heap as floats, and this JVM may use at most " + max + " MB; give it more with"
+                + " GOSSIP_MPI_JAVA_OPTS=-Xmx<size> (for example -Xmx" + Math.max(1024, 2 * (need + max) + 256)
+                + "m)", e);
+        }
         final boolean binary = config.model().equals("logistic");
         final boolean regression = config.model().equals("leastsquares");
         final Labels labels = regression ? null : binary ? Labels.binary(loaded.train()) : Labels.classes(loaded.train());
@@ -190,7 +238,9 @@ public final class Training {
         final Dataset test = loaded.test() == null ? null : labels == null ? loaded.test() : labels.apply(loaded.test());
         if (test != null && test.cols() != train.cols()) {
             throw new IllegalArgumentException(test.source() + " has " + test.cols() + " features, the training data "
-                + train.cols() + ": use --features");
+                + train.cols() + ": " + (config.testData() != null && DataSources.takesFeatures(config.data()) && DataSources.takesFeatures(
+                    config.testData()) ? "give both LIBSVM files the same width with --features"
+                    : "give test data with the training data's features"));
         }
         final int[] mine = config.shard().rows(train, comm.rank(), comm.size(), config.seed());
         return new Data(train, train.subset(mine, train.source() + " shard " + comm.rank()), test, labels);
@@ -210,6 +260,7 @@ public final class Training {
         private final Dataset lossSample;
         private final Batch lossBatch;
         private final Batch testBatch;
+        private final DivergenceWatch watch;
         final String lossEstimatedOn;
 
         Evaluator(Model model, Data data) {
@@ -222,6 +273,20 @@ public final class Training {
                 : "a seeded sample of " + lossSample.rows() + " of the " + data.train().rows() + " training rows";
             this.lossBatch = new Batch(lossSample == null ? data.shard() : lossSample);
             this.testBatch = data.test() == null ? null : new Batch(data.test());
+            this.watch = new DivergenceWatch(config.algorithm(), Algorithms.compresses(config.algorithm()),
+                initialLoss(model), config.lr().toString(), config.gamma());
+        }
+
+        /**
+         * The initial model's training loss, estimated on the first {@value #INITIAL_LOSS_ROWS} rows of every
+         * rank's shard (all ranks start from the same x^0); NaN for gossip alone, whose ranks start apart.
+         */
+        private double initialLoss(Model model) {
+            if (config.algorithm().equals("choco-gossip")) {
+                return Double.NaN;
+            }
+            model.initialize(xbar, config.seed());
+            return eval.evaluateHead(xbar, data.shard(), lossBatch, INITIAL_LOSS_ROWS).loss();
         }
 
         /** Evaluates after {@code tally.t} steps, adds the point to the history, and checks for divergence. */
@@ -248,7 +313,10 @@ public final class Training {
             final Point p = new Point(tally.t, tr.loss(), tr.accuracy(), testAccuracy, sums.get(0) / comm.size(),
                 sums.get(1), sums.get(2), tally.seconds(), trainSeconds);
             tally.history.add(p);
-            refuseDivergence(p);
+            final String diverged = watch.check(p.step(), p.trainLoss(), p.consensus(), normSquared(xbar));
+            if (diverged != null) {
+                throw new IllegalStateException("rank " + comm.rank() + ": " + diverged + "; no model is saved");
+            }
             tally.reached = !Double.isNaN(config.targetLoss()) && p.trainLoss() <= config.targetLoss();
             if (tally.reached) {
                 tally.secondsToTarget = trainSeconds;
@@ -342,17 +410,22 @@ public final class Training {
     }
 
     /**
-     * The all-reduce that starts an evaluation; its deadline passing means some rank did not reach it, which
-     * the message says (the rank that stalled or died is the one whose own message names no other rank).
+     * The all-reduce that starts an evaluation; when its deadline passes, the message says which evaluation, and
+     * which ranks had not reached it.
      */
     private void averageForEvaluation(AllreduceAverage average, float[] xbar, long step) {
         try {
             average.average(xbar);
         } catch (org.gossipmpi.comm.CommTimeoutException e) {
-            throw new org.gossipmpi.comm.CommException(e.getMessage() + " at the evaluation after step " + step
-                + ": some rank did not reach it (stalled or died; a rank that reports waiting for a neighbour"
-                + " names it)");
+            throw new org.gossipmpi.comm.CommException(within(e, "the evaluation after step " + step));
         }
+    }
+
+    /** "rank R, in WHERE: " + what the timeout says after its own "rank R: ". */
+    static String within(org.gossipmpi.comm.CommTimeoutException e, String where) {
+        final String prefix = "rank " + e.rank() + ": ";
+        final String m = e.getMessage();
+        return "rank " + e.rank() + ", in " + where + ": " + (m.startsWith(prefix) ? m.substring(prefix.length()) : m);
     }
 
     /** --resume: the latest checkpoint complete on every rank, or step 0 when there is none. */
@@ -370,24 +443,6 @@ public final class Training {
         if (step >= 0 && tally.t != step) {
             throw new IllegalStateException("checkpoint of step " + step + " restored step " + tally.t);
         }
-    }
-
-    /**
-     * Stops a run whose averaged model diverged, on every rank alike (the values are all-reduced): its loss or
-     * its consensus distance is not finite. No model is saved then.
-     */
-    private void refuseDivergence(Point p) {
-        if (Double.isFinite(p.trainLoss()) && Double.isFinite(p.consensus())) {
-            return;
-        }
-        final boolean apart = !Double.isFinite(p.consensus());
-        final String cause = apart && Algorithms.compresses(config.algorithm())
-            ? "the ranks' models drifted apart: lower --gamma (" + config.gamma() + " now), or use a compressor"
-                + " with a larger omega"
-            : "lower --lr (" + config.lr() + " now)";
-        throw new IllegalStateException("rank " + comm.rank() + ": at step " + p.step() + " the averaged model's"
-            + " loss is " + p.trainLoss() + " and the consensus distance " + p.consensus() + ": the run diverged; "
-            + cause + "; no model is saved");
     }
 
     /**
@@ -468,27 +523,24 @@ public final class Training {
         if (runDir == null) {
             return null;
         }
+        final Path file = runDir.resolve("rank-" + comm.rank() + ".jsonl");
         try {
             Files.createDirectories(runDir);
-            final Path file = runDir.resolve("rank-" + comm.rank() + ".jsonl");
             if (from == 0 || !Files.isRegularFile(file)) {
-                return new JsonIo.Lines(Files.newBufferedWriter(file, StandardCharsets.UTF_8));
+                return new JsonIo.Lines(file, false);
             }
-            final List<String> kept = new ArrayList<>();
+            final StringBuilder kept = new StringBuilder();
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 final com.fasterxml.jackson.databind.JsonNode node = JsonIo.parse(line);
                 if (node != null && node.has("step") && node.get("step").asLong() <= from) {
-                    kept.add(line);
+                    kept.append(line).append('\n');
                 }
             }
-            final Path tmp = Files.createTempFile(runDir, "." + file.getFileName() + ".", ".tmp");
-            Files.write(tmp, kept, StandardCharsets.UTF_8);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            return new JsonIo.Lines(Files.newBufferedWriter(file, StandardCharsets.UTF_8,
-                java.nio.file.StandardOpenOption.APPEND));
+            AtomicFiles.writeString(file, kept);
+            return new JsonIo.Lines(file, true);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write metrics under " + runDir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("rank " + comm.rank() + " cannot write its metrics " + file + " (--out): "
+                + AtomicFiles.reason(e), e);
         }
     }
 
@@ -506,7 +558,8 @@ public final class Training {
             w.number("paper_bits", paperBits);
             w.end();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write rank " + comm.rank() + "'s metrics line: " + e.getMessage(), e);
+            throw new UncheckedIOException("rank " + comm.rank() + " cannot write its metrics line of step " + step
+                + " to " + w.file() + " (--out): " + AtomicFiles.reason(e) + "; the lines before it are kept", e);
         }
     }
 

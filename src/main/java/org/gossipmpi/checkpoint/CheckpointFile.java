@@ -2,19 +2,16 @@ package org.gossipmpi.checkpoint;
 
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedOutputStream;
+
+import org.gossipmpi.io.AtomicFiles;
 
 /**
  * One rank's checkpoint file, format version {@value #VERSION} (big endian):
@@ -49,49 +46,25 @@ public final class CheckpointFile {
     private CheckpointFile() {
     }
 
-    /** Writes {@code header} and the state {@code body} visits to {@code file}, atomically. */
+    /** Writes {@code header} and the state {@code body} visits to {@code file}, atomically, forced to disk. */
     public static void write(Path file, Header header, Stateful body) throws IOException {
-        final Path dir = file.toAbsolutePath().getParent();
-        final Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
-        try {
-            try (FileOutputStream fos = new FileOutputStream(tmp.toFile())) {
-                final CRC32 crc = new CRC32();
-                final DataOutputStream out = new DataOutputStream(new CheckedOutputStream(
-                    new BufferedOutputStream(fos, 1 << 16), crc));
-                out.write(MAGIC);
-                out.writeInt(VERSION);
-                out.writeInt(header.rank());
-                out.writeInt(header.ranks());
-                out.writeLong(header.step());
-                final byte[] fp = header.fingerprint().getBytes(StandardCharsets.UTF_8);
-                out.writeInt(fp.length);
-                out.write(fp);
-                body.state(new Writer(out, crashHere(header)));
-                out.writeShort(0);
-                out.flush();
-                final long sum = crc.getValue();
-                new DataOutputStream(fos).writeLong(sum);
-                fos.getChannel().force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("the file system of " + dir + " cannot rename atomically; put --checkpoint"
-                    + " on another file system", e);
-            }
-            forceDirectory(dir);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    /** Forces a directory's entries (a rename, a new file) to disk. */
-    static void forceDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // some file systems cannot open a directory; the rename is then as durable as they make it
-        }
+        AtomicFiles.write(file, true, raw -> {
+            final CRC32 crc = new CRC32();
+            final DataOutputStream out = new DataOutputStream(new CheckedOutputStream(
+                new BufferedOutputStream(raw, 1 << 16), crc));
+            out.write(MAGIC);
+            out.writeInt(VERSION);
+            out.writeInt(header.rank());
+            out.writeInt(header.ranks());
+            out.writeLong(header.step());
+            final byte[] fp = header.fingerprint().getBytes(StandardCharsets.UTF_8);
+            out.writeInt(fp.length);
+            out.write(fp);
+            body.state(new Writer(out, crashHere(header)));
+            out.writeShort(0);
+            out.flush();
+            new DataOutputStream(raw).writeLong(crc.getValue());
+        });
     }
 
     private static boolean crashHere(Header h) {
@@ -195,7 +168,7 @@ public final class CheckpointFile {
                 out.writeByte(type);
                 out.writeInt(count);
             } catch (IOException e) {
-                throw new CheckpointException("cannot write checkpoint entry " + name + ": " + e.getMessage(), e);
+                throw new java.io.UncheckedIOException(e);
             }
         }
 
@@ -208,7 +181,7 @@ public final class CheckpointFile {
                     Runtime.getRuntime().halt(137); // the fault injection of CRASH_HOOK: as if killed mid-write
                 }
             } catch (IOException e) {
-                throw new CheckpointException("cannot write a checkpoint: " + e.getMessage(), e);
+                throw new java.io.UncheckedIOException(e);
             }
         }
 

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -13,6 +12,7 @@ import java.util.stream.Stream;
 
 import org.gossipmpi.comm.Communicator;
 import org.gossipmpi.comm.Messages;
+import org.gossipmpi.io.AtomicFiles;
 
 /**
  * The checkpoints of one run, under {@code DIR/RUN/step-NNNNNNNNNNNN/}: one file per rank
@@ -72,9 +72,12 @@ public final class Checkpoints {
             Files.createDirectories(stepDir);
             CheckpointFile.write(rankFile(stepDir, comm.rank()),
                 new CheckpointFile.Header(comm.rank(), comm.size(), step, fingerprint), state);
-        } catch (IOException | CheckpointException | UnsupportedOperationException e) {
+        } catch (IOException e) {
             problem = "rank " + comm.rank() + " could not write its checkpoint of step " + step + " under " + stepDir
-                + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
+                + " (--checkpoint): " + AtomicFiles.reason(e);
+        } catch (CheckpointException | UnsupportedOperationException e) {
+            problem = "rank " + comm.rank() + " could not write its checkpoint of step " + step + " under " + stepDir
+                + " (--checkpoint): " + e.getMessage();
         }
         problem = Messages.firstProblem(comm, TAG, problem);
         if (!problem.isEmpty()) {
@@ -82,17 +85,19 @@ public final class Checkpoints {
         }
         if (comm.rank() == 0) {
             try {
-                final Path tmp = Files.createTempFile(stepDir, "." + MARKER + ".", ".tmp");
-                Files.writeString(tmp, "step " + step + "\nranks " + comm.size() + "\n", StandardCharsets.UTF_8);
-                Files.move(tmp, stepDir.resolve(MARKER), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-                CheckpointFile.forceDirectory(stepDir);
+                AtomicFiles.write(stepDir.resolve(MARKER), true, out -> out.write(("step " + step + "\nranks "
+                    + comm.size() + "\n").getBytes(StandardCharsets.UTF_8)));
                 prune();
             } catch (IOException e) {
                 throw new CheckpointException("rank 0 could not mark the checkpoint of step " + step + " complete under "
-                    + stepDir + ": " + e.getMessage(), e);
+                    + stepDir + " (--checkpoint): " + AtomicFiles.reason(e) + "; the previous checkpoint is kept", e);
             }
         }
+    }
+
+    /** Whether run {@code run} has a complete checkpoint under {@code dir} (the --checkpoint directory). */
+    public static boolean hasComplete(Path dir, String run) throws IOException {
+        return dir != null && !completeSteps(dir.resolve(run)).isEmpty();
     }
 
     /** Complete steps under {@code runDir}, newest first. */
@@ -174,8 +179,11 @@ public final class Checkpoints {
         try {
             if (!Files.isRegularFile(file)) {
                 throw new CheckpointException("rank " + comm.rank() + " finds no " + file + ", though rank 0 finds the"
-                    + " checkpoint of step " + step + " complete: --checkpoint must be a directory every rank sees"
-                    + " (a shared file system)");
+                    + " checkpoint of step " + step + " complete: " + (comm.backend().startsWith("local")
+                    ? "the file was removed or moved after it was written (all ranks of this process see the same"
+                    + " directory); remove " + stepDir(dir, step) + " to resume from the checkpoint before it"
+                    : "--checkpoint must be a directory every rank sees (a shared file system), or the file was"
+                    + " removed after it was written"));
             }
             final CheckpointFile.Loaded loaded = CheckpointFile.read(file);
             final CheckpointFile.Header h = loaded.header();

@@ -108,7 +108,8 @@ final class BenchCommand {
             final String[] specs = compressors != null ? compressors
                 : org.gossipmpi.compress.Compressors.EXAMPLES.toArray(new String[0]);
             final PrintWriter out = Main.out(spec);
-            try (org.gossipmpi.compress.CodecThreads pool = org.gossipmpi.compress.CodecThreads.of(threads, "bench")) {
+            try (org.gossipmpi.compress.CodecThreads pool = org.gossipmpi.compress.CodecThreads.of(
+                    Checks.codecThreads(threads, "--threads"), "bench")) {
                 final org.gossipmpi.bench.CodecBenchmark bench =
                     new org.gossipmpi.bench.CodecBenchmark(device.quantizer(0), pool, reps, out);
                 out.println(org.gossipmpi.bench.CodecBenchmark.HEADER);

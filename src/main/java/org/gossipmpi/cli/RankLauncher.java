@@ -61,6 +61,12 @@ final class RankLauncher {
             backend = MpiWorlds.auto(env).equals(MpiWorlds.OPENMPI_JAVA) ? LaunchOptions.Backend.OPENMPI_JAVA
                 : LaunchOptions.Backend.NATIVE;
         }
+        if (backend == LaunchOptions.Backend.OPENMPI_JAVA && underMpi && !env.containsKey("OMPI_COMM_WORLD_SIZE")) {
+            throw new IllegalArgumentException("--backend openmpi-java: Open MPI's Java bindings need Open MPI's"
+                + " mpirun, but this process was started by another MPI's launcher (" + launcherVariable(env)
+                + " is set, OMPI_COMM_WORLD_SIZE is not): every process would be a 1-rank job of its own; use"
+                + " --backend native (any MPI) or auto");
+        }
         final int launched = mpiWorldSize(env);
         if (backend == LaunchOptions.Backend.LOCAL && launched > 1) {
             throw new IllegalArgumentException("started by an MPI launcher as one of " + launched + " processes, but "
@@ -75,20 +81,41 @@ final class RankLauncher {
         return backend;
     }
 
+    /** The first MPI launcher variable set in {@code env}, for messages. */
+    private static String launcherVariable(Map<String, String> env) {
+        for (String name : MPI_LAUNCH_VARIABLES) {
+            if (env.containsKey(name)) {
+                return name;
+            }
+        }
+        return "none";
+    }
+
     /** Runs {@code body} on every rank; returns the process exit code (0 when all ranks succeeded). */
     static int run(LaunchOptions options, RankBody body) {
         final long timeoutNanos = options.timeoutNanos();
-        final LaunchOptions.Backend backend = resolve(options, System.getenv());
+        final Map<String, String> env = System.getenv();
+        final LaunchOptions.Backend backend = resolve(options, env);
         if (backend != LaunchOptions.Backend.LOCAL) {
-            return runMpi(backend.toString(), timeoutNanos, body);
+            if (!startedByMpiLauncher(env)) {
+                System.err.println("gossip-mpi: --backend " + options.backend + " without an MPI launcher: a 1-rank MPI"
+                    + " job; start it with mpirun -np N (or mpiexec, srun) for N ranks, or use --ranks N");
+            }
+            return runMpi(backend.toString(), timeoutNanos, mpiWorldSize(env), body);
         }
         LocalWorld.run(options.ranks == null ? 1 : options.ranks, timeoutNanos, body);
         return 0;
     }
 
-    private static int runMpi(String backend, long timeoutNanos, RankBody body) {
+    private static int runMpi(String backend, long timeoutNanos, int launched, RankBody body) {
         final Communicator comm = MpiWorlds.init(backend, System.getenv(), timeoutNanos);
         try {
+            if (launched > 1 && comm.size() != launched) {
+                throw new IllegalArgumentException("the MPI launcher started " + launched + " processes, but the MPI"
+                    + " library this rank loaded (" + comm.backend() + ") sees a world of " + comm.size() + ": it is"
+                    + " not the launcher's MPI, so every process would run a job of its own; start with the mpirun"
+                    + " of the MPI gossip-mpi was built for, or point GOSSIP_MPI_NATIVE_LIB at a build for this one");
+            }
             body.run(comm);
         } catch (Throwable t) {
             final String message = Main.describe(t);

@@ -47,8 +47,10 @@ final class ReportCommand implements Callable<Integer> {
         if (svg && out == null) {
             throw new IllegalArgumentException("--svg writes charts, which need --out DIR");
         }
-        if (Double.isInfinite(targetLoss)) {
-            throw new IllegalArgumentException("--target-loss must be a finite number, got " + targetLoss);
+        Report.checkTargetLoss(targetLoss);
+        if (out != null && java.nio.file.Files.exists(out) && !java.nio.file.Files.isDirectory(out)) {
+            throw new IllegalArgumentException("--out " + out + " is a file; report writes its charts and report.md"
+                + " into a directory: give a directory (it is made if missing)");
         }
         final RunScan.Result scanned = RunScan.scan(dirs);
         final PrintWriter err = spec.commandLine().getErr();

@@ -67,7 +67,8 @@ final class TopologyCommand implements Callable<Integer> {
                 }
             }
         }
-        out.printf("rho = %.4f (spectral gap 1 - |lambda_2|)%n", sp.rho);
+        out.printf(java.util.Locale.ROOT, sp.rho >= 1e-3 || sp.rho == 0 || Double.isNaN(sp.rho)
+            ? "rho = %.4f (spectral gap 1 - |lambda_2|)%n" : "rho = %.4e (spectral gap 1 - |lambda_2|)%n", sp.rho);
         out.printf("beta = %.4f (||I - W||_2)%n", sp.beta);
         out.printf("diameter = %d, degree %d..%d, computed by %s%n", sp.diameter, sp.minDegree, sp.maxDegree,
             sp.method);

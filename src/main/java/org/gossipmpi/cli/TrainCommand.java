@@ -15,6 +15,7 @@ import org.gossipmpi.algo.TrainConfig;
 import org.gossipmpi.algo.RunFiles;
 import org.gossipmpi.algo.Training;
 import org.gossipmpi.checkpoint.CheckpointSettings;
+import org.gossipmpi.checkpoint.Checkpoints;
 import org.gossipmpi.metrics.Report;
 import org.gossipmpi.metrics.RunRecord;
 import org.gossipmpi.data.Sharding;
@@ -75,7 +76,9 @@ final class TrainCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--overwrite",
-        description = "Replace the run directories under --out that hold an earlier run's files (refused otherwise).")
+        description = "Replace the run directories under --out that hold an earlier run's files (refused otherwise):"
+            + " the earlier run is moved aside (to --out's .RUN.replaced) and removed once the new run has finished;"
+            + " if the new run fails, it is put back.")
     boolean overwrite;
 
     @Option(names = "--save-model", paramLabel = "DIR",
@@ -179,6 +182,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("unknown --lr-schedule '" + lrSchedule + "'; valid: const, step, inverse");
         }
         refuseMisfits();
+        Checks.codecThreads(codecThreads, "--codec-threads");
         final LocalStep.Kind momentumKind = momentum == 0 ? LocalStep.Kind.NONE
             : nesterov ? LocalStep.Kind.NESTEROV : LocalStep.Kind.HEAVY_BALL;
         final LearningRate rate = new LearningRate(kind, lr, lrB, lrDecay, lrEvery);
@@ -201,10 +205,9 @@ final class TrainCommand implements Callable<Integer> {
                     throw new IllegalArgumentException((sweep ? c.runName() + ": " : "") + why);
                 }
             }
-            if (comm.rank() == 0) {
-                prepareOutputs(runs);
-            }
-            comm.barrier(); // no rank writes before rank 0 has checked, and cleared with --overwrite
+            final OutputDirs dirs = comm.rank() == 0 ? prepareOutputs(runs) : null;
+            comm.barrier(); // no rank writes before rank 0 has checked, and set earlier runs aside with --overwrite
+            checkRankTargets(comm, runs, sweep);
             final List<Training.Outcome> outcomes = new ArrayList<>();
             for (TrainConfig c : runs) {
                 final TrainConfig run = saveModel == null ? c : withSaveModel(c,
@@ -215,6 +218,14 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 try (CodecThreads pool = CodecThreads.of(codecThreads, "rank" + comm.rank())) {
                     outcomes.add(new Training(run, comm, w, pool).run());
+                } catch (RuntimeException | Error e) {
+                    if (dirs != null) {
+                        dirs.restore(run.runName(), w);
+                    }
+                    throw e;
+                }
+                if (dirs != null) {
+                    dirs.replaced(run.runName());
                 }
             }
             if (comm.rank() == 0) {
@@ -222,7 +233,15 @@ final class TrainCommand implements Callable<Integer> {
                     table(w, outcomes);
                 }
                 if (out != null) {
-                    for (Path p : RunFiles.plot(out)) {
+                    final List<Path> plots;
+                    try {
+                        plots = RunFiles.plot(out);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException("rank 0 cannot draw the charts under " + out
+                            + " (--out): " + org.gossipmpi.io.AtomicFiles.reason(e) + "; every run's summary.json and"
+                            + " history.csv are written", e);
+                    }
+                    for (Path p : plots) {
                         w.println("plot: " + p);
                     }
                     w.println("metrics and summaries: " + out + "/<run>/");
@@ -267,10 +286,13 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * Before step 0: the output and model directories exist and are writable, and no run directory holds
-     * an earlier run's files, unless --overwrite (then each is replaced whole) or --resume (the run goes on there).
+     * Before step 0, on rank 0: the output and model directories exist and are writable, and no run directory
+     * holds an earlier run's files, unless --overwrite (then the earlier run is set aside, to be removed once
+     * the new one has finished, or put back if it fails) or --resume from a complete checkpoint (the run goes
+     * on there). --resume without a complete checkpoint starts at step 0, which is refused where the run
+     * directory holds a finished run (its summary.json).
      */
-    private void prepareOutputs(List<TrainConfig> runs) throws java.io.IOException {
+    private OutputDirs prepareOutputs(List<TrainConfig> runs) throws java.io.IOException {
         for (Object[] d : new Object[][] {{"--out", out}, {"--save-model", saveModel}, {"--checkpoint", checkpoint}}) {
             final Path p = (Path) d[1];
             if (p == null) {
@@ -286,11 +308,17 @@ final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(d[0] + " " + p + ": the directory is not writable");
             }
         }
+        final OutputDirs dirs = new OutputDirs(out);
         if (out == null) {
-            return;
+            return dirs;
         }
         for (TrainConfig c : runs) {
             final Path runDir = out.resolve(c.runName());
+            final Path aside = OutputDirs.aside(out, c.runName());
+            if (java.nio.file.Files.exists(aside)) {
+                throw new IllegalArgumentException("--out " + out + ": " + aside + " holds a run that an interrupted"
+                    + " --overwrite set aside: move it back to " + runDir + " (or remove it), then start again");
+            }
             if (!java.nio.file.Files.isDirectory(runDir)) {
                 continue;
             }
@@ -298,8 +326,24 @@ final class TrainCommand implements Callable<Integer> {
             try (java.nio.file.DirectoryStream<Path> files = java.nio.file.Files.newDirectoryStream(runDir)) {
                 files.forEach(f -> found.add(f.getFileName().toString()));
             }
-            if (found.isEmpty() || resume) {
-                continue; // --resume continues the run in its directory
+            if (found.isEmpty()) {
+                continue;
+            }
+            if (resume) {
+                if (Checkpoints.hasComplete(checkpoint, c.runName())) {
+                    continue; // --resume continues the run in its directory
+                }
+                if (!found.contains("summary.json") || overwrite) {
+                    // an attempt that died before its first checkpoint: starting over loses only its partial lines
+                    if (overwrite) {
+                        dirs.setAside(c.runName());
+                    }
+                    continue;
+                }
+                throw new IllegalArgumentException("--resume: " + checkpoint.resolve(c.runName()) + " holds no"
+                    + " complete checkpoint, so this run would start at step 0, and --out " + runDir + " holds a"
+                    + " finished run (summary.json) that it would replace: give another --out, the --checkpoint"
+                    + " directory that run wrote, or --overwrite to start over");
             }
             if (!overwrite) {
                 java.util.Collections.sort(found);
@@ -307,13 +351,36 @@ final class TrainCommand implements Callable<Integer> {
                     + String.join(", ", found.subList(0, Math.min(3, found.size()))) + (found.size() > 3 ? ", ..." : "")
                     + "): give another --out, or --overwrite to replace it");
             }
-            try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(runDir)) {
-                for (Path f : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    java.nio.file.Files.delete(f);
+            dirs.setAside(c.runName());
+        }
+        return dirs;
+    }
+
+    /**
+     * Before step 0, on every rank: the files this rank will write (its JSONL under --out, its model under
+     * --save-model) can be written there; the first rank that cannot stops every rank, before any step.
+     */
+    private void checkRankTargets(org.gossipmpi.comm.Communicator comm, List<TrainConfig> runs, boolean sweep) {
+        String problem = "";
+        for (TrainConfig c : runs) {
+            final Path[][] targets = {
+                {out == null ? null : out.resolve(c.runName()), Path.of("rank-" + comm.rank() + ".jsonl")},
+                {saveModel == null ? null : sweep ? saveModel.resolve(c.runName()) : saveModel,
+                    Path.of("rank-" + comm.rank() + ".txt")}};
+            final String[] options = {"--out", "--save-model"};
+            for (int k = 0; k < targets.length && problem.isEmpty(); k++) {
+                if (targets[k][0] != null) {
+                    problem = OutputDirs.unwritable(targets[k][0], targets[k][1], options[k], comm.rank());
                 }
             }
         }
+        problem = org.gossipmpi.comm.Messages.firstProblem(comm, TAG_TARGETS, problem);
+        if (!problem.isEmpty()) {
+            throw new IllegalArgumentException(problem);
+        }
     }
+
+    private static final int TAG_TARGETS = 970;
 
     /** Options that no run would honour, refused before anything starts, each with what to do instead. */
     private void refuseMisfits() {
@@ -342,9 +409,6 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (!Double.isFinite(epochs)) {
             throw new IllegalArgumentException("--epochs must be a finite number, got " + epochs);
-        }
-        if (!Double.isNaN(targetLoss) && Double.isInfinite(targetLoss)) {
-            throw new IllegalArgumentException("--target-loss must be a finite number, got " + targetLoss);
         }
         if (features != 0 && !org.gossipmpi.data.DataSources.takesFeatures(data)) {
             throw new IllegalArgumentException("--features applies to LIBSVM files, whose rows name their largest"

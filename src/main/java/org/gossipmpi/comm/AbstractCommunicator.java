@@ -97,16 +97,119 @@ public abstract class AbstractCommunicator implements Communicator {
         }
     }
 
-    /** Polls a collective's request until it completes, or throws at the default deadline naming {@code what}. */
-    protected final void waitCollective(Request collective, String what) {
+    /** Collectives this rank has entered, numbered from 1: what ranks compare when one of them times out. */
+    private long collectivesEntered;
+
+    /**
+     * Tag of the messages by which ranks whose collective timed out tell each other which collective they wait
+     * in ({@link #whoArrived}); below 32767, the least MPI_TAG_UB any MPI has.
+     */
+    public static final int TAG_WHO_ARRIVED = 32_000;
+
+    /** The longest that a rank whose collective timed out listens for the others' reports. */
+    private static final long MAX_GRACE_NANOS = 5_000_000_000L;
+
+    /** Buffers of the last diagnosis, kept reachable while its sends may still be in flight. */
+    private ByteBuffer[] diagnosis;
+
+    /**
+     * Polls a collective's request until it completes, or throws at the default deadline naming the collective
+     * (an allreduce of {@code allreduceCount} floats, or a barrier when that is -1), its number on this rank,
+     * and the ranks that had not reached it ({@link #whoArrived}). Allocates nothing unless it times out.
+     */
+    protected final void waitCollective(Request collective, int allreduceCount) {
+        final long number = ++collectivesEntered;
         final long start = System.nanoTime();
         int round = 0;
         while (!progress(collective)) {
             final long waited = System.nanoTime() - start;
             if (waited >= defaultTimeoutNanos) {
-                throw new CommTimeoutException(rank, what, -1, -1, waited, defaultTimeoutNanos);
+                final String what = allreduceCount < 0 ? "barrier" : "allreduce of " + allreduceCount + " floats";
+                throw new CommTimeoutException(rank, what + " (collective #" + number + " of this rank)", -1, -1,
+                    waited, defaultTimeoutNanos, whoArrived(number));
             }
             idle(round++, defaultTimeoutNanos - waited);
+        }
+    }
+
+    /**
+     * After this rank's collective number {@code number} timed out: tells every other rank its number, and
+     * listens for theirs for a grace period (a quarter of the deadline, at most 5 s). The ranks whose own wait
+     * timed out too report within it; a rank that stopped, died, or is still computing elsewhere does not.
+     * Returns which ranks had reached the collective and which had not, in words ("" with one rank). The
+     * receives still pending are cancelled; the sends are left to complete (their buffers stay referenced).
+     */
+    private String whoArrived(long number) {
+        if (size == 1) {
+            return "";
+        }
+        final ByteBuffer mine = ByteBuffer.allocateDirect(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(0, number);
+        final ByteBuffer theirs = ByteBuffer.allocateDirect(8 * size).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        diagnosis = new ByteBuffer[] {mine, theirs};
+        final Request[] recvs = new Request[size];
+        final boolean[] heard = new boolean[size];
+        try {
+            for (int r = 0; r < size; r++) {
+                if (r != rank) {
+                    recvs[r] = newRequest();
+                    iRecv(theirs, 8 * r, 8, r, TAG_WHO_ARRIVED, recvs[r]);
+                }
+            }
+            for (int r = 0; r < size; r++) {
+                if (r != rank) {
+                    iSend(mine, 0, 8, r, TAG_WHO_ARRIVED, newRequest());
+                }
+            }
+            final long grace = Math.min(MAX_GRACE_NANOS, defaultTimeoutNanos / 4);
+            final long start = System.nanoTime();
+            int pending = size - 1;
+            for (int round = 0; pending > 0 && System.nanoTime() - start < grace; round++) {
+                for (int r = 0; r < size; r++) {
+                    if (r != rank && !heard[r] && progress(recvs[r])) {
+                        heard[r] = true;
+                        pending--;
+                    }
+                }
+                idle(round, grace - (System.nanoTime() - start));
+            }
+            for (int r = 0; r < size; r++) {
+                if (r != rank && !heard[r]) {
+                    cancel(recvs[r]);
+                }
+            }
+        } catch (CommException | IllegalStateException e) {
+            return "which ranks reached it is not known (" + e.getMessage() + ")";
+        }
+        final StringBuilder missing = new StringBuilder();
+        final StringBuilder elsewhere = new StringBuilder();
+        int missed = 0;
+        for (int r = 0; r < size; r++) {
+            if (r == rank) {
+                continue;
+            }
+            if (!heard[r]) {
+                missed++;
+                append(missing, missed, Integer.toString(r));
+            } else if (theirs.getLong(8 * r) != number) {
+                append(elsewhere, 1, "rank " + r + " waits in its collective #" + theirs.getLong(8 * r));
+            }
+        }
+        if (missed == 0 && elsewhere.length() == 0) {
+            return "every rank reached it and waits (the network or the MPI library stalled)";
+        }
+        final String notThere = missed == 0 ? "" : (missed == 1 ? "rank " : "ranks ") + missing + " did not reach it"
+            + " (stopped, died, or still working elsewhere; the " + (size - 1 - missed) + " other rank"
+            + (size - 1 - missed == 1 ? "" : "s") + " did)";
+        return notThere + (elsewhere.length() == 0 ? "" : (notThere.isEmpty() ? "" : "; ") + elsewhere
+            + " (the ranks called different collectives: a rank skipped or repeated one)");
+    }
+
+    /** Appends {@code item} to a list of at most 16 items, then "...". */
+    private static void append(StringBuilder list, int count, String item) {
+        if (count <= 16) {
+            list.append(list.length() == 0 ? "" : ", ").append(item);
+        } else if (count == 17) {
+            list.append(", ...");
         }
     }
 

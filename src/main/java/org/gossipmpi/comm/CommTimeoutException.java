@@ -15,7 +15,16 @@ public final class CommTimeoutException extends CommException {
     private final long waitedNanos;
 
     public CommTimeoutException(int rank, String what, int peer, int tag, long waitedNanos, long timeoutNanos) {
-        super(describe(rank, what, peer, tag, waitedNanos, timeoutNanos));
+        this(rank, what, peer, tag, waitedNanos, timeoutNanos, "");
+    }
+
+    /**
+     * @param detail what else is known, appended to the message after ": " (which ranks had not arrived at a
+     *               collective); empty for nothing
+     */
+    public CommTimeoutException(int rank, String what, int peer, int tag, long waitedNanos, long timeoutNanos,
+                                String detail) {
+        super(describe(rank, what, peer, tag, waitedNanos, timeoutNanos) + (detail.isEmpty() ? "" : ": " + detail));
         this.rank = rank;
         this.what = what;
         this.peer = peer;

@@ -43,7 +43,7 @@ public final class Fp16Compressor extends PassCompressor {
 
     @Override
     public int maxEncodedBytes(int d) {
-        return PayloadDescriptor.HEADER_LENGTH + 2 * d;
+        return PayloadDescriptor.capacity(PayloadDescriptor.HEADER_LENGTH + 2L * d, d, spec());
     }
 
     @Override

@@ -29,8 +29,8 @@ final class IndexCodec {
     }
 
     /** The most bytes {@link #write} can take for k indices. */
-    static int maxBytes(int k) {
-        return 4 * k;
+    static long maxBytes(int k) {
+        return 4L * k;
     }
 
     /**

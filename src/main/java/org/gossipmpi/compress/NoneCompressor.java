@@ -42,7 +42,7 @@ public final class NoneCompressor extends PassCompressor {
 
     @Override
     public int maxEncodedBytes(int d) {
-        return PayloadDescriptor.HEADER_LENGTH + 4 * d;
+        return PayloadDescriptor.capacity(PayloadDescriptor.HEADER_LENGTH + 4L * d, d, spec());
     }
 
     @Override

@@ -47,6 +47,21 @@ public final class PayloadDescriptor {
     public static final int RESERVED_OFFSET = 20;
     public static final int HEADER_LENGTH = 24;
 
+    /**
+     * A payload's size in bytes, {@code bytes} worked out in long arithmetic, checked to fit one message (an MPI
+     * count of bytes and a Java buffer are both limited to 2^31 - 1).
+     *
+     * @throws IllegalArgumentException naming the dimension and the size, when it does not fit
+     */
+    public static int capacity(long bytes, long d, String spec) {
+        if (bytes > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a " + spec + " payload of " + d + " floats takes " + bytes + " bytes,"
+                + " more than one message holds (2^31 - 1 bytes): the model is too large for this compressor (a"
+                + " smaller model, or one that sends less, such as topk:F or sign)");
+        }
+        return (int) bytes;
+    }
+
     private PayloadDescriptor() {
     }
 

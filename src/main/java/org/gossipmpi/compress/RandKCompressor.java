@@ -43,7 +43,7 @@ public final class RandKCompressor extends AbstractCompressor {
 
     @Override
     public int maxEncodedBytes(int d) {
-        return VALUES_OFFSET + 4 * k(d);
+        return PayloadDescriptor.capacity(VALUES_OFFSET + 4L * k(d), d, spec());
     }
 
     @Override

@@ -40,7 +40,8 @@ public final class TopKCompressor extends AbstractCompressor {
 
     @Override
     public int maxEncodedBytes(int d) {
-        return PayloadDescriptor.HEADER_LENGTH + 4 * k(d) + IndexCodec.maxBytes(k(d));
+        return PayloadDescriptor.capacity(PayloadDescriptor.HEADER_LENGTH + 4L * k(d) + IndexCodec.maxBytes(k(d)), d,
+            spec());
     }
 
     @Override

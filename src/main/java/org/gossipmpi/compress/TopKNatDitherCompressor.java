@@ -53,7 +53,8 @@ public final class TopKNatDitherCompressor extends AbstractCompressor {
     @Override
     public int maxEncodedBytes(int d) {
         final int k = k(d);
-        return PayloadDescriptor.HEADER_LENGTH + WordPacking.bytes(k, width) + IndexCodec.maxBytes(k);
+        return PayloadDescriptor.capacity(PayloadDescriptor.HEADER_LENGTH + (long) WordPacking.bytes(k, width)
+            + IndexCodec.maxBytes(k), d, spec());
     }
 
     @Override

@@ -97,6 +97,30 @@ public final class DataSources {
         return d.subset(keep, name);
     }
 
+    /**
+     * About how many bytes of heap the data of {@code spec} and {@code testSpec} take once read: exact for the
+     * named sets (their images as floats), and twice the file size for files (text becomes floats and indices,
+     * IDX bytes become floats: at most four bytes per byte, most files far less). For messages only.
+     */
+    public static long heapBytesEstimate(String spec, String testSpec) {
+        final String s = spec.trim();
+        long bytes;
+        if (s.equals("fashion-mnist") || s.equals("fashion-mnist:binary")) {
+            bytes = 70_000L * 784 * 4 + (s.endsWith(":binary") ? 14_000L * 784 * 4 : 0);
+        } else {
+            bytes = fileBytes(s) * (s.contains("idx3") ? 4 : 2);
+        }
+        return bytes + (testSpec == null ? 0 : fileBytes(testSpec) * 2);
+    }
+
+    private static long fileBytes(String path) {
+        try {
+            return Files.size(Path.of(path));
+        } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+            return 0;
+        }
+    }
+
     /** Whether {@code --features} means anything for this data: LIBSVM files only. */
     public static boolean takesFeatures(String spec) {
         final Path path = Path.of(spec);

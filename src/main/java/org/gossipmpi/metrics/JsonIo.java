@@ -1,7 +1,6 @@
 package org.gossipmpi.metrics;
 
 import java.io.IOException;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -58,17 +57,35 @@ public final class JsonIo {
     }
 
     /**
-     * Writes JSON objects one per line to {@code out}, each flushed as it is finished (so that a killed rank
-     * leaves every line it had finished). Close it to close {@code out}.
+     * Writes JSON objects one per line to a file, each written through to the file as it is finished (so that
+     * a killed rank leaves every line it had finished). A line that cannot be written whole (a full disk) is
+     * cut off again, so the file keeps only whole lines.
      */
     public static final class Lines implements AutoCloseable {
-        private final Writer out;
+        private final Path file;
+        private final java.nio.channels.FileChannel channel;
         private final JsonGenerator g;
+        private long whole;
 
-        public Lines(Writer out) throws IOException {
-            this.out = out;
-            this.g = MAPPER.getFactory().createGenerator(out);
+        /**
+         * Opens {@code file}: a new file (replacing one that is there), or with {@code append} the end of an
+         * existing one.
+         */
+        public Lines(Path file, boolean append) throws IOException {
+            this.file = file;
+            this.channel = append
+                ? java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE,
+                    java.nio.file.StandardOpenOption.APPEND)
+                : java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+            this.whole = channel.size();
+            this.g = MAPPER.getFactory().createGenerator(java.nio.channels.Channels.newOutputStream(channel));
             g.setRootValueSeparator(null); // lines are separated by the newline end() writes
+        }
+
+        /** The file written. */
+        public Path file() {
+            return file;
         }
 
         /** Starts a line's object. */
@@ -86,20 +103,22 @@ public final class JsonIo {
             }
         }
 
-        /** Ends the line's object and flushes it. */
+        /** Ends the line's object and writes it to the file; a line that fails to go out whole is cut off. */
         public void end() throws IOException {
-            g.writeEndObject();
-            g.writeRaw('\n');
-            g.flush();
+            try {
+                g.writeEndObject();
+                g.writeRaw('\n');
+                g.flush();
+                whole = channel.size();
+            } catch (IOException e) {
+                channel.truncate(whole);
+                throw e;
+            }
         }
 
         @Override
         public void close() throws IOException {
-            try {
-                g.close();
-            } finally {
-                out.close();
-            }
+            channel.close();
         }
     }
 }

@@ -3,7 +3,6 @@ package org.gossipmpi.metrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,6 +16,18 @@ import java.util.Set;
  * after the fact.
  */
 public final class Report {
+    /**
+     * Checks a target loss ({@code --target-loss}): NaN (none) or a finite number >= 0.
+     *
+     * @throws IllegalArgumentException otherwise
+     */
+    public static void checkTargetLoss(double target) {
+        if (!Double.isNaN(target) && !(target >= 0 && target < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("--target-loss must be a finite number >= 0 (a loss is never negative),"
+                + " got " + target);
+        }
+    }
+
     /** Table formats. */
     public enum Format { text, md, csv }
 
@@ -240,9 +251,7 @@ public final class Report {
             }
         }
         final Path file = dir.resolve("report.md");
-        final Path tmp = Files.createTempFile(dir, ".report.md", ".tmp");
-        Files.writeString(tmp, sb);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        org.gossipmpi.io.AtomicFiles.writeString(file, sb);
         return file;
     }
 

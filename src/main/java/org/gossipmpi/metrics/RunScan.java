@@ -46,7 +46,8 @@ public final class RunScan {
             }
             final List<Path> summaries;
             try (Stream<Path> files = Files.find(dir, DEPTH + 1,
-                    (p, a) -> a.isRegularFile() && p.getFileName().toString().equals("summary.json"))) {
+                    (p, a) -> a.isRegularFile() && p.getFileName().toString().equals("summary.json")
+                        && !hidden(dir.relativize(p)))) {
                 summaries = new ArrayList<>(files.toList());
             }
             summaries.sort(null);
@@ -62,6 +63,19 @@ public final class RunScan {
             }
         }
         return new Result(runs, skipped);
+    }
+
+    /**
+     * Whether a path below a given directory passes through a hidden directory (".RUN.replaced": an earlier run
+     * that train --overwrite set aside; temporary files): not a run to report.
+     */
+    private static boolean hidden(Path below) {
+        for (Path part : below) {
+            if (part.toString().startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Reads one run into {@code runs}; returns why it was skipped, or null. */

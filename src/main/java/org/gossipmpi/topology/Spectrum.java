@@ -53,7 +53,6 @@ public final class Spectrum {
             minDeg = Math.min(minDeg, d);
             maxDeg = Math.max(maxDeg, d);
         }
-        final int diameter = diameter(topo);
         if (n == 1) {
             return new Spectrum(1, 0, 0, 0, 0, "trivial");
         }
@@ -62,15 +61,86 @@ public final class Spectrum {
                 throw new IllegalArgumentException("spectrum of the time-varying " + topo.name() + " is computed"
                     + " densely, for at most " + DENSE_LIMIT + " ranks");
             }
-            return timeVarying(topo, diameter, minDeg, maxDeg);
+            return timeVarying(topo, diameter(topo), minDeg, maxDeg);
         }
+        final int[] shape = translationShape(topo);
+        if (shape != null && n > DENSE_LIMIT) {
+            // Vertex-transitive: one BFS gives the diameter, and the characters of Z_R x Z_C diagonalise W.
+            final double[] eig = translationInvariantEigenvalues(topo.step(0), shape[0], shape[1]);
+            return new Spectrum(1 - secondLargestAbs(eig), maxAbsOneMinus(eig), eccentricity(topo, 0), minDeg, maxDeg,
+                "characters of the " + shape[0] + " x " + shape[1] + " translations");
+        }
+        final int diameter = shape != null ? eccentricity(topo, 0) : diameter(topo);
         if (n <= DENSE_LIMIT) {
             final double[] eig = new EigenDecomposition(new Array2DRowRealMatrix(topo.step(0).dense(), false))
                 .getRealEigenvalues();
             return new Spectrum(1 - secondLargestAbs(eig), maxAbsOneMinus(eig), diameter, minDeg, maxDeg, "eigen");
         }
-        return new Spectrum(1 - lambda2ByPowerIteration(topo.step(0)), betaByPowerIteration(topo.step(0)),
-            diameter, minDeg, maxDeg, "power-iteration");
+        final double lambda2 = lambda2ByPowerIteration(topo.step(0));
+        return new Spectrum(1 - lambda2, betaByPowerIteration(topo.step(0)), diameter, minDeg, maxDeg,
+            Double.isNaN(lambda2) ? "power iteration, which did not converge in " + MAX_ITERATIONS + " iterations:"
+                + " rho is too small to resolve" : "power-iteration");
+    }
+
+    /**
+     * {R, C} when W commutes with the translations of Z_R x Z_C, rank i being (i / C, i mod C): every row is rank
+     * 0's row shifted (ring, exponential and complete graphs with R = 1; {@code torus:RxC}). Null otherwise.
+     */
+    static int[] translationShape(Topology topo) {
+        final int n = topo.size();
+        final String name = topo.name();
+        if (name.startsWith("torus:")) {
+            final String[] rc = name.substring("torus:".length()).split("x");
+            final int r = Integer.parseInt(rc[0]);
+            final int c = Integer.parseInt(rc[1]);
+            return invariant(topo.step(0), r, c) ? new int[] {r, c} : null;
+        }
+        return invariant(topo.step(0), 1, n) ? new int[] {1, n} : null;
+    }
+
+    /** Whether every row of W is rank 0's row translated to it in Z_R x Z_C (same offsets, same weights). */
+    private static boolean invariant(MixingStep w, int rows, int cols) {
+        final int n = w.size();
+        final int[] from0 = w.recvFrom(0);
+        final double[] w0 = w.recvWeights(0);
+        for (int i = 1; i < n; i++) {
+            final int[] from = w.recvFrom(i);
+            if (from.length != from0.length || Math.abs(w.selfWeight(i) - w.selfWeight(0)) > 1e-12) {
+                return false;
+            }
+            final int ri = i / cols;
+            final int ci = i % cols;
+            for (int k = 0; k < from0.length; k++) {
+                // rank 0's neighbour at offset (dr, dc) must be rank i's neighbour at (ri + dr, ci + dc)
+                final int j = Math.floorMod(ri + from0[k] / cols, rows) * cols + Math.floorMod(ci + from0[k] % cols, cols);
+                final int at = Arrays.binarySearch(from, j);
+                if (at < 0 || Math.abs(w.recvWeights(i)[at] - w0[k]) > 1e-12) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The eigenvalues of a symmetric W invariant under the translations of Z_R x Z_C: for every character (a, b),
+     * lambda = w_00 + sum over rank 0's neighbours (dr, dc) of w cos(2 pi (a dr / R + b dc / C)). O(n deg).
+     */
+    static double[] translationInvariantEigenvalues(MixingStep w, int rows, int cols) {
+        final int[] from = w.recvFrom(0);
+        final double[] wt = w.recvWeights(0);
+        final double[] eig = new double[rows * cols];
+        for (int a = 0; a < rows; a++) {
+            for (int b = 0; b < cols; b++) {
+                double l = w.selfWeight(0);
+                for (int k = 0; k < from.length; k++) {
+                    final double phase = (double) a * (from[k] / cols) / rows + (double) b * (from[k] % cols) / cols;
+                    l += wt[k] * Math.cos(2 * Math.PI * (phase - Math.floor(phase)));
+                }
+                eig[a * cols + b] = l;
+            }
+        }
+        return eig;
     }
 
     /** The second largest absolute value (the largest is |lambda_1| = 1). */
@@ -133,15 +203,15 @@ public final class Spectrum {
         return v;
     }
 
-    /** The spectral radius of a symmetric map by power iteration on x -> A x. */
+    /** The spectral radius of a symmetric map by power iteration on x -> A x; NaN when it did not converge. */
     private static double powerIteration(double[] v, double[] y, LinearMap a) {
         double estimate = 0;
         normalise(v);
         for (int it = 0; it < MAX_ITERATIONS; it++) {
             a.apply(v, y);
             final double norm = norm(y);
-            if (norm == 0) {
-                return 0;
+            if (norm < 1e-12) {
+                return 0; // the map is (numerically) zero on this subspace: a complete graph's W - 11^T / n
             }
             for (int i = 0; i < v.length; i++) {
                 v[i] = y[i] / norm;
@@ -151,7 +221,7 @@ public final class Spectrum {
             }
             estimate = norm;
         }
-        return estimate;
+        return Double.NaN;
     }
 
     private static double norm(double[] v) {
@@ -183,6 +253,32 @@ public final class Spectrum {
         final double[] sv = new SingularValueDecomposition(product).getSingularValues(); // descending
         final double sigma2 = sv.length > 1 ? sv[1] : 0;
         return new Spectrum(1 - Math.pow(sigma2, 1.0 / topo.period()), beta, diameter, minDeg, maxDeg, "svd");
+    }
+
+    /** The longest shortest path from {@code src} along send edges (the diameter of a vertex-transitive graph). */
+    static int eccentricity(Topology topo, int src) {
+        final int n = topo.size();
+        final int[] dist = new int[n];
+        final int[] queue = new int[n];
+        Arrays.fill(dist, -1);
+        dist[src] = 0;
+        int head = 0;
+        int tail = 0;
+        queue[tail++] = src;
+        int far = 0;
+        while (head < tail) {
+            final int i = queue[head++];
+            for (int t = 0; t < topo.period(); t++) {
+                for (int j : topo.step(t).sendTo(i)) {
+                    if (dist[j] < 0) {
+                        dist[j] = dist[i] + 1;
+                        far = Math.max(far, dist[j]);
+                        queue[tail++] = j;
+                    }
+                }
+            }
+        }
+        return far;
     }
 
     /** The longest shortest path along send edges of the union graph over a period. */

@@ -47,6 +47,7 @@ public final class Topologies {
             throw new IllegalArgumentException("a topology needs at least 1 rank, got " + n);
         }
         final String s = spec.trim();
+        checkFits(s, n);
         final Topology t;
         if (s.equals("ring")) {
             t = undirected(s, n, ringEdges(n), null);
@@ -69,6 +70,40 @@ public final class Topologies {
         }
         check(t);
         return t;
+    }
+
+    /** Heap bytes per directed link while a topology is built and checked (a tree entry, its boxes, its rows). */
+    private static final long BYTES_PER_LINK = 96;
+    /** Heap bytes per rank besides its links. */
+    private static final long BYTES_PER_RANK = 160;
+
+    /**
+     * Refuses, before building it, a topology that cannot fit this JVM's heap, with the memory it would need:
+     * a complete graph of 200,000 ranks has 4e10 links, a ring of 1e8 ranks 2e8. Edge-list files are bounded
+     * by their own lines and are not estimated.
+     */
+    private static void checkFits(String spec, int n) {
+        final long links;
+        if (spec.equals("ring")) {
+            links = 2L * n;
+        } else if (spec.startsWith("torus")) {
+            links = 4L * n;
+        } else if (spec.equals("exponential") || spec.equals("onepeer-exp")) {
+            links = 2L * n * Math.max(1, 64 - Long.numberOfLeadingZeros(n - 1L));
+        } else if (spec.equals("complete")) {
+            links = (long) n * (n - 1);
+        } else {
+            return;
+        }
+        final long bytes = links * BYTES_PER_LINK + n * BYTES_PER_RANK;
+        final Runtime rt = Runtime.getRuntime();
+        final long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (bytes > free) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "topology '%s' on %d ranks has %d"
+                + " links: building and checking it needs about %.1f GB of memory, and this JVM has %.1f GB free:"
+                + " give it more with GOSSIP_MPI_JAVA_OPTS=-Xmx<size>, or use fewer ranks or a sparser graph", spec, n,
+                links, bytes / 1e9, free / 1e9));
+        }
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.gossipmpi.comm.local.LocalWorld;
-import org.gossipmpi.data.DataSources;
 import org.gossipmpi.data.Sharding;
 import org.gossipmpi.kernel.Devices;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,7 +41,7 @@ class BytesToTargetTest {
     }
 
     private static void assumeData() {
-        Assumptions.assumeTrue(Files.isDirectory(DataSources.FASHION_MNIST), "dataset-fashion-mnist not installed");
+        org.gossipmpi.testing.TestData.requireFashionMnist();
     }
 
     @Test

@@ -6,15 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.gossipmpi.comm.local.LocalWorld;
-import org.gossipmpi.data.DataSources;
 import org.gossipmpi.data.Sharding;
 import org.gossipmpi.kernel.Devices;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,21 +44,21 @@ class ReferenceAccuracyTest {
 
     @Test
     void softmaxReachesTheLogisticRegressionBaseline() {
-        Assumptions.assumeTrue(Files.isDirectory(DataSources.FASHION_MNIST), "dataset-fashion-mnist not installed");
+        org.gossipmpi.testing.TestData.requireFashionMnist();
         final Training.Outcome o = train(config("softmax", 0.2, 0, 10, 1), 1);
         assertTrue(o.testAccuracy() >= 0.83, "softmax test accuracy " + o.testAccuracy());
     }
 
     @Test
     void mlpWithAHundredHiddenUnitsReachesTheMlpBaselineLevel() {
-        Assumptions.assumeTrue(Files.isDirectory(DataSources.FASHION_MNIST), "dataset-fashion-mnist not installed");
+        org.gossipmpi.testing.TestData.requireFashionMnist();
         final Training.Outcome o = train(config("mlp", 0.05, 0.9, 5, 1), 1);
         assertTrue(o.testAccuracy() >= 0.86, "mlp test accuracy " + o.testAccuracy());
     }
 
     @Test
     void allreduceOnFourRanksGivesEveryRankTheSameModel() {
-        Assumptions.assumeTrue(Files.isDirectory(DataSources.FASHION_MNIST), "dataset-fashion-mnist not installed");
+        org.gossipmpi.testing.TestData.requireFashionMnist();
         final float[][] models = new float[4][];
         final TrainConfig c = TrainConfig.builder().algorithm("allreduce").model("logistic").hidden(0)
             .data("fashion-mnist:binary").batch(32)
@@ -89,6 +86,6 @@ class ReferenceAccuracyTest {
             Sharding.iid, 1, 1, Devices.Kind.java, "ring", "none", 1, false, Double.NaN, null, null, 0, org.gossipmpi.checkpoint.CheckpointSettings.NONE));
         assertTrue(e.getMessage().contains("exactly one of --steps"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new LearningRate(LearningRate.Kind.CONST, -1, 1, 1, 1));
-        assertTrue(e.getMessage().contains("--lr must be positive"), e.getMessage());
+        assertTrue(e.getMessage().contains("--lr must be a positive finite number"), e.getMessage());
     }
 }

@@ -63,6 +63,8 @@ class BadInputTest {
         write("word.edges", "0 one\n");
         Files.createDirectories(dir.resolve("prev/choco-none-ring"));
         write("prev/choco-none-ring/summary.json", "{}\n");
+        Files.createDirectories(dir.resolve("models/rank-1.txt"));
+        write("narrow.csv", "0,0.5\n6,0.25\n0,0.1\n6,0.9\n");
         Files.createDirectories(dir.resolve("noruns/sub"));
         write("noruns/sub/notes.txt", "no run here\n");
     }
@@ -211,12 +213,35 @@ class BadInputTest {
             row("--out under a file", 1, w("--out", "cannot create the directory"), train("--out", libsvm + "/sub")),
             row("--out holding an earlier run", 1, w("choco-none-ring holds an earlier run's files (summary.json)",
                 "--overwrite"), train("--out", f("prev"))),
+            row("--resume without a checkpoint over a finished run", 1, w("--resume: ", "holds no complete checkpoint",
+                "holds a finished run (summary.json)", "--overwrite to start over"),
+                train("--out", f("prev"), "--checkpoint", f("no-checkpoints"), "--resume")),
+            row("--save-model where one rank's file is a directory", 1, w("rank 1 would write", "rank-1.txt",
+                "(--save-model), which is a directory"), train("--save-model", f("models"))),
+            row("codec threads beyond the cores", 1, w("--codec-threads must be in [1, ", "got 1000"),
+                train("--codec-threads", "1000")),
+            row("target loss below zero", 1, w("--target-loss must be a finite number >= 0", "got -1"),
+                train("--target-loss", "-1")),
+            row("all-reduce SGD whose loss explodes", 1, w("at step 5 the averaged model's loss is",
+                "times the initial model's loss", "the run diverged; lower --lr", "no model is saved"),
+                train("--algorithm", "allreduce", "--lr", "1e30", "--save-model", f("exploded"))),
+            row("test data narrower than the training data", 1, w("narrow.csv has 1 features, the training data 784",
+                "give test data with the training data's features"),
+                trainOn("fashion-mnist:binary", "--test-data", f("narrow.csv"), "--model", "logistic")),
+            row("infinite learning rate", 1, w("--lr must be a positive finite number, got Infinity"),
+                train("--lr", "Infinity")),
+            row("2e9 features of a LIBSVM file", 1, w("2000000000", "more than one message holds"),
+                trainOn(libsvm, "--features", "2000000000")),
             // launching
             row("zero ranks", 1, w("--ranks must be >= 1"), "train", "--ranks", "0", "--data", csv, "--steps", "5"),
             row("--ranks with --backend mpi", 1, w("--ranks is for in-process ranks", "mpirun -np"),
                 "info", "--ranks", "2", "--backend", "mpi"),
             row("info pings 0", 1, w("--pings must be >= 1"), "info", "--ranks", "1", "--pings", "0"),
             row("topology of 0 ranks", 1, w("at least 1 rank"), "topology", "--kind", "ring", "--ranks", "0"),
+            row("ring of 1e8 ranks", 1, w("topology 'ring' on 100000000 ranks has 200000000 links", "GB of memory",
+                "GOSSIP_MPI_JAVA_OPTS=-Xmx"), "topology", "--kind", "ring", "--ranks", "100000000"),
+            row("complete graph of 200,000 ranks", 1, w("39999800000 links", "GB of memory"),
+                "topology", "--kind", "complete", "--ranks", "200000"),
             // reports and benchmarks
             row("report of a missing directory", 1, w("nope: no such directory"), "report", f("nope")),
             row("report of a file", 1, w("ok.libsvm: not a directory"), "report", libsvm),
@@ -226,6 +251,14 @@ class BadInputTest {
             row("report in an unknown format", 2, w("--format", "'html'"), "report", dir.toString(), "--format", "html"),
             row("bench codecs with few repetitions", 1, w("--reps 5: a median needs 15 or more"),
                 "bench", "codecs", "--sizes", "100", "--reps", "5", "--device", "java"),
+            row("bench codecs with no threads", 1, w("--threads must be in [1, ", "got 0"),
+                "bench", "codecs", "--sizes", "100", "--threads", "0", "--device", "java"),
+            row("bench codecs with 1000 threads", 1, w("--threads must be in [1, ", "got 1000"),
+                "bench", "codecs", "--sizes", "100", "--threads", "1000", "--device", "java"),
+            row("report with a target loss below zero", 1, w("--target-loss must be a finite number >= 0"),
+                "report", f("prev"), "--target-loss", "-1"),
+            row("report --out naming a file", 1, w("--out", "is a file", "give a directory"),
+                "report", f("prev"), "--out", libsvm),
             row("bench plot of a missing column", 1, w("has no column 'y'"),
                 "bench", "plot", csvWithHeader(), "--x", "y", "--out", f("p.png")));
     }
@@ -248,6 +281,70 @@ class BadInputTest {
             assertTrue(err.contains(word), "'" + word + "' missing from:\n" + err);
         }
         assertFalse(err.contains("\tat ") || err.contains("Exception in thread"), "a stack trace:\n" + err);
+        if (!words[0].startsWith("--codec")) {
+            assertFalse(String.join(" ", args).contains("bench codecs") && err.contains("--codec-threads"),
+                "bench codecs names train's option:\n" + err);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aDivergedRunSavesNoModel() {
+        assertEquals("1", MainTest.run(train("--algorithm", "allreduce", "--lr", "1e30", "--save-model",
+            f("exploded-too")))[0]);
+        assertFalse(Files.exists(dir.resolve("exploded-too/rank-0.txt")), "a diverged run saved its model");
+    }
+
+    /**
+     * The README's old recommendation for top-1% (gamma 0.2, from a sweep that picked the fewest steps to the
+     * target) drifts apart after about 300 steps: the run must stop with the step, the trend and the cause, not
+     * end with "final" and a model of loss 1e9.
+     */
+    @org.junit.jupiter.api.Test
+    void compressedGossipWhoseModelsDriftApartStopsNamingGamma() {
+        org.gossipmpi.testing.TestData.requireFashionMnist();
+        final String[] r = MainTest.run("train", "--ranks", "4", "--algorithm", "choco", "--compressor", "topk:0.01",
+            "--gamma", "0.2", "--model", "mlp", "--hidden", "256", "--data", "fashion-mnist", "--batch", "32", "--lr",
+            "0.1", "--lr-schedule", "inverse", "--lr-b", "1000", "--steps", "2000", "--eval-every", "125",
+            "--eval-rows", "2000", "--device", "java");
+        assertEquals("1", r[0], r[1] + r[2]);
+        assertTrue(r[2].contains("growing at each of the last 3 evaluations"), r[2]);
+        assertTrue(r[2].contains("the ranks' models drift apart without bound; the consensus step is too large for"
+            + " this compressor: lower --gamma (0.2 now)"), r[2]);
+        assertFalse(r[1].contains("final:"), r[1]);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aSaveModelTargetThatIsADirectoryStopsTheRunBeforeAnyModelIsWritten() {
+        assertEquals("1", MainTest.run(train("--save-model", f("models")))[0]);
+        assertFalse(Files.exists(dir.resolve("models/rank-0.txt")), "rank 0 wrote its model before the refusal");
+    }
+
+    /**
+     * --overwrite keeps the earlier run until the new one has finished: a new run that fails leaves the earlier
+     * one where it was, whole.
+     */
+    @org.junit.jupiter.api.Test
+    void overwriteOfARunThatFailsKeepsTheEarlierRun() throws IOException {
+        final Path out = dir.resolve("kept");
+        assertEquals("0", MainTest.run(train("--out", out.toString(), "--algorithm", "allreduce"))[0]);
+        final String summary = Files.readString(out.resolve("allreduce/summary.json"));
+        final String[] r = MainTest.run(train("--out", out.toString(), "--algorithm", "allreduce", "--lr", "1e30",
+            "--overwrite"));
+        assertEquals("1", r[0], r[2]);
+        assertTrue(r[1].contains("the earlier run is back in"), r[1]);
+        assertEquals(summary, Files.readString(out.resolve("allreduce/summary.json")), "the earlier run was lost");
+        assertFalse(Files.exists(out.resolve(".allreduce.replaced")), "the set-aside copy is left behind");
+    }
+
+    /** A run set aside by an --overwrite that was killed outright is named, not overwritten again. */
+    @org.junit.jupiter.api.Test
+    void aRunSetAsideByAKilledOverwriteIsNamed() throws IOException {
+        final Path out = dir.resolve("aside");
+        Files.createDirectories(out.resolve(".allreduce.replaced"));
+        Files.writeString(out.resolve(".allreduce.replaced/summary.json"), "{}");
+        final String[] r = MainTest.run(train("--out", out.toString(), "--algorithm", "allreduce", "--overwrite"));
+        assertEquals("1", r[0], r[2]);
+        assertTrue(r[2].contains(".allreduce.replaced holds a run that an interrupted --overwrite set aside"), r[2]);
     }
 
     @org.junit.jupiter.api.Test

@@ -169,4 +169,18 @@ class CheckpointResumeTest {
         assertEquals("1", r[0]);
         assertTrue(r[2].contains("give --checkpoint DIR as well"), r[2]);
     }
+
+    /** In-process ranks see one directory: a missing rank file was removed, and the hint says that, not NFS. */
+    @Test
+    void aRankFileMissingInProcessIsNamedWithoutASharedFileSystemHint(@TempDir Path work) throws IOException {
+        final String ckpt = work.resolve("ckpt").toString();
+        assertEquals("0", train(work, "choco", 20, "--checkpoint", ckpt)[0]);
+        final Path file = run(work).resolve("step-000000000020").resolve("rank-2.ckpt");
+        Files.delete(file);
+        final String[] r = train(work, "choco", 30, "--checkpoint", ckpt, "--resume");
+        assertEquals("1", r[0], r[2]);
+        assertTrue(r[2].contains("rank 2 finds no " + file), r[2]);
+        assertTrue(r[2].contains("the file was removed or moved after it was written"), r[2]);
+        assertFalse(r[2].contains("shared file system"), r[2]);
+    }
 }

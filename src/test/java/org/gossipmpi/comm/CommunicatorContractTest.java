@@ -272,4 +272,90 @@ class CommunicatorContractTest {
             c.barrier();
         });
     }
+
+    /** What every backend refuses before posting: heap buffers, ranges outside the buffer, bad ranks and tags. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("worlds")
+    void heapBuffersBadRangesRanksAndTagsAreRefusedWithTheOffendingValue(World world) throws Exception {
+        world.run(c -> {
+            final String heap = assertThrows(IllegalArgumentException.class,
+                () -> c.iSend(ByteBuffer.allocate(4), 0, 4, right(c), 1, c.newRequest())).getMessage();
+            assertTrue(heap.contains("direct"), heap);
+            final String heapRecv = assertThrows(IllegalArgumentException.class,
+                () -> c.iRecv(ByteBuffer.allocate(4), 0, 4, left(c), 1, c.newRequest())).getMessage();
+            assertTrue(heapRecv.contains("direct"), heapRecv);
+            final String rank = assertThrows(IllegalArgumentException.class,
+                () -> c.iSend(ByteBuffer.allocateDirect(4), 0, 4, c.size(), 1, c.newRequest())).getMessage();
+            assertTrue(rank.contains("peer rank " + c.size() + " out of [0, " + c.size() + ")"), rank);
+            final String negative = assertThrows(IllegalArgumentException.class,
+                () -> c.iRecv(ByteBuffer.allocateDirect(4), 0, 4, -1, 1, c.newRequest())).getMessage();
+            assertTrue(negative.contains("peer rank -1"), negative);
+            final String range = assertThrows(IllegalArgumentException.class,
+                () -> c.iRecv(ByteBuffer.allocateDirect(4), 2, 4, left(c), 1, c.newRequest())).getMessage();
+            assertTrue(range.contains("outside a buffer of 4 bytes"), range);
+            final String tag = assertThrows(IllegalArgumentException.class,
+                () -> c.iSend(ByteBuffer.allocateDirect(4), 0, 4, right(c), -3, c.newRequest())).getMessage();
+            assertTrue(tag.contains("tag must be >= 0"), tag);
+            final String heapSum = assertThrows(IllegalArgumentException.class,
+                () -> c.allreduceSum(FloatBuffer.allocate(4), 4)).getMessage();
+            assertTrue(heapSum.contains("direct"), heapSum);
+            final String count = assertThrows(IllegalArgumentException.class, () -> c.allreduceSum(
+                ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder()).asFloatBuffer(), 5)).getMessage();
+            assertTrue(count.contains("allreduce count 5 outside a buffer of 4 floats"), count);
+            c.barrier();
+        });
+    }
+
+    /** A request still pending cannot be posted again; after cancelling it, it can. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("worlds")
+    void reusingAPendingRequestIsRefused(World world) throws Exception {
+        world.run(c -> {
+            final ByteBuffer buf = ByteBuffer.allocateDirect(8);
+            final Request req = c.newRequest();
+            c.iRecv(buf, 0, 8, left(c), 5, req);
+            final String m = assertThrows(IllegalStateException.class, () -> c.iRecv(buf, 0, 8, left(c), 6, req))
+                .getMessage();
+            assertTrue(m.contains("still pending"), m);
+            c.cancel(req);
+            c.barrier();
+        });
+    }
+
+    /**
+     * The buffer of a pending operation stays reachable while MPI may write it, even when the caller keeps no
+     * reference to it (a caller that gave up after a timeout): a collected direct buffer frees its memory, and
+     * a late message would then be written into freed memory.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("worlds")
+    void aPostedBufferStaysReachableUntilItsRequestCompletes(World world) throws Exception {
+        world.run(c -> {
+            final Request[] req = {c.newRequest()};
+            final java.lang.ref.WeakReference<ByteBuffer> posted = postReceive(c, req[0]);
+            for (int i = 0; i < 3 && posted.get() != null; i++) {
+                System.gc();
+            }
+            assertTrue(posted.get() != null, "rank " + c.rank() + ": the buffer of a pending receive was collected");
+            c.barrier();
+            final ByteBuffer out = ByteBuffer.allocateDirect(64);
+            fill(out, 64, seed(64, c.rank()));
+            final Request[] send = {c.newRequest()};
+            c.iSend(out, 0, 64, right(c), 4343, send[0]);
+            c.waitAll(req, 1);
+            c.waitAll(send, 1);
+            final ByteBuffer in = posted.get();
+            if (in != null) {
+                assertFilled(in, 64, seed(64, left(c)), "the late message");
+            }
+            c.barrier();
+        });
+    }
+
+    /** Posts a receive into a buffer that only the returned weak reference (and the backend) points to. */
+    private static java.lang.ref.WeakReference<ByteBuffer> postReceive(Communicator c, Request req) {
+        final ByteBuffer buf = ByteBuffer.allocateDirect(64);
+        c.iRecv(buf, 0, 64, left(c), 4343, req);
+        return new java.lang.ref.WeakReference<>(buf);
+    }
 }

@@ -253,16 +253,37 @@ class CompressorContractTest {
                 final ByteBuffer buf = c.newPayloadBuffer(d);
                 if (spec.startsWith("randk")) {
                     // Rand-k reads only the k elements it draws: it refuses a bad one that it would send, and
-                    // otherwise sends a finite payload.
-                    try {
-                        final float[] decoded = new float[d];
-                        c.decodeAdd(buf, c.encode(x, 0, d, buf, 7), 1f, decoded);
-                        for (float v : decoded) {
-                            assertTrue(Float.isFinite(v), spec + " sent a non-finite value");
+                    // sends a finite payload when the bad one is not drawn. Both cases, at indices found by
+                    // encoding marks x_i = i + 1 at the same step (the draw depends on seed, rank and step only).
+                    final float[] marks = new float[d];
+                    for (int i = 0; i < d; i++) {
+                        marks[i] = i + 1;
+                    }
+                    final float[] drawnMarks = new float[d];
+                    c.decodeAdd(buf, c.encode(marks, 0, d, buf, 7), 1f, drawnMarks);
+                    int drawn = -1;
+                    int skipped = -1;
+                    for (int i = 0; i < d; i++) {
+                        if (drawnMarks[i] != 0 && drawn < 0) {
+                            drawn = i;
+                        } else if (drawnMarks[i] == 0 && skipped < 0) {
+                            skipped = i;
                         }
-                    } catch (IllegalArgumentException e) {
-                        assertTrue(e.getMessage().contains("element 33 of the vector is " + bad + " at step 7"),
-                            e.getMessage());
+                    }
+                    assertTrue(drawn >= 0 && skipped >= 0, spec + " at d = " + d + " drew no element, or all");
+                    final float[] sent = vector(new SplittableRandom(5), d);
+                    sent[drawn] = bad;
+                    final int at = drawn;
+                    final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> c.encode(sent, 0, d, buf, 7), spec + ": a drawn " + bad + " must be refused");
+                    assertTrue(e.getMessage().contains("element " + at + " of the vector is " + bad + " at step 7"),
+                        e.getMessage());
+                    final float[] kept = vector(new SplittableRandom(5), d);
+                    kept[skipped] = bad;
+                    final float[] decoded = new float[d];
+                    c.decodeAdd(buf, c.encode(kept, 0, d, buf, 7), 1f, decoded);
+                    for (float v : decoded) {
+                        assertTrue(Float.isFinite(v), spec + " sent a non-finite value");
                     }
                     continue;
                 }

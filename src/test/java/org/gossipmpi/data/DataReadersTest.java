@@ -199,8 +199,7 @@ class DataReadersTest {
 
     @Test
     void bundledFashionMnistLoadsWhenInstalled() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(DataSources.FASHION_MNIST),
-            "dataset-fashion-mnist is not installed");
+        org.gossipmpi.testing.TestData.requireFashionMnist();
         final DataSources.Loaded all = DataSources.load("fashion-mnist", null, 0);
         assertEquals(60_000, all.train().rows());
         assertEquals(10_000, all.test().rows());

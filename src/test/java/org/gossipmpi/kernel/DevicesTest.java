@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -37,7 +36,7 @@ class DevicesTest {
 
     @Test
     void testJvmsPreloadSignalChainingWhereverOpenClExists() {
-        assumeTrue(Devices.openClDevice() != null, "no OpenCL device");
+        org.gossipmpi.testing.TestData.requireOpenCl();
         assertTrue(Devices.signalChaining(), "the test JVM lacks libjsig.so: the OpenCL tests would not run");
     }
 
@@ -177,7 +176,7 @@ class DevicesTest {
     }
 
     private static DeviceChoice openCl() {
-        assumeTrue(Devices.openClDevice() != null, "no OpenCL device");
+        org.gossipmpi.testing.TestData.requireOpenCl();
         return Devices.choose(Devices.Kind.opencl);
     }
 }

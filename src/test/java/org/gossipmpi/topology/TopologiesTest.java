@@ -75,8 +75,28 @@ class TopologiesTest {
                 // The iterative method used above the dense limit agrees.
                 assertEquals(abs[n - 2], Spectrum.lambda2ByPowerIteration(t.step(0)), 1e-6, kind + " n=" + n + " power");
                 assertEquals(beta, Spectrum.betaByPowerIteration(t.step(0)), 1e-6, kind + " n=" + n + " power beta");
+                // And so does the characters' spectrum used above it for translation-invariant graphs (all four).
+                final int[] shape = Spectrum.translationShape(t);
+                org.junit.jupiter.api.Assertions.assertNotNull(shape, kind + " n=" + n + " is translation-invariant");
+                final double[] fast = Spectrum.translationInvariantEigenvalues(t.step(0), shape[0], shape[1]);
+                final double[] sortedFast = fast.clone();
+                final double[] sortedEig = eig.clone();
+                java.util.Arrays.sort(sortedFast);
+                java.util.Arrays.sort(sortedEig);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(sortedEig, sortedFast, 1e-9, kind + " n=" + n
+                    + " characters");
+                assertEquals(sp.diameter, Spectrum.eccentricity(t, 0), kind + " n=" + n + " diameter");
             }
         }
+    }
+
+    @Test
+    void aGraphThatIsNotTranslationInvariantIsNotTreatedAsOne(@org.junit.jupiter.api.io.TempDir java.nio.file.Path d)
+            throws java.io.IOException {
+        final java.nio.file.Path f = java.nio.file.Files.writeString(d.resolve("path.edges"), "0 1\n1 2\n2 3\n");
+        assertEquals(null, Spectrum.translationShape(Topologies.parse("file:" + f, 4)));
+        final java.nio.file.Path g = java.nio.file.Files.writeString(d.resolve("ring.edges"), "0 1\n1 2\n2 3\n3 0\n");
+        org.junit.jupiter.api.Assertions.assertNotNull(Spectrum.translationShape(Topologies.parse("file:" + g, 4)));
     }
 
     @Test

@@ -22,6 +22,8 @@ public final class LocalWorld {
 
     private final AtomicInteger arrived = new AtomicInteger();
     private volatile int generation;
+    /** Per rank, the generation + 1 of the last barrier it entered: who is missing when one times out. */
+    private final java.util.concurrent.atomic.AtomicIntegerArray entered;
 
     private final FloatBuffer[] contributions;
     private final int[] counts;
@@ -34,6 +36,7 @@ public final class LocalWorld {
             mailboxes[i] = new Mailbox();
         }
         this.threads = new Thread[size];
+        this.entered = new java.util.concurrent.atomic.AtomicIntegerArray(size);
         this.contributions = new FloatBuffer[size];
         this.counts = new int[size];
     }
@@ -126,8 +129,17 @@ public final class LocalWorld {
 
     /** A sense-counting barrier with a deadline; allocation-free. */
     void barrier(int rank, long timeoutNanos) {
+        barrier(rank, timeoutNanos, -1);
+    }
+
+    /**
+     * {@link #barrier(int, long)}, inside an allreduce of {@code allreduceCount} floats unless that is -1; past the
+     * deadline it names the collective and the ranks that had not entered it.
+     */
+    private void barrier(int rank, long timeoutNanos, int allreduceCount) {
         checkAlive(rank);
         final int gen = generation;
+        entered.set(rank, gen + 1);
         if (arrived.incrementAndGet() == size) {
             arrived.set(0);
             generation = gen + 1;
@@ -141,11 +153,31 @@ public final class LocalWorld {
             checkAlive(rank);
             final long waited = System.nanoTime() - start;
             if (waited >= timeoutNanos) {
-                throw new CommTimeoutException(rank, "barrier (" + (size - arrived.get()) + " of " + size
-                    + " ranks missing)", -1, -1, waited, timeoutNanos);
+                throw new CommTimeoutException(rank, allreduceCount < 0 ? "barrier" : "allreduce of " + allreduceCount
+                    + " floats", -1, -1, waited, timeoutNanos, missing(gen));
             }
             LockSupport.parkNanos(this, timeoutNanos - waited);
         }
+    }
+
+    /** "ranks 2, 5 did not reach it (the 2 other ranks did)" for the barrier of generation {@code gen}. */
+    private String missing(int gen) {
+        final StringBuilder list = new StringBuilder();
+        int count = 0;
+        for (int r = 0; r < size; r++) {
+            if (entered.get(r) != gen + 1) {
+                count++;
+                if (count <= 16) {
+                    list.append(list.length() == 0 ? "" : ", ").append(r);
+                } else if (count == 17) {
+                    list.append(", ...");
+                }
+            }
+        }
+        final int others = size - 1 - count;
+        return count == 0 ? "every rank reached it" : (count == 1 ? "rank " : "ranks ") + list + " did not reach it"
+            + " (stopped, died, or still working elsewhere; the " + others + " other rank" + (others == 1 ? "" : "s")
+            + " did)";
     }
 
     /**
@@ -158,7 +190,7 @@ public final class LocalWorld {
         if (rank == 0 && sum.length < count) {
             sum = new float[count];
         }
-        barrier(rank, timeoutNanos);
+        barrier(rank, timeoutNanos, count);
         for (int r = 0; r < size; r++) {
             if (counts[r] != counts[0]) {
                 throw new CommException("rank " + rank + ": allreduce called with different counts: rank 0 has "

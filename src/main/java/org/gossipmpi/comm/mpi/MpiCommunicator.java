@@ -207,10 +207,11 @@ public final class MpiCommunicator extends AbstractCommunicator {
         checkAllreduce(buf, count);
         try {
             collective.post(Request.Kind.SEND, -1, -1, 0, world.iAllReduce(buf, count, MPI.FLOAT, MPI.SUM));
+            collective.collectiveBuffer = buf;
         } catch (MPIException e) {
             throw failure("allreduce of " + count + " floats", e);
         }
-        waitCollective(collective, "allreduce of " + count + " floats");
+        waitCollective(collective, count);
     }
 
     @Override
@@ -220,7 +221,7 @@ public final class MpiCommunicator extends AbstractCommunicator {
         } catch (MPIException e) {
             throw failure("barrier", e);
         }
-        waitCollective(collective, "barrier");
+        waitCollective(collective, -1);
     }
 
 

@@ -15,6 +15,12 @@ final class MpiRequest extends Request {
     mpi.Request handle;
     int capacity;
     boolean complete;
+    /**
+     * The buffer of a collective in flight, held so that it cannot be collected (and its memory freed) under MPI
+     * when the caller drops it, for example after a timed-out wait. Point-to-point buffers are held by
+     * {@link #persistentBuffer} for as long as the persistent request lives.
+     */
+    java.nio.Buffer collectiveBuffer;
 
     /** The persistent request kept for reuse, and what it was made for. */
     mpi.Prequest persistent;
@@ -69,5 +75,6 @@ final class MpiRequest extends Request {
         this.receivedBytes = received;
         this.complete = true;
         this.handle = null;
+        this.collectiveBuffer = null;
     }
 }

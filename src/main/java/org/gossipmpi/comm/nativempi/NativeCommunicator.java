@@ -22,6 +22,8 @@ public final class NativeCommunicator extends AbstractCommunicator {
     private final NativeRequest collective = new NativeRequest();
     private final String library;
     private final int[] free = new int[SLOTS - 1];
+    /** The request in each slot while it is pending: MPI holds its buffer, so the request must stay reachable. */
+    private final NativeRequest[] inSlot = new NativeRequest[SLOTS];
     private int freeCount;
     private boolean closed;
 
@@ -64,12 +66,14 @@ public final class NativeCommunicator extends AbstractCommunicator {
                 + " complete some with waitAll first");
         }
         r.slot = free[--freeCount];
+        inSlot[r.slot] = r;
         return r.slot;
     }
 
     /** Gives a completed or cancelled request's slot back. */
     private void releaseSlot(NativeRequest r) {
         if (r != collective && r.slot > 0) {
+            inSlot[r.slot] = null;
             free[freeCount++] = r.slot;
             r.slot = -1;
         }
@@ -85,7 +89,7 @@ public final class NativeCommunicator extends AbstractCommunicator {
             releaseSlot(r);
             throw failure("iSend to rank " + dest + " (tag " + tag + ")", e);
         }
-        r.post(Request.Kind.SEND, dest, tag);
+        r.post(Request.Kind.SEND, dest, tag, buf);
     }
 
     @Override
@@ -98,7 +102,7 @@ public final class NativeCommunicator extends AbstractCommunicator {
             releaseSlot(r);
             throw failure("iRecv from rank " + source + " (tag " + tag + ") into " + capacity + " bytes", e);
         }
-        r.post(Request.Kind.RECV, source, tag);
+        r.post(Request.Kind.RECV, source, tag, buf);
     }
 
     @Override
@@ -144,6 +148,7 @@ public final class NativeCommunicator extends AbstractCommunicator {
             throw failure("cancel of " + r.kind() + " with rank " + r.peer() + " (tag " + r.tag() + ")", e);
         }
         r.posted = false;
+        r.buffer = null;
         releaseSlot(r);
     }
 
@@ -155,8 +160,8 @@ public final class NativeCommunicator extends AbstractCommunicator {
         } catch (CommException e) {
             throw failure("allreduce of " + count + " floats", e);
         }
-        collective.post(Request.Kind.SEND, -1, -1);
-        waitCollective(collective, "allreduce of " + count + " floats");
+        collective.post(Request.Kind.SEND, -1, -1, buf);
+        waitCollective(collective, count);
     }
 
     @Override
@@ -166,8 +171,8 @@ public final class NativeCommunicator extends AbstractCommunicator {
         } catch (CommException e) {
             throw failure("barrier", e);
         }
-        collective.post(Request.Kind.SEND, -1, -1);
-        waitCollective(collective, "barrier");
+        collective.post(Request.Kind.SEND, -1, -1, null);
+        waitCollective(collective, -1);
     }
 
     @Override

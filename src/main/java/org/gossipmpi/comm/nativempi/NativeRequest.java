@@ -11,6 +11,11 @@ final class NativeRequest extends Request {
     int slot = -1;
     boolean posted;
     boolean complete;
+    /**
+     * The buffer MPI reads or writes while the request is pending: held here so that it cannot be collected
+     * (and its memory freed) under MPI when the caller drops it, for example after a timed-out wait.
+     */
+    java.nio.Buffer buffer;
 
     @Override
     public boolean isComplete() {
@@ -22,14 +27,16 @@ final class NativeRequest extends Request {
         return posted && !complete;
     }
 
-    void post(Kind kind, int peer, int tag) {
+    void post(Kind kind, int peer, int tag, java.nio.Buffer buffer) {
         posted(kind, peer, tag);
         posted = true;
         complete = false;
+        this.buffer = buffer;
     }
 
     void complete(int received) {
         receivedBytes = received;
         complete = true;
+        buffer = null;
     }
 }

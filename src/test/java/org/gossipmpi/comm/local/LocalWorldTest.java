@@ -52,27 +52,19 @@ class LocalWorldTest {
     }
 
     @Test
-    void reusingAPendingRequestIsRefused() {
-        final IllegalStateException e = assertThrows(IllegalStateException.class, () -> LocalWorld.run(2, MINUTE, c -> {
-            final ByteBuffer buf = ByteBuffer.allocateDirect(8);
-            final Request req = c.newRequest();
-            c.iRecv(buf, 0, 8, 1 - c.rank(), 5, req);
-            c.iRecv(buf, 0, 8, 1 - c.rank(), 6, req);
-        }));
-        assertTrue(e.getMessage().contains("still pending"), e.getMessage());
-    }
-
-    @Test
-    void heapBuffersAndBadRanksAreRefusedWithTheOffendingValue() {
-        final IllegalArgumentException heap = assertThrows(IllegalArgumentException.class,
-            () -> LocalWorld.run(1, MINUTE, c -> c.iSend(ByteBuffer.allocate(4), 0, 4, 0, 0, c.newRequest())));
-        assertTrue(heap.getMessage().contains("direct"), heap.getMessage());
-        final IllegalArgumentException rank = assertThrows(IllegalArgumentException.class,
-            () -> LocalWorld.run(2, MINUTE, c -> c.iSend(ByteBuffer.allocateDirect(4), 0, 4, 2, 0, c.newRequest())));
-        assertTrue(rank.getMessage().contains("peer rank 2 out of [0, 2)"), rank.getMessage());
-        final IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
-            () -> LocalWorld.run(1, MINUTE, c -> c.iRecv(ByteBuffer.allocateDirect(4), 2, 4, 0, 0, c.newRequest())));
-        assertTrue(range.getMessage().contains("outside a buffer of 4 bytes"), range.getMessage());
+    void anAllreduceThatARankNeverReachesNamesThatRank() {
+        final long second = TimeUnit.SECONDS.toNanos(1);
+        final CommException e = assertTimeoutPreemptively(Duration.ofSeconds(20), () ->
+            assertThrows(CommException.class, () -> LocalWorld.run(4, second, c -> {
+                if (c.rank() == 2) {
+                    Thread.sleep(3000); // stopped (kill -STOP) or stuck elsewhere
+                    return;
+                }
+                c.allreduceSum(ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder()).asFloatBuffer(), 4);
+            })));
+        assertTrue(e.getMessage().contains("allreduce of 4 floats not complete after"), e.getMessage());
+        assertTrue(e.getMessage().contains("rank 2 did not reach it (stopped, died, or still working elsewhere; the 2"
+            + " other ranks did)"), e.getMessage());
     }
 
     @Test

@@ -1,0 +1,34 @@
+# Sourced by bin/quickstart and the benchmark scripts: what every script that starts an MPI job or writes a
+# results file needs, written once.
+
+# mpirun_flags NP: sets the array MPIRUN_FLAGS to what Open MPI's mpirun needs here for NP ranks:
+# --allow-run-as-root as root (Open MPI refuses root without it), --oversubscribe for more ranks than cores
+# (refused otherwise). Also has waiting ranks give up their core unless the user set otherwise
+# (OMPI_MCA_mpi_yield_when_idle=1): ranks that share cores and busy-poll took 4-8 ms for a small message.
+mpirun_flags() {
+    MPIRUN_FLAGS=()
+    [ "$(id -u)" -ne 0 ] || MPIRUN_FLAGS+=(--allow-run-as-root)
+    [ "$1" -le "$(nproc)" ] || MPIRUN_FLAGS+=(--oversubscribe)
+    export OMPI_MCA_mpi_yield_when_idle=${OMPI_MCA_mpi_yield_when_idle:-1}
+}
+
+# revision_stamp: "revision REV, DATE, N cores" for a results file: the commit measured (with "+uncommitted"
+# when the code differs from it), the day (UTC) and the machine's cores.
+revision_stamp() {
+    local rev
+    rev=$(git -C "${ROOT:-.}" rev-parse --short HEAD 2>/dev/null || echo unknown)
+    if [ "$rev" != unknown ] && ! git -C "${ROOT:-.}" diff --quiet HEAD -- src bench bin pom.xml CMakeLists.txt 2>/dev/null; then
+        rev="$rev+uncommitted"
+    fi
+    echo "revision $rev, $(date -u +%Y-%m-%d), $(nproc) cores"
+}
+
+# AWK_MEDIAN: an awk function median(arr, key, cnt), the median of arr[key, 1..cnt]; prepend it to a program:
+#   awk "$AWK_MEDIAN"' { ... median(p50, key, n[key]) ... }'
+# shellcheck disable=SC2034
+AWK_MEDIAN='function median(arr, key, cnt,    i, j, t, v) {
+    for (i = 1; i <= cnt; i++) v[i] = arr[key, i] + 0
+    for (i = 1; i <= cnt; i++) for (j = i + 1; j <= cnt; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+    return cnt % 2 ? v[(cnt + 1) / 2] : (v[cnt / 2] + v[cnt / 2 + 1]) / 2
+}
+'
