@@ -2,77 +2,53 @@ package org.gossipmpi.algo;
 
 import org.gossipmpi.checkpoint.State;
 import org.gossipmpi.collective.AllreduceAverage;
-import org.gossipmpi.comm.Communicator;
+import org.gossipmpi.comm.CommException;
+import org.gossipmpi.comm.CommTimeoutException;
 import org.gossipmpi.metrics.PhaseTimers;
 import org.gossipmpi.metrics.PhaseTimers.Phase;
-import org.gossipmpi.model.Model;
 
 /**
  * The centralized baseline: g = (1/n) sum_i g_i by all-reduce, x^{t+1} = x^t - eta_t g (optionally with
- * momentum). Every rank holds the same x. With one rank this is plain minibatch SGD.
+ * momentum). Every rank holds the same x. With one rank this is plain minibatch SGD. Its mix (a caller's own
+ * optimizer before it) averages the models instead: x^{t+1} = (1/n) sum_i x_i.
  */
-public final class AllreduceSgd implements Algorithm {
-    private final Model model;
-    private final MinibatchSampler sampler;
-    private final LearningRate lr;
-    private final LocalStep local;
+final class AllreduceSgd extends Update {
     private final AllreduceAverage average;
-    private final float[] x;
-    private final float[] g;
-    private long bytesSent;
+    private final float[] mean;
 
-    private final PhaseTimers timers;
-
-    public AllreduceSgd(Communicator comm, Model model, MinibatchSampler sampler, LearningRate lr, LocalStep local,
-                        long seed, PhaseTimers timers) {
-        this.timers = timers;
-        this.model = model;
-        this.sampler = sampler;
-        this.lr = lr;
-        this.local = local;
-        this.x = new float[model.dimension()];
-        this.g = new float[model.dimension()];
-        this.average = new AllreduceAverage(comm, model.dimension());
-        model.initialize(x, seed); // the same seed on every rank: x^0 identical everywhere
+    AllreduceSgd(AllreduceAverage average, LocalStep local, PhaseTimers timers, int d) {
+        super(null, local, timers, d);
+        this.average = average;
+        this.mean = new float[d];
     }
 
     @Override
-    public String name() {
+    String name() {
         return "allreduce";
     }
 
     @Override
-    public double step(long t) {
+    double step(long t, float[] x, float[] g, GradientSource source, float eta, boolean withLocalStep) {
+        final double loss = withLocalStep ? gradient(x, g, source) : Double.NaN;
         long t0 = System.nanoTime();
-        final double loss = model.lossAndGradient(x, sampler.next(), g);
-        t0 = timers.record(Phase.GRADIENT, t0);
         try {
-            average.average(g);
-        } catch (org.gossipmpi.comm.CommTimeoutException e) {
-            throw new org.gossipmpi.comm.CommException(Training.within(e, "all-reduce SGD's step " + t));
+            average.average(withLocalStep ? g : x, withLocalStep ? mean : x);
+        } catch (CommTimeoutException e) {
+            throw new CommException(e.within("all-reduce SGD's step " + t));
         }
-        bytesSent += average.bytesPerCall();
         t0 = timers.record(Phase.EXCHANGE, t0);
-        local.apply(x, g, (float) lr.at(t));
+        localStep(x, mean, eta, withLocalStep);
         timers.record(Phase.MIX, t0);
         return loss;
     }
 
-    @Override
-    public void state(State s) {
-        s.floats("x", x);
-        local.state(s);
-        sampler.state(s);
-        bytesSent = s.longValue("bytes_sent", bytesSent);
+    /** Bytes this rank sends per step in a bandwidth-optimal all-reduce: 2 (n-1)/n of the vector. */
+    long bytesPerStep() {
+        return average.bytesPerCall();
     }
 
     @Override
-    public float[] model() {
-        return x;
-    }
-
-    @Override
-    public long bytesSent() {
-        return bytesSent;
+    protected void vectors(State s) {
+        // every rank holds the same model (its caller's) and the momentum (the local step's): nothing else
     }
 }

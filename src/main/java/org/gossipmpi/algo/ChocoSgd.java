@@ -4,13 +4,13 @@ import org.gossipmpi.checkpoint.State;
 import org.gossipmpi.collective.NeighborExchange;
 import org.gossipmpi.metrics.PhaseTimers;
 import org.gossipmpi.metrics.PhaseTimers.Phase;
-import org.gossipmpi.model.Model;
 
 /**
  * CHOCO-SGD (Koloskova et al. 2019, Algorithm 1), and CHOCO-Gossip (the same without the gradient step).
- * Three vectors whatever the degree: x_i, the public copy xhat_i, and s_i = sum_j w_ij xhat_j (self included):
+ * Three vectors whatever the degree: x_i (the caller's), the public copy xhat_i, and s_i = sum_j w_ij xhat_j
+ * (self included):
  * <pre>
- *   x^{t+1/2} = x^t - eta_t g_i                      (gossip: x^{t+1/2} = x^t)
+ *   x^{t+1/2} = x^t - eta_t g_i                      (gossip, or mix: x^{t+1/2} = x^t)
  *   q_i = Q(x^{t+1/2} - xhat_i)                      send q_i
  *   xhat_i += q_i
  *   s_i += w_ii q_i + sum_{j in N(i)} w_ij q_j
@@ -19,37 +19,33 @@ import org.gossipmpi.model.Model;
  * Initially xhat = s = 0. q_i is decoded from this rank's own payload, so xhat_i is exactly what the
  * neighbours add.
  */
-public final class ChocoSgd extends DecentralizedSgd {
+final class ChocoSgd extends Update {
     private final boolean gossipOnly;
     private final float gamma;
     private final float[] xhat;
     private final float[] s;
     private final float[] diff;
 
-    ChocoSgd(Model model, MinibatchSampler sampler, LearningRate lr, LocalStep local, NeighborExchange exchange,
-             PhaseTimers timers, long seed, double gamma, boolean gossipOnly, float[] initial) {
-        super(model, sampler, lr, local, exchange, timers, seed);
+    ChocoSgd(NeighborExchange exchange, LocalStep local, PhaseTimers timers, int d, double gamma, boolean gossipOnly) {
+        super(exchange, local, timers, d);
         this.gossipOnly = gossipOnly;
         this.gamma = (float) gamma;
         this.xhat = new float[d];
         this.s = new float[d];
         this.diff = new float[d];
-        if (initial != null) {
-            System.arraycopy(initial, 0, x, 0, d);
-        }
     }
 
     @Override
-    public String name() {
+    String name() {
         return gossipOnly ? "choco-gossip" : "choco";
     }
 
     @Override
-    public double step(long t) {
-        double loss = 0;
-        if (!gossipOnly) {
-            loss = gradient();
-            local.apply(x, g, (float) lr.at(t));
+    double step(long t, float[] x, float[] g, GradientSource source, float eta, boolean withLocalStep) {
+        double loss = Double.NaN;
+        if (withLocalStep && !gossipOnly) {
+            loss = gradient(x, g, source);
+            local.apply(x, g, eta);
         }
         long t0 = System.nanoTime();
         for (int i = 0; i < d; i++) {
@@ -70,8 +66,8 @@ public final class ChocoSgd extends DecentralizedSgd {
     }
 
     @Override
-    protected void vectors(State s) {
-        s.floats("xhat", xhat);
-        s.floats("s", this.s);
+    protected void vectors(State st) {
+        st.floats("xhat", xhat);
+        st.floats("s", s);
     }
 }

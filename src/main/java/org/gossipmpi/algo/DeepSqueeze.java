@@ -4,37 +4,35 @@ import org.gossipmpi.checkpoint.State;
 import org.gossipmpi.collective.NeighborExchange;
 import org.gossipmpi.metrics.PhaseTimers;
 import org.gossipmpi.metrics.PhaseTimers.Phase;
-import org.gossipmpi.model.Model;
 
 /**
  * DeepSqueeze (Tang et al. 2019, error-compensated): with error memory delta_i,
  * <pre>
- *   v_i = x_i^t - eta_t g_i
+ *   v_i = x_i^t - eta_t g_i                                        (mix: v_i = x_i^t)
  *   c_i = C(v_i + delta_i);  delta_i = v_i + delta_i - c_i       send c_i
  *   x_i^{t+1} = v_i + gamma sum_j (w_ij - [i = j]) c_j
  * </pre>
  */
-public final class DeepSqueeze extends DecentralizedSgd {
+final class DeepSqueeze extends Update {
     private final float gamma;
     private final float[] delta;
 
-    DeepSqueeze(Model model, MinibatchSampler sampler, LearningRate lr, LocalStep local, NeighborExchange exchange,
-                PhaseTimers timers, long seed, double gamma) {
-        super(model, sampler, lr, local, exchange, timers, seed);
+    DeepSqueeze(NeighborExchange exchange, LocalStep local, PhaseTimers timers, int d, double gamma) {
+        super(exchange, local, timers, d);
         this.gamma = (float) gamma;
         this.delta = new float[d];
     }
 
     @Override
-    public String name() {
+    String name() {
         return "deepsqueeze";
     }
 
     @Override
-    public double step(long t) {
-        final double loss = gradient();
+    double step(long t, float[] x, float[] g, GradientSource source, float eta, boolean withLocalStep) {
+        final double loss = withLocalStep ? gradient(x, g, source) : Double.NaN;
         long t0 = System.nanoTime();
-        local.apply(x, g, (float) lr.at(t)); // x now holds v
+        localStep(x, g, eta, withLocalStep); // x now holds v
         for (int i = 0; i < d; i++) {
             delta[i] += x[i];
         }

@@ -4,7 +4,6 @@ import org.gossipmpi.checkpoint.State;
 import org.gossipmpi.collective.NeighborExchange;
 import org.gossipmpi.metrics.PhaseTimers;
 import org.gossipmpi.metrics.PhaseTimers.Phase;
-import org.gossipmpi.model.Model;
 
 /**
  * ECD-PSGD (Tang et al. 2018, extrapolation compression), with t+1 for the paper's t so step 0 is defined:
@@ -14,32 +13,37 @@ import org.gossipmpi.model.Model;
  *   y_j^{t+1} = (1 - 2/(t+1)) y_j^t + (2/(t+1)) C(z_j)    for j = i and every neighbour j
  * </pre>
  * The neighbours' estimates enter only through Y_i = sum_{j in N(i)} w_ij y_j, which is kept instead (linear
- * in the updates). Needs a static graph; y^0 = x^0 on every rank. With overlap, the next gradient (at
- * x^{t+1}, known before the exchange) is computed while C(z_i) travels.
+ * in the updates). Needs a static graph; y^0 = x^0 on every rank, taken at the first step. With overlap, the
+ * next gradient (at x^{t+1}, known before the exchange) is computed while C(z_i) travels.
  */
-public final class Ecd extends DecentralizedSgd {
+final class Ecd extends Update {
     private final boolean overlap;
     private final float[] own;
     private final float[] neighbours;
     private final float[] z;
+    private boolean started;
 
-    Ecd(Model model, MinibatchSampler sampler, LearningRate lr, LocalStep local, NeighborExchange exchange,
-        PhaseTimers timers, long seed, boolean overlap) {
-        super(model, sampler, lr, local, exchange, timers, seed);
+    Ecd(NeighborExchange exchange, LocalStep local, PhaseTimers timers, int d, boolean overlap) {
+        super(exchange, local, timers, d);
         this.overlap = overlap;
-        this.own = x.clone();
-        this.neighbours = neighboursAtStart();
+        this.own = new float[d];
+        this.neighbours = new float[d];
         this.z = new float[d];
     }
 
     @Override
-    public String name() {
+    String name() {
         return "ecd";
     }
 
     @Override
-    public double step(long t) {
-        final double loss = gradientOfThisStep();
+    double step(long t, float[] x, float[] g, GradientSource source, float eta, boolean withLocalStep) {
+        if (!started) {
+            System.arraycopy(x, 0, own, 0, d);
+            Starts.neighbours(x, exchange.selfWeight(0), neighbours);
+            started = true;
+        }
+        final double loss = withLocalStep ? gradientOfThisStep(x, g, source) : Double.NaN;
         long t0 = System.nanoTime();
         final float self = (float) exchange.selfWeight(t);
         final float half = (t + 1) / 2f;
@@ -47,7 +51,7 @@ public final class Ecd extends DecentralizedSgd {
         for (int i = 0; i < d; i++) {
             z[i] = self * own[i] + neighbours[i];
         }
-        local.apply(z, g, (float) lr.at(t));
+        localStep(z, g, eta, withLocalStep);
         for (int i = 0; i < d; i++) {
             final float next = z[i];
             z[i] = (1 - half) * x[i] + half * next;
@@ -63,8 +67,8 @@ public final class Ecd extends DecentralizedSgd {
         }
         exchange.decodeOwn(b, own);
         t0 = timers.record(Phase.COMPRESS, t0);
-        if (overlap) {
-            prefetchGradient();
+        if (overlap && withLocalStep) {
+            prefetchGradient(x, g, source);
         }
         t0 = System.nanoTime();
         exchange.finish(t, neighbours, b);
@@ -74,6 +78,7 @@ public final class Ecd extends DecentralizedSgd {
 
     @Override
     protected void vectors(State s) {
+        started = s.flag("started", started);
         s.floats("own", own);
         s.floats("neighbours", neighbours);
     }

@@ -2,13 +2,14 @@ package org.gossipmpi.algo;
 
 import org.gossipmpi.checkpoint.State;
 import org.gossipmpi.checkpoint.Stateful;
+import org.gossipmpi.config.SettingException;
 
 /**
  * The local gradient step x <- x - eta d, with d the gradient, heavy-ball momentum (v <- mu v + g, d = v) or
  * Nesterov momentum (v <- mu v + g, d = g + mu v). The velocity is preallocated state.
  */
 public final class LocalStep implements Stateful {
-    /** {@code --momentum-kind}. */
+    /** The kind of local step: plain, heavy-ball or Nesterov momentum. */
     public enum Kind { NONE, HEAVY_BALL, NESTEROV }
 
     private final Kind kind;
@@ -16,12 +17,24 @@ public final class LocalStep implements Stateful {
     private final float[] velocity;
 
     public LocalStep(Kind kind, double mu, int dimension) {
-        if (kind != Kind.NONE && !(mu > 0 && mu < 1)) {
-            throw new IllegalArgumentException("--momentum must be in (0, 1), got " + mu);
-        }
+        check(kind, mu);
         this.kind = kind;
         this.mu = (float) mu;
         this.velocity = kind == Kind.NONE ? null : new float[dimension];
+    }
+
+    /**
+     * The rule of the momentum settings: none with mu 0, else mu in (0, 1); Nesterov's needs a mu.
+     *
+     * @throws SettingException naming the setting at fault
+     */
+    public static void check(Kind kind, double mu) {
+        if (kind == Kind.NONE ? mu != 0 : !(mu > 0 && mu < 1)) {
+            throw kind == Kind.NESTEROV && mu == 0
+                ? new SettingException("nesterov", "{nesterov} is a kind of momentum: give {momentum} MU (0 < MU < 1)"
+                    + " too")
+                : new SettingException("momentum", "{momentum} must be in (0, 1) (0 for none), got " + mu);
+        }
     }
 
     /** The velocity, when there is momentum. */

@@ -33,7 +33,7 @@ public final class CodecBenchmark {
 
     public CodecBenchmark(Quantizer quantizer, CodecThreads threads, int reps, PrintWriter out) {
         if (reps < MIN_REPS) {
-            throw new IllegalArgumentException("--reps " + reps + ": a median needs " + MIN_REPS + " or more");
+            throw new org.gossipmpi.config.SettingException("reps", "{reps} " + reps + ": a median needs " + MIN_REPS + " or more");
         }
         this.quantizer = quantizer;
         this.threads = threads;

@@ -26,7 +26,7 @@ import org.gossipmpi.io.AtomicFiles;
  * renamed into place: a reader sees a whole file or none. A truncated or altered file fails its checksum.
  */
 public final class CheckpointFile {
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     private static final byte[] MAGIC = "GMPICKPT".getBytes(StandardCharsets.US_ASCII);
     private static final byte FLOATS = 1;
     private static final byte INTS = 2;

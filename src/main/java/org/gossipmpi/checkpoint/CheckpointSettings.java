@@ -3,7 +3,7 @@ package org.gossipmpi.checkpoint;
 import java.nio.file.Path;
 
 /**
- * {@code --checkpoint DIR --checkpoint-every K [--resume]}: every K steps each rank writes its state under
+ * {@code checkpoint DIR}, {@code checkpointEvery K}, {@code resume}: every K steps each rank writes its state under
  * DIR/RUN/; with resume a run continues from the latest checkpoint complete on every rank.
  *
  * @param dir    where checkpoints go (one subdirectory per run), or null for none
@@ -16,11 +16,12 @@ public record CheckpointSettings(Path dir, long every, boolean resume) {
 
     public CheckpointSettings {
         if (dir != null && every < 1) {
-            throw new IllegalArgumentException("--checkpoint-every must be >= 1, got " + every);
+            throw new org.gossipmpi.config.SettingException("checkpointEvery", "{checkpointEvery} must be >= 1, got "
+                + every);
         }
         if (dir == null && resume) {
-            throw new IllegalArgumentException("--resume continues from a checkpoint: give --checkpoint DIR as well"
-                + " (the directory the first run wrote its checkpoints to)");
+            throw new org.gossipmpi.config.SettingException("resume", "{resume} continues from a checkpoint: give"
+                + " {checkpoint} DIR as well (the directory the first run wrote its checkpoints to)");
         }
     }
 

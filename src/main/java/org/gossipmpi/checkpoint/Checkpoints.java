@@ -31,16 +31,27 @@ public final class Checkpoints {
     private final long every;
     private final Communicator comm;
     private final String fingerprint;
+    private final Part[] parts;
+
+    /**
+     * A file of a rank's checkpoint besides its state file, which its owner writes and reads itself (the
+     * optimizer's {@code save} and {@code restore}): {@code rank-R.NAME} in the step's directory. Each must write
+     * its file whole or not at all, and refuse a file it cannot take with an exception naming the file.
+     */
+    public record Part(String name, java.util.function.Consumer<Path> write, java.util.function.Consumer<Path> read) {
+    }
 
     /**
      * @param fingerprint the settings that shape the trajectory, as {@code name=value} lines; a checkpoint
      *                    written under other ones is refused naming the first that differs
+     * @param parts       the other files of each rank's checkpoint
      */
-    public Checkpoints(CheckpointSettings settings, String run, Communicator comm, String fingerprint) {
+    public Checkpoints(CheckpointSettings settings, String run, Communicator comm, String fingerprint, Part... parts) {
         this.dir = settings.dir().resolve(run);
         this.every = settings.every();
         this.comm = comm;
         this.fingerprint = fingerprint;
+        this.parts = parts.clone();
     }
 
     public Path dir() {
@@ -60,6 +71,10 @@ public final class Checkpoints {
         return stepDir.resolve("rank-" + rank + ".ckpt");
     }
 
+    private static Path partFile(Path stepDir, int rank, Part part) {
+        return stepDir.resolve("rank-" + rank + "." + part.name());
+    }
+
     /**
      * Every rank writes its state after {@code step} steps; when all have, rank 0 marks the step complete and
      * removes the checkpoints older than the last {@value #KEEP}. A rank that cannot write stops every rank
@@ -72,12 +87,18 @@ public final class Checkpoints {
             Files.createDirectories(stepDir);
             CheckpointFile.write(rankFile(stepDir, comm.rank()),
                 new CheckpointFile.Header(comm.rank(), comm.size(), step, fingerprint), state);
+            for (Part p : parts) {
+                p.write().accept(partFile(stepDir, comm.rank(), p));
+            }
+        } catch (java.io.UncheckedIOException e) {
+            problem = "rank " + comm.rank() + " could not write its checkpoint of step " + step + " under " + stepDir
+                + " ({checkpoint}): " + AtomicFiles.reason(e.getCause());
         } catch (IOException e) {
             problem = "rank " + comm.rank() + " could not write its checkpoint of step " + step + " under " + stepDir
-                + " (--checkpoint): " + AtomicFiles.reason(e);
+                + " ({checkpoint}): " + AtomicFiles.reason(e);
         } catch (CheckpointException | UnsupportedOperationException e) {
             problem = "rank " + comm.rank() + " could not write its checkpoint of step " + step + " under " + stepDir
-                + " (--checkpoint): " + e.getMessage();
+                + " ({checkpoint}): " + e.getMessage();
         }
         problem = Messages.firstProblem(comm, TAG, problem);
         if (!problem.isEmpty()) {
@@ -90,12 +111,12 @@ public final class Checkpoints {
                 prune();
             } catch (IOException e) {
                 throw new CheckpointException("rank 0 could not mark the checkpoint of step " + step + " complete under "
-                    + stepDir + " (--checkpoint): " + AtomicFiles.reason(e) + "; the previous checkpoint is kept", e);
+                    + stepDir + " ({checkpoint}): " + AtomicFiles.reason(e) + "; the previous checkpoint is kept", e);
             }
         }
     }
 
-    /** Whether run {@code run} has a complete checkpoint under {@code dir} (the --checkpoint directory). */
+    /** Whether run {@code run} has a complete checkpoint under {@code dir} (the checkpoint directory). */
     public static boolean hasComplete(Path dir, String run) throws IOException {
         return dir != null && !completeSteps(dir.resolve(run)).isEmpty();
     }
@@ -152,7 +173,7 @@ public final class Checkpoints {
     }
 
     /**
-     * With {@code --resume}: restores {@code state} from the newest checkpoint that rank 0 finds complete, on
+     * With {@code resume}: restores {@code state} from the newest checkpoint that rank 0 finds complete, on
      * every rank, and returns its step; returns -1 (state untouched) when there is none. Stops every rank,
      * naming the rank and the file, when a rank's file is missing, damaged, or written with other settings.
      */
@@ -182,7 +203,7 @@ public final class Checkpoints {
                     + " checkpoint of step " + step + " complete: " + (comm.backend().startsWith("local")
                     ? "the file was removed or moved after it was written (all ranks of this process see the same"
                     + " directory); remove " + stepDir(dir, step) + " to resume from the checkpoint before it"
-                    : "--checkpoint must be a directory every rank sees (a shared file system), or the file was"
+                    : "{checkpoint} must be a directory every rank sees (a shared file system), or the file was"
                     + " removed after it was written"));
             }
             final CheckpointFile.Loaded loaded = CheckpointFile.read(file);
@@ -195,13 +216,21 @@ public final class Checkpoints {
             final String differs = difference(h.fingerprint(), fingerprint);
             if (differs != null) {
                 throw new CheckpointException("checkpoint " + file + " was written " + differs + ": resume with the"
-                    + " first run's settings (only --steps or --epochs, --eval-every, --target-loss, --out and"
-                    + " --save-model may change), or give another --checkpoint to start afresh");
+                    + " first run's settings (only {steps} or {epochs}, {evalEvery}, {targetLoss}, {out} and"
+                    + " {saveModel} may change), or give another {checkpoint} to start afresh");
             }
             state.state(loaded.state());
             loaded.finish();
-        } catch (CheckpointException e) {
-            problem = e.getMessage();
+            for (Part p : parts) {
+                final Path f = partFile(stepDir(dir, step), comm.rank(), p);
+                if (!Files.isRegularFile(f)) {
+                    throw new CheckpointException("rank " + comm.rank() + " finds no " + f + " beside " + file);
+                }
+                p.read().accept(f);
+            }
+        } catch (CheckpointException | IllegalArgumentException e) {
+            problem = e instanceof org.gossipmpi.config.Templated ? ((org.gossipmpi.config.Templated) e).template()
+                : e.getMessage();
         }
         problem = Messages.firstProblem(comm, TAG, problem);
         if (!problem.isEmpty()) {
@@ -219,7 +248,7 @@ public final class Checkpoints {
             final String y = i < b.length ? b[i] : "";
             if (!x.equals(y)) {
                 final String name = (x.isEmpty() ? y : x).split("=", 2)[0];
-                return "with " + name + " " + value(x) + "; this run has " + name + " " + value(y);
+                return "with {" + name + "} " + value(x) + "; this run has {" + name + "} " + value(y);
             }
         }
         return null;

@@ -64,7 +64,7 @@ final class BenchCommand {
             final int[] d = Sizes.parse(sizes);
             final java.util.Set<String> chosen = ExchangeBenchmark.ops(ops);
             final PrintWriter out = Main.out(spec);
-            return RankLauncher.run(launch, comm -> {
+            launch.run(comm -> {
                 if (comm.rank() == 0 && !noHeader) {
                     out.println(ExchangeBenchmark.HEADER);
                     out.flush();
@@ -72,6 +72,7 @@ final class BenchCommand {
                 new ExchangeBenchmark(comm, steps, warmup, out, device.quantizer(comm.rank()), chosen)
                     .run(d, topologies, compressors, seed);
             });
+            return 0;
         }
     }
 
@@ -108,15 +109,24 @@ final class BenchCommand {
             final String[] specs = compressors != null ? compressors
                 : org.gossipmpi.compress.Compressors.EXAMPLES.toArray(new String[0]);
             final PrintWriter out = Main.out(spec);
-            try (org.gossipmpi.compress.CodecThreads pool = org.gossipmpi.compress.CodecThreads.of(
-                    Checks.codecThreads(threads, "--threads"), "bench")) {
+            try (org.gossipmpi.compress.CodecThreads pool = org.gossipmpi.compress.CodecThreads.of(check(threads),
+                    "bench")) {
                 final org.gossipmpi.bench.CodecBenchmark bench =
                     new org.gossipmpi.bench.CodecBenchmark(device.quantizer(0), pool, reps, out);
                 out.println(org.gossipmpi.bench.CodecBenchmark.HEADER);
                 bench.run(d, specs);
+            } catch (org.gossipmpi.config.SettingException e) {
+                // this command's option for the codec threads is --threads
+                throw new IllegalArgumentException(e.render(Flags.with("codecThreads", "--threads")), e);
             }
             return 0;
         }
+    }
+
+    /** The codec threads, as the {@code codecThreads} setting allows them. */
+    private static int check(int threads) {
+        org.gossipmpi.compress.CodecThreads.check(threads);
+        return threads;
     }
 
     /** {@code --sizes} as whole numbers of floats. */

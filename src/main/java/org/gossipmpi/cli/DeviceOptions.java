@@ -25,7 +25,7 @@ public final class DeviceOptions {
         final DeviceChoice choice = Devices.choose(device);
         final Quantizer q = Devices.quantizer(choice);
         if (rank == 0) {
-            System.err.println("gossip-mpi: quantizers run on " + q.describe() + " (" + choice.why() + ")"
+            System.err.println("gossip-mpi: quantizers run on " + q.describe() + " (" + choice.why(Flags::of) + ")"
                 + (choice.kind() == Devices.Kind.java ? "; " + Quantizers.why() : ""));
         }
         return q;

@@ -58,7 +58,7 @@ final class InfoCommand implements Callable<Integer> {
         final String mpi = openMpi();
         final List<String> devices = OpenClDevices.describe();
         final String kernels = kernelChoice() + "; OpenCL smoke kernel " + smokeTest();
-        return RankLauncher.run(launch, comm -> {
+        launch.run(comm -> {
             if (comm.rank() == 0) {
                 out.println("gossip-mpi " + org.gossipmpi.metrics.Version.get() + " info: " + comm.size() + " rank"
                     + (comm.size() == 1 ? "" : "s") + ", backend " + comm.backend());
@@ -73,6 +73,7 @@ final class InfoCommand implements Callable<Integer> {
                 + "\n    kernels: " + kernels;
             gatherLines(comm, report, out);
         });
+        return 0;
     }
 
     /** The Open MPI library and the mpi.jar the bindings come from, or why they are not available. */
@@ -107,7 +108,7 @@ final class InfoCommand implements Callable<Integer> {
 
     /** What a run with no --device would use, and why. */
     private static String kernelChoice() {
-        return Devices.choose(null).describe();
+        return Devices.choose(null).describe(Flags::of);
     }
 
     private static String smokeTest() {

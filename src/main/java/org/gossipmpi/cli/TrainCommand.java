@@ -8,23 +8,22 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.gossipmpi.algo.Algorithms;
-import org.gossipmpi.algo.ConfigAgreement;
-import org.gossipmpi.algo.LearningRate;
 import org.gossipmpi.algo.LocalStep;
-import org.gossipmpi.algo.TrainConfig;
-import org.gossipmpi.algo.RunFiles;
-import org.gossipmpi.algo.Training;
 import org.gossipmpi.checkpoint.CheckpointSettings;
 import org.gossipmpi.checkpoint.Checkpoints;
+import org.gossipmpi.config.SettingException;
+import org.gossipmpi.data.Sharding;
 import org.gossipmpi.metrics.Report;
 import org.gossipmpi.metrics.RunRecord;
-import org.gossipmpi.data.Sharding;
+import org.gossipmpi.train.ConfigAgreement;
+import org.gossipmpi.train.LearningRate;
+import org.gossipmpi.train.RunFiles;
+import org.gossipmpi.train.TrainConfig;
+import org.gossipmpi.train.Training;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import org.gossipmpi.compress.CodecThreads;
-
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -38,24 +37,27 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions device;
 
-    @Option(names = "--algorithm", defaultValue = "choco", split = ",", paramLabel = "NAME[,NAME...]", hideParamSyntax = true,
-        description = "Algorithm(s): " + Algorithms.NAMES + " (default: ${DEFAULT-VALUE}). A comma list runs each"
-            + " in turn (a sweep).")
+    @Option(names = "--algorithm", defaultValue = TrainConfig.DEFAULT_ALGORITHM, split = ",",
+        paramLabel = "NAME[,NAME...]", hideParamSyntax = true,
+        description = "Algorithm(s): dpsgd, choco, choco-gossip, dcd, ecd, deepsqueeze, allreduce (default:"
+            + " ${DEFAULT-VALUE}). A comma list runs each in turn (a sweep).")
     List<String> algorithms;
 
-    @Option(names = "--topology", defaultValue = "ring", paramLabel = "KIND",
+    @Option(names = "--topology", defaultValue = TrainConfig.DEFAULT_TOPOLOGY, paramLabel = "KIND",
         description = "Topology: " + org.gossipmpi.topology.Topologies.VALID_SPECS + " (default: ${DEFAULT-VALUE}).")
     String topology;
 
-    @Option(names = "--compressor", defaultValue = "none", split = ",", paramLabel = "SPEC[,SPEC...]", hideParamSyntax = true,
+    @Option(names = "--compressor", defaultValue = TrainConfig.DEFAULT_COMPRESSOR, split = ",",
+        paramLabel = "SPEC[,SPEC...]", hideParamSyntax = true,
         description = "Compressor(s) of the compressing algorithms: " + org.gossipmpi.compress.Compressors.VALID_SPECS
             + " (default: ${DEFAULT-VALUE}). A comma list runs each in turn.")
     List<String> compressors;
 
-    @Option(names = "--gamma", defaultValue = "1", paramLabel = "G",
-        description = "Consensus step of choco, choco-gossip and deepsqueeze, in (0, 1] (default: ${DEFAULT-VALUE};"
-            + " the run prints CHOCO's theoretical value).")
-    double gamma;
+    @Option(names = "--gamma", paramLabel = "G",
+        description = "Consensus step of choco, choco-gossip and deepsqueeze, in (0, 1] (default: "
+            + TrainConfig.DEFAULT_GAMMA + ", right for exact messages; compressed ones need less: 0.05 for topk:0.01,"
+            + " 0.5 for sign; the run prints CHOCO's theoretical value). Refused where no algorithm has one.")
+    Double gamma;
 
     @Option(names = "--codec-threads", defaultValue = "1", paramLabel = "N",
         description = "Threads per rank that encoding and decoding split over; the payloads are the same for any N"
@@ -99,11 +101,11 @@ final class TrainCommand implements Callable<Integer> {
             + " has none); --steps or --epochs may be raised, the other settings must match.")
     boolean resume;
 
-    @Option(names = "--model", defaultValue = "logistic", paramLabel = "MODEL",
-        description = "Model: " + TrainConfig.MODELS + " (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", defaultValue = TrainConfig.DEFAULT_MODEL, paramLabel = "MODEL",
+        description = "Model: logistic, softmax, leastsquares, mlp (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--hidden", defaultValue = "100", paramLabel = "H", description = "Hidden units of the mlp (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--hidden", defaultValue = TrainConfig.DEFAULT_HIDDEN, paramLabel = "H", description = "Hidden units of the mlp (default: ${DEFAULT-VALUE}).")
     int hidden;
 
     @Option(names = "--data", required = true, paramLabel = "PATH|NAME",
@@ -117,33 +119,33 @@ final class TrainCommand implements Callable<Integer> {
         description = "Features of a LIBSVM file (default: the largest index found).")
     int features;
 
-    @Option(names = "--batch", defaultValue = "64", paramLabel = "B",
+    @Option(names = "--batch", defaultValue = TrainConfig.DEFAULT_BATCH, paramLabel = "B",
         description = "Rows per minibatch per rank; 0 = the whole local shard (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--lr", defaultValue = "0.1", paramLabel = "A", description = "Learning rate a (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = TrainConfig.DEFAULT_LR, paramLabel = "A", description = "Learning rate a (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--lr-schedule", defaultValue = "const", paramLabel = "KIND",
+    @Option(names = "--lr-schedule", defaultValue = TrainConfig.DEFAULT_LR_SCHEDULE, paramLabel = "KIND",
         description = "const (a), step (a * decay^floor(t / every)), inverse (a * b / (t + b)); default: ${DEFAULT-VALUE}.")
     String lrSchedule;
 
-    @Option(names = "--lr-b", defaultValue = "1000", paramLabel = "B", description = "b of the inverse schedule (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr-b", defaultValue = TrainConfig.DEFAULT_LR_B, paramLabel = "B", description = "b of the inverse schedule (default: ${DEFAULT-VALUE}).")
     double lrB;
 
-    @Option(names = "--lr-decay", defaultValue = "0.1", paramLabel = "F", description = "Factor of the step schedule (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr-decay", defaultValue = TrainConfig.DEFAULT_LR_DECAY, paramLabel = "F", description = "Factor of the step schedule (default: ${DEFAULT-VALUE}).")
     double lrDecay;
 
-    @Option(names = "--lr-every", defaultValue = "1000", paramLabel = "K", description = "Steps between decays (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr-every", defaultValue = TrainConfig.DEFAULT_LR_EVERY, paramLabel = "K", description = "Steps between decays (default: ${DEFAULT-VALUE}).")
     long lrEvery;
 
-    @Option(names = "--momentum", defaultValue = "0", paramLabel = "MU", description = "Momentum mu on the local step, 0 for none (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--momentum", defaultValue = TrainConfig.DEFAULT_MOMENTUM, paramLabel = "MU", description = "Momentum mu on the local step, 0 for none (default: ${DEFAULT-VALUE}).")
     double momentum;
 
     @Option(names = "--nesterov", description = "Nesterov instead of heavy-ball momentum.")
     boolean nesterov;
 
-    @Option(names = "--l2", defaultValue = "0", paramLabel = "LAMBDA",
+    @Option(names = "--l2", defaultValue = TrainConfig.DEFAULT_L2, paramLabel = "LAMBDA",
         description = "L2 regularization (lambda / 2) ||w||^2 (default: ${DEFAULT-VALUE}).")
     double l2;
 
@@ -154,18 +156,18 @@ final class TrainCommand implements Callable<Integer> {
         description = "Passes over the training data, over all ranks (or --steps).")
     double epochs;
 
-    @Option(names = "--shard", defaultValue = "iid", paramLabel = "KIND",
+    @Option(names = "--shard", defaultValue = TrainConfig.DEFAULT_SHARD, paramLabel = "KIND",
         description = "iid (seeded shuffle), sorted (by label), contiguous (file order); default: ${DEFAULT-VALUE}.")
     Sharding shard;
 
-    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = TrainConfig.DEFAULT_SEED, paramLabel = "S", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--eval-every", defaultValue = "500", paramLabel = "K",
+    @Option(names = "--eval-every", defaultValue = TrainConfig.DEFAULT_EVAL_EVERY, paramLabel = "K",
         description = "Steps between evaluations and progress lines (default: ${DEFAULT-VALUE}).")
     long evalEvery;
 
-    @Option(names = "--eval-rows", defaultValue = "10000", paramLabel = "N",
+    @Option(names = "--eval-rows", defaultValue = TrainConfig.DEFAULT_EVAL_ROWS, paramLabel = "N",
         description = "Estimate the training loss on a fixed seeded sample of N training rows, 0 for all rows "
             + "(default: ${DEFAULT-VALUE}); the test accuracy is always on the whole test set.")
     int evalRows;
@@ -179,30 +181,34 @@ final class TrainCommand implements Callable<Integer> {
         try {
             kind = LearningRate.Kind.valueOf(lrSchedule.toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown --lr-schedule '" + lrSchedule + "'; valid: const, step, inverse");
+            throw new SettingException("lrSchedule", "unknown {lrSchedule} '" + lrSchedule + "'; valid: const, step,"
+                + " inverse");
         }
         refuseMisfits();
-        Checks.codecThreads(codecThreads, "--codec-threads");
-        final LocalStep.Kind momentumKind = momentum == 0 ? LocalStep.Kind.NONE
+        org.gossipmpi.compress.CodecThreads.check(codecThreads);
+        final LocalStep.Kind momentumKind = momentum == 0 && !nesterov ? LocalStep.Kind.NONE
             : nesterov ? LocalStep.Kind.NESTEROV : LocalStep.Kind.HEAVY_BALL;
         final LearningRate rate = new LearningRate(kind, lr, lrB, lrDecay, lrEvery);
         final List<TrainConfig> runs = new ArrayList<>();
         for (String a : algorithms) {
             for (String c : compressorsOf(a.trim())) {
                 runs.add(new TrainConfig(a.trim(), model, hidden, data, testData, features, batch, rate, momentumKind,
-                    momentum, l2, steps, epochs, shard, seed, evalEvery, device.requested(), topology, c, gamma,
-                    overlap, targetLoss, out, null, evalRows, checkpointSettings()));
+                    momentum, l2, steps, epochs, shard, seed, evalEvery, device.requested(), topology, c,
+                    gamma == null ? Double.parseDouble(TrainConfig.DEFAULT_GAMMA) : gamma, overlap, targetLoss, out,
+                    null, evalRows, checkpointSettings()));
             }
         }
         final boolean sweep = runs.size() > 1;
         final PrintWriter w = Main.out(spec);
-        return RankLauncher.run(launch, comm -> {
+        launch.run(comm -> {
             // The whole sweep, before its first run: the same settings on every rank, and every run possible.
             ConfigAgreement.check(comm, runs);
             for (TrainConfig c : runs) {
-                final String why = Training.refusal(c, comm.size());
-                if (why != null) {
-                    throw new IllegalArgumentException((sweep ? c.runName() + ": " : "") + why);
+                try {
+                    Training.check(c, comm.size());
+                } catch (SettingException e) {
+                    throw sweep ? new SettingException(e.setting(), c.runName() + ": " + e.render(n -> "{" + n + "}"))
+                        : e;
                 }
             }
             final OutputDirs dirs = comm.rank() == 0 ? prepareOutputs(runs) : null;
@@ -216,8 +222,8 @@ final class TrainCommand implements Callable<Integer> {
                     w.println("== " + run.runName());
                     w.flush();
                 }
-                try (CodecThreads pool = CodecThreads.of(codecThreads, "rank" + comm.rank())) {
-                    outcomes.add(new Training(run, comm, w, pool).run());
+                try {
+                    outcomes.add(new Training(run, comm, w, codecThreads, Flags::of).run());
                 } catch (RuntimeException | Error e) {
                     if (dirs != null) {
                         dirs.restore(run.runName(), w);
@@ -238,7 +244,7 @@ final class TrainCommand implements Callable<Integer> {
                         plots = RunFiles.plot(out);
                     } catch (java.io.IOException e) {
                         throw new java.io.UncheckedIOException("rank 0 cannot draw the charts under " + out
-                            + " (--out): " + org.gossipmpi.io.AtomicFiles.reason(e) + "; every run's summary.json and"
+                            + " ({out}): " + org.gossipmpi.io.AtomicFiles.reason(e) + "; every run's summary.json and"
                             + " history.csv are written", e);
                     }
                     for (Path p : plots) {
@@ -249,13 +255,14 @@ final class TrainCommand implements Callable<Integer> {
                 w.flush();
             }
         });
+        return 0;
     }
 
     /** --checkpoint, --checkpoint-every and --resume, each refused where it would do nothing. */
     private CheckpointSettings checkpointSettings() {
         if (checkpoint == null && checkpointEvery != null) {
-            throw new IllegalArgumentException("--checkpoint-every sets how often checkpoints are written: give"
-                + " --checkpoint DIR as well");
+            throw new SettingException("checkpointEvery", "{checkpointEvery} sets how often checkpoints are written:"
+                + " give {checkpoint} DIR as well");
         }
         return new CheckpointSettings(checkpoint, checkpoint == null ? 0 : checkpointEvery == null ? evalEvery
             : checkpointEvery, resume);
@@ -390,29 +397,21 @@ final class TrainCommand implements Callable<Integer> {
                 taken |= compressorsOf(a.trim()).contains(c.trim());
             }
             if (!taken) {
-                throw new IllegalArgumentException("--compressor " + c.trim() + ": no --algorithm of " + algorithms
-                    + " takes it (allreduce sends exact gradients; dpsgd exact or fp16 models): add a compressing"
-                    + " algorithm (choco, deepsqueeze, dcd, ecd) or drop the compressor");
+                throw new SettingException("compressor", "{compressor} " + c.trim() + ": no {algorithm} of "
+                    + algorithms + " takes it (allreduce sends exact gradients; dpsgd exact or fp16 models): add a"
+                    + " compressing algorithm (choco, deepsqueeze, dcd, ecd) or drop the compressor");
             }
         }
-        if (overlap) {
-            for (String a : algorithms) {
-                if (!Algorithms.overlaps(a.trim())) {
-                    throw new IllegalArgumentException("--overlap: " + a.trim() + " cannot overlap, its next gradient"
-                        + " depends on this step's exchange (--overlap works with dpsgd, dcd and ecd): run " + a.trim()
-                        + " without --overlap");
-                }
-            }
-        }
-        if (nesterov && momentum == 0) {
-            throw new IllegalArgumentException("--nesterov is a kind of momentum: give --momentum MU (0 < MU < 1) too");
+        if (gamma != null && algorithms.stream().noneMatch(a -> Algorithms.takesGamma(a.trim()))) {
+            throw new SettingException("gamma", "{gamma}: no {algorithm} of " + algorithms + " has a consensus step"
+                + " (choco, choco-gossip and deepsqueeze do): drop {gamma}");
         }
         if (!Double.isFinite(epochs)) {
-            throw new IllegalArgumentException("--epochs must be a finite number, got " + epochs);
+            throw new SettingException("epochs", "{epochs} must be a finite number, got " + epochs);
         }
         if (features != 0 && !org.gossipmpi.data.DataSources.takesFeatures(data)) {
-            throw new IllegalArgumentException("--features applies to LIBSVM files, whose rows name their largest"
-                + " index; " + data + " gives its features itself: drop --features");
+            throw new SettingException("features", "{features} applies to LIBSVM files, whose rows name their largest"
+                + " index; " + data + " gives its features itself: drop {features}");
         }
     }
 

@@ -30,13 +30,28 @@ public final class AllreduceAverage {
      * @param x d floats, modified; every rank ends with the same bits
      */
     public void average(float[] x) {
-        buffer.put(0, x, 0, dimension);
+        average(x, x);
+    }
+
+    /**
+     * {@code out[0, d)} = the average over ranks of every rank's {@code in}; {@code out} may be {@code in}.
+     *
+     * @param in  d floats, not modified (unless it is {@code out})
+     * @param out d floats, modified; every rank ends with the same bits
+     */
+    public void average(float[] in, float[] out) {
+        buffer.put(0, in, 0, dimension);
         comm.allreduceSum(buffer, dimension);
-        buffer.get(0, x, 0, dimension);
+        buffer.get(0, out, 0, dimension);
         final float inv = 1f / comm.size();
         for (int i = 0; i < dimension; i++) {
-            x[i] *= inv;
+            out[i] *= inv;
         }
+    }
+
+    /** The length of the vectors it averages. */
+    public int dimension() {
+        return dimension;
     }
 
     /** Bytes this rank sends per call in a bandwidth-optimal allreduce: 2 (n-1)/n of the vector. */

@@ -27,6 +27,9 @@ import org.gossipmpi.topology.Topology;
  * requests per step of the cycle lcm(2, period) of (tag parity, mixing step), so each request is posted with
  * the same buffer, peer and tag every time it is used, which lets the MPI backend keep it as a persistent
  * request. {@link #progress} lets a computation that overlaps the exchange move the messages along.
+ *
+ * <p>A step is {@link #encode}, then {@link #start}, then {@link #finish}, for the same step t; misuse that would
+ * send a stale payload, or overwrite a payload still being sent, throws {@link IllegalStateException}.
  */
 public final class NeighborExchange {
     /** Tags used: {@code TAG_BASE} and {@code TAG_BASE + 1}. */
@@ -45,6 +48,8 @@ public final class NeighborExchange {
     private int currentRecvs;
     private int currentCount;
     private int lastEncodedBytes;
+    /** The step whose payload the send buffer holds; meaningful once {@link #lastEncodedBytes} is positive. */
+    private long encodedStep;
     private long bytesSent;
     private boolean inFlight;
     private long inFlightStep;
@@ -83,31 +88,38 @@ public final class NeighborExchange {
 
     /**
      * Exchanges {@code Q(v)} with the neighbours of step {@code t} and adds their weighted payloads into
-     * {@code target}: {@code target += sum_j w_ij Q(v_j)}. Returns the encoded length of this rank's payload.
+     * {@code target}: {@code target += sum_j w_ij Q(v_j)}. Returns the bytes this rank put on the wire.
      *
      * @param v      d floats to send, not modified
      * @param target d floats, modified
      * @throws CommException naming rank, neighbour, step and tag when a neighbour's message does not come in
      *                       time, or when its payload was encoded with other settings
      */
-    public int exchange(long t, float[] v, float[] target) {
-        final int encoded = encode(t, v);
-        start(t);
+    public long exchange(long t, float[] v, float[] target) {
+        encode(t, v);
+        final long sent = start(t);
         finish(t, target, 1f);
-        return encoded;
+        return sent;
     }
 
     /**
-     * Posts the receives from the neighbours of step t and sends the encoded payload to the ranks that listen
-     * to this one; returns at once, so the caller can compute while the messages travel (overlap).
-     * {@link #finish} completes the step.
+     * Posts the receives from the neighbours of step t and sends the payload {@link #encode} made for step t to
+     * the ranks that listen to this one; returns at once, so the caller can compute while the messages travel
+     * (overlap). {@link #finish} completes the step. Returns the bytes this rank puts on the wire: the payload's
+     * length times the ranks it goes to.
+     *
+     * @throws IllegalStateException when step t was not encoded (the send buffer holds another step's payload, or
+     *                               none) or another step is in flight
      */
-    public void start(long t) {
-        if (lastEncodedBytes == 0) {
-            throw new IllegalStateException("start before encode");
-        }
+    public long start(long t) {
         if (inFlight) {
-            throw new IllegalStateException("start of step " + t + " while step " + inFlightStep + " is in flight");
+            throw new IllegalStateException("start of step " + t + " while step " + inFlightStep + " is in flight:"
+                + " finish it first");
+        }
+        if (lastEncodedBytes == 0 || encodedStep != t) {
+            throw new IllegalStateException("start of step " + t + ", but " + (lastEncodedBytes == 0
+                ? "nothing was encoded" : "the payload encoded is step " + encodedStep + "'s") + ": encode step " + t
+                + " first");
         }
         final MixingStep w = topology.step(t);
         final int me = comm.rank();
@@ -121,12 +133,19 @@ public final class NeighborExchange {
         for (int k = 0; k < to.length; k++) {
             comm.iSend(sendBuffer, 0, lastEncodedBytes, to[k], tag, set[from.length + k]);
         }
-        bytesSent += (long) lastEncodedBytes * to.length;
         current = set;
         currentRecvs = from.length;
         currentCount = from.length + to.length;
         inFlight = true;
         inFlightStep = t;
+        final long sent = (long) lastEncodedBytes * to.length;
+        bytesSent += sent;
+        return sent;
+    }
+
+    /** Bytes this exchange has put on the wire since it was made (payload lengths times the ranks sent to). */
+    public long bytesSent() {
+        return bytesSent;
     }
 
     /**
@@ -196,7 +215,7 @@ public final class NeighborExchange {
                 ? "rank " + e.peer() + " did not take rank " + comm.rank() + "'s step-" + t + " payload"
                 : "rank " + e.peer() + " did not send its step-" + t + " payload";
             throw new CommException("rank " + comm.rank() + ": " + late + " within " + comm.defaultTimeoutNanos() / 1_000_000
-                + " ms (--timeout) in the neighbour exchange of topology " + topology.name() + " (tag " + e.tag()
+                + " ms ({timeout}) in the neighbour exchange of topology " + topology.name() + " (tag " + e.tag()
                 + "): rank " + e.peer() + " stalled or died; where rank " + e.peer() + " reports waiting for"
                 + " another rank in turn, that rank is the cause");
         }
@@ -205,22 +224,29 @@ public final class NeighborExchange {
     /**
      * {@code target += weight * Q(v)} for this rank's own payload of the last {@link #encode}; may run while
      * that payload is being sent (it only reads the send buffer).
+     *
+     * @throws IllegalStateException when nothing was encoded
      */
     public void decodeOwn(float weight, float[] target) {
+        if (lastEncodedBytes == 0) {
+            throw new IllegalStateException("decodeOwn before encode: there is no payload of this rank's");
+        }
         compressor.decodeAdd(sendBuffer, lastEncodedBytes, weight, target);
     }
 
     /**
-     * Encodes {@code v} into the send buffer for {@link #exchangeEncoded}; returns its length.
+     * Encodes {@code v} into the send buffer as step t's payload, for {@link #start}; returns its length.
+     *
+     * @throws IllegalStateException while a step is in flight: its payload is still being sent from that buffer
      */
     public int encode(long t, float[] v) {
+        if (inFlight) {
+            throw new IllegalStateException("encode of step " + t + " while step " + inFlightStep + " is in flight"
+                + " (its payload is still being sent from the send buffer): finish it first");
+        }
         lastEncodedBytes = compressor.encode(v, 0, dimension, sendBuffer, t);
+        encodedStep = t;
         return lastEncodedBytes;
-    }
-
-    /** The buffer this rank's payload is encoded into (for decoding one's own Q(v)). */
-    public ByteBuffer sendBuffer() {
-        return sendBuffer;
     }
 
     /** w_ii of step t for this rank. */
@@ -231,16 +257,6 @@ public final class NeighborExchange {
     /** The length of the last encoded payload. */
     public int lastEncodedBytes() {
         return lastEncodedBytes;
-    }
-
-    /** Sets the byte counter (a resumed run's, from its checkpoint; the exchange keeps nothing else between steps). */
-    public void restoreBytesSent(long bytes) {
-        bytesSent = bytes;
-    }
-
-    /** Bytes this rank has put on the wire so far (payload length times the ranks sent to). */
-    public long bytesSent() {
-        return bytesSent;
     }
 
     public Compressor compressor() {

@@ -39,6 +39,13 @@ public final class CommTimeoutException extends CommException {
             + waitedNanos / 1_000_000 + " ms (deadline " + timeoutNanos / 1_000_000 + " ms)";
     }
 
+    /** "rank R, in WHERE: " and what this timeout says after its own "rank R: ": the message placed in a context. */
+    public String within(String where) {
+        final String prefix = "rank " + rank + ": ";
+        final String m = getMessage();
+        return "rank " + rank + ", in " + where + ": " + (m.startsWith(prefix) ? m.substring(prefix.length()) : m);
+    }
+
     /** The rank that waited. */
     public int rank() {
         return rank;

@@ -41,14 +41,31 @@ public final class CodecThreads implements AutoCloseable {
     }
 
     /**
+     * Threads for one rank's codecs; what a setting may ask for is {@link #check}ed before.
+     *
      * @param threads 1 or more; 1 runs every pass on the caller
      * @param name    names the worker threads (for example the rank)
      */
     public static CodecThreads of(int threads, String name) {
         if (threads < 1) {
-            throw new IllegalArgumentException("--codec-threads must be >= 1, got " + threads);
+            throw new IllegalArgumentException("codec threads must be >= 1, got " + threads);
         }
         return threads == 1 ? SINGLE : new CodecThreads(threads, name);
+    }
+
+    /**
+     * The rule of the {@code codecThreads} setting: 1 up to the cores this process may use. More threads than
+     * cores only queue for them (a pass waits for its slowest part); a thousand took minutes to start a pass.
+     *
+     * @throws org.gossipmpi.config.SettingException otherwise
+     */
+    public static void check(int threads) {
+        final int cores = Runtime.getRuntime().availableProcessors();
+        if (threads < 1 || threads > cores) {
+            throw new org.gossipmpi.config.SettingException("codecThreads", "{codecThreads} must be in [1, " + cores
+                + "] (the cores this process may use), got " + threads + (threads > cores
+                ? ": more threads than cores only wait for each other" : ""));
+        }
     }
 
     public int threads() {

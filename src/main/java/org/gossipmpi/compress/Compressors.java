@@ -36,9 +36,9 @@ public final class Compressors {
      */
     public static Compressor parse(String spec, long seed, int rank, Quantizer quantizer, CodecThreads threads) {
         if (threads.threads() > 1 && !quantizer.threadSafe()) {
-            throw new IllegalArgumentException("--codec-threads " + threads.threads() + " splits the Java codecs over"
-                + " threads, but the quantizer runs on " + quantizer.describe() + ": use --codec-threads 1 there, or"
-                + " --device java");
+            throw new org.gossipmpi.config.SettingException("codecThreads", "{codecThreads} " + threads.threads()
+                + " splits the Java codecs over threads, but the quantizer runs on " + quantizer.describe() + ": use"
+                + " {codecThreads} 1 there, or {device} java");
         }
         final String s = spec.trim();
         final String[] p = s.split(":", -1);

@@ -57,7 +57,7 @@ public final class TextReaders {
                             + "': LIBSVM indices start at 1");
                     }
                     if (features > 0 && index > features) {
-                        throw new DataException(where + "feature index " + index + " beyond --features " + features);
+                        throw new DataException(where + "feature index " + index + " beyond {features} " + features);
                     }
                     if (index <= prev) {
                         throw new DataException(where + "feature index " + index + " after " + prev

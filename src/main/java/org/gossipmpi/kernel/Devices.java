@@ -15,6 +15,7 @@ import com.aparapi.device.OpenCLDevice;
 import com.aparapi.internal.kernel.KernelManager;
 
 import org.gossipmpi.compress.Quantizer;
+import org.gossipmpi.config.SettingException;
 import org.gossipmpi.compress.Quantizers;
 
 /**
@@ -31,7 +32,7 @@ import org.gossipmpi.compress.Quantizers;
  * so launches are serialized per device.
  */
 public final class Devices {
-    /** What {@code --device} accepts. */
+    /** The backends a {@code device} setting names. */
     public enum Kind { opencl, java }
 
     /** Aparapi reports every fallback through java.util.logging at WARNING; we say it ourselves. */
@@ -49,7 +50,7 @@ public final class Devices {
     }
 
     /**
-     * The backend for {@code --device requested} (null: not given). Default: OpenCL on a GPU or accelerator;
+     * The backend for the {@code device} setting {@code requested} (null: not given). Default: OpenCL on a GPU or accelerator;
      * on a CPU-only OpenCL platform the Java twins, which are faster there. An explicit {@code opencl} that
      * cannot run safely is refused, never replaced.
      *
@@ -58,18 +59,18 @@ public final class Devices {
      */
     public static DeviceChoice choose(Kind requested) {
         if (requested == Kind.java) {
-            return new DeviceChoice(Kind.java, null, "--device java");
+            return new DeviceChoice(Kind.java, null, "{device} java");
         }
         final Device device = openClDevice();
         if (requested == Kind.opencl) {
             if (device == null) {
-                throw new IllegalArgumentException("--device opencl: no OpenCL device found ("
-                    + String.join("; ", OpenClDevices.describe()) + "); use --device java");
+                throw new SettingException("device", "{device} opencl: no OpenCL device found ("
+                    + String.join("; ", OpenClDevices.describe()) + "); use {device} java");
             }
             if (!signalChaining()) {
-                throw new IllegalArgumentException("--device opencl: " + SIGNAL_CHAINING_MISSING);
+                throw new SettingException("device", "{device} opencl: " + SIGNAL_CHAINING_MISSING);
             }
-            return new DeviceChoice(Kind.opencl, device, "--device opencl");
+            return new DeviceChoice(Kind.opencl, device, "{device} opencl");
         }
         if (device == null) {
             return new DeviceChoice(Kind.java, null, "no OpenCL device");
@@ -77,7 +78,7 @@ public final class Devices {
         final String name = device.getShortDescription().trim();
         if (device.getType() == Device.TYPE.CPU) {
             return new DeviceChoice(Kind.java, null, "the only OpenCL device, " + name + ", is a CPU, where the Java"
-                + " kernels are faster; --device opencl to use it anyway");
+                + " kernels are faster; {device} opencl to use it anyway");
         }
         if (!signalChaining()) {
             return new DeviceChoice(Kind.java, null, "OpenCL device " + name + " not used: " + SIGNAL_CHAINING_MISSING);

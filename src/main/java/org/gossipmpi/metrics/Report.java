@@ -23,7 +23,7 @@ public final class Report {
      */
     public static void checkTargetLoss(double target) {
         if (!Double.isNaN(target) && !(target >= 0 && target < Double.POSITIVE_INFINITY)) {
-            throw new IllegalArgumentException("--target-loss must be a finite number >= 0 (a loss is never negative),"
+            throw new org.gossipmpi.config.SettingException("targetLoss", "{targetLoss} must be a finite number >= 0 (a loss is never negative),"
                 + " got " + target);
         }
     }

@@ -29,11 +29,11 @@ public final class Mlp implements Model {
 
     public Mlp(int features, int hidden, int classes, double lambda, Gemm gemm) {
         if (hidden < 1) {
-            throw new IllegalArgumentException("--hidden must be >= 1, got " + hidden);
+            throw new org.gossipmpi.config.SettingException("hidden", "{hidden} must be >= 1, got " + hidden);
         }
         final long parameters = (long) hidden * (features + 1) + (long) classes * (hidden + 1);
         if (parameters > MAX_PARAMETERS) {
-            throw new IllegalArgumentException("--hidden " + hidden + ": the mlp would have " + parameters
+            throw new org.gossipmpi.config.SettingException("hidden", "{hidden} " + hidden + ": the mlp would have " + parameters
                 + " parameters (" + features + " features, " + classes + " classes), more than the " + MAX_PARAMETERS
                 + " a model vector holds: lower --hidden");
         }

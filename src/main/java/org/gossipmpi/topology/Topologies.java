@@ -302,31 +302,80 @@ public final class Topologies {
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException(where + "weight '" + tok[2] + "' is not a number");
                 }
-                if (!(w >= 0) || Double.isInfinite(w)) {
-                    throw new IllegalArgumentException(where + "weight of edge " + i + "-" + j + " is " + tok[2]
-                        + "; weights must be finite and >= 0");
-                }
             }
-            if (i == j) {
-                if (!weighted) {
-                    throw new IllegalArgumentException(where + "self-loop " + i + "-" + i
-                        + " without a weight (w_ii is 1 minus the row sum unless given)");
-                }
-                self[i] = w;
-                continue;
+            if (addEdge(rows, self, i, j, w, weighted, where)) {
+                edges++;
             }
-            if (rows[i].containsKey(j)) {
-                throw new IllegalArgumentException(where + "edge " + i + "-" + j + " listed twice");
-            }
-            // An undirected edge: the same weight both ways.
-            rows[i].put(j, w);
-            rows[j].put(i, w);
-            edges++;
         }
         if (edges == 0 && n > 1) {
             throw new IllegalArgumentException("topology '" + spec + "': " + path + " lists no edges");
         }
         return undirected(spec, n, rows, self);
+    }
+
+    /**
+     * A topology from the caller's own undirected edges {i, j} (ranks from 0) and their weights w_ij = w_ji
+     * ({@code weights} null: Metropolis-Hastings weights); an edge {i, i} with a weight sets w_ii. Checked like
+     * every topology.
+     *
+     * @param name what messages and the run's records call it
+     * @throws IllegalArgumentException naming the edge at fault
+     */
+    public static Topology fromEdges(String name, int n, int[][] edges, double[] weights) {
+        if (n < 1) {
+            throw new IllegalArgumentException("a topology needs at least 1 rank, got " + n);
+        }
+        final TreeMap<Integer, Double>[] rows = emptyRows(n);
+        final double[] self = new double[n];
+        java.util.Arrays.fill(self, Double.NaN);
+        int links = 0;
+        for (int k = 0; k < edges.length; k++) {
+            final String where = "topology " + name + ": edge " + k + ": ";
+            if (edges[k] == null || edges[k].length != 2) {
+                throw new IllegalArgumentException(where + "an edge is a pair {i, j}");
+            }
+            if (edges[k][0] < 0 || edges[k][0] >= n || edges[k][1] < 0 || edges[k][1] >= n) {
+                throw new IllegalArgumentException(where + "rank outside [0, " + n + "): {" + edges[k][0] + ", "
+                    + edges[k][1] + "}");
+            }
+            if (addEdge(rows, self, edges[k][0], edges[k][1], weights == null ? Double.NaN : weights[k],
+                    weights != null, where)) {
+                links++;
+            }
+        }
+        if (links == 0 && n > 1) {
+            throw new IllegalArgumentException("topology " + name + ": no edges between ranks");
+        }
+        final Topology t = undirected(name, n, rows, self);
+        check(t);
+        return t;
+    }
+
+    /**
+     * Adds edge i-j of weight w (NaN: Metropolis-Hastings) to the rows, or w_ii for i = j; returns whether it
+     * linked two ranks. {@code where} starts every message ("FILE:LINE: ", "edge K: ").
+     */
+    private static boolean addEdge(TreeMap<Integer, Double>[] rows, double[] self, int i, int j, double w,
+                                   boolean weighted, String where) {
+        if (weighted && (!(w >= 0) || Double.isInfinite(w))) {
+            throw new IllegalArgumentException(where + "weight of edge " + i + "-" + j + " is " + w + "; weights must"
+                + " be finite and >= 0");
+        }
+        if (i == j) {
+            if (!weighted) {
+                throw new IllegalArgumentException(where + "self-loop " + i + "-" + i
+                    + " without a weight (w_ii is 1 minus the row sum unless given)");
+            }
+            self[i] = w;
+            return false;
+        }
+        if (rows[i].containsKey(j)) {
+            throw new IllegalArgumentException(where + "edge " + i + "-" + j + " listed twice");
+        }
+        // An undirected edge: the same weight both ways.
+        rows[i].put(j, w);
+        rows[j].put(i, w);
+        return true;
     }
 
     private static int rank(String token, int n, String where) {

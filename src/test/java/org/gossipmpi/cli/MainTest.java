@@ -11,6 +11,9 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import org.gossipmpi.launch.Launch;
+import org.gossipmpi.launch.Launcher;
+
 import picocli.CommandLine;
 
 class MainTest {
@@ -113,35 +116,35 @@ class MainTest {
     void backendFollowsTheLauncherEnvironmentUnlessRanksAreGiven() {
         final LaunchOptions options = new LaunchOptions();
         new CommandLine(options).parseArgs();
-        assertEquals(LaunchOptions.Backend.LOCAL, RankLauncher.resolve(options, Map.of()));
+        assertEquals(Launch.Backend.LOCAL, Launcher.resolve(options.launch(), Map.of()));
         // Under Open MPI's launcher with mpi.jar on the class path (as here): the bindings; any other launcher
         // (MPICH's hydra, srun with PMIx): the native backend.
-        assertEquals(LaunchOptions.Backend.OPENMPI_JAVA, RankLauncher.resolve(options,
+        assertEquals(Launch.Backend.OPENMPI_JAVA, Launcher.resolve(options.launch(),
             Map.of("OMPI_COMM_WORLD_SIZE", "4")));
-        assertEquals(LaunchOptions.Backend.NATIVE, RankLauncher.resolve(options, Map.of("PMIX_RANK", "0")));
-        assertEquals(LaunchOptions.Backend.NATIVE, RankLauncher.resolve(options, Map.of("PMI_RANK", "0", "PMI_SIZE", "4")));
+        assertEquals(Launch.Backend.NATIVE, Launcher.resolve(options.launch(), Map.of("PMIX_RANK", "0")));
+        assertEquals(Launch.Backend.NATIVE, Launcher.resolve(options.launch(), Map.of("PMI_RANK", "0", "PMI_SIZE", "4")));
         final LaunchOptions nativeMpi = new LaunchOptions();
         new CommandLine(nativeMpi).parseArgs("--backend", "native");
-        assertEquals(LaunchOptions.Backend.NATIVE, RankLauncher.resolve(nativeMpi, Map.of("OMPI_COMM_WORLD_SIZE", "4")));
+        assertEquals(Launch.Backend.NATIVE, Launcher.resolve(nativeMpi.launch(), Map.of("OMPI_COMM_WORLD_SIZE", "4")));
         assertTrue(assertThrows(CommandLine.ParameterException.class, () -> new CommandLine(new LaunchOptions())
             .parseArgs("--backend", "mpich")).getMessage().contains("valid: auto, mpi, openmpi-java, native, local"));
 
         final LaunchOptions ranks = new LaunchOptions();
         new CommandLine(ranks).parseArgs("--ranks", "4");
-        assertEquals(LaunchOptions.Backend.LOCAL, RankLauncher.resolve(ranks, Map.of("OMPI_COMM_WORLD_SIZE", "1")));
+        assertEquals(Launch.Backend.LOCAL, Launcher.resolve(ranks.launch(), Map.of("OMPI_COMM_WORLD_SIZE", "1")));
         final IllegalArgumentException duplicated = assertThrows(IllegalArgumentException.class,
-            () -> RankLauncher.resolve(ranks, Map.of("OMPI_COMM_WORLD_SIZE", "4")));
-        assertTrue(duplicated.getMessage().contains("one of 4 processes, but --ranks 4 asks for in-process ranks"),
+            () -> Launcher.resolve(ranks.launch(), Map.of("OMPI_COMM_WORLD_SIZE", "4")));
+        assertTrue(duplicated.getMessage().contains("one of 4 processes, but ranks 4 asks for in-process ranks"),
             duplicated.getMessage());
         final LaunchOptions local = new LaunchOptions();
         new CommandLine(local).parseArgs("--backend", "local");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> RankLauncher.resolve(local,
-            Map.of("PMI_RANK", "0", "PMI_SIZE", "8"))).getMessage().contains("drop --backend local"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Launcher.resolve(local.launch(),
+            Map.of("PMI_RANK", "0", "PMI_SIZE", "8"))).getMessage().contains("drop backend local"));
 
         final LaunchOptions both = new LaunchOptions();
         new CommandLine(both).parseArgs("--ranks", "4", "--backend", "mpi");
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-            () -> RankLauncher.resolve(both, Map.of()));
+            () -> Launcher.resolve(both.launch(), Map.of()));
         assertTrue(e.getMessage().contains("mpirun -np"), e.getMessage());
     }
 

@@ -18,12 +18,13 @@ public final class StalledCollectiveProbe {
     public static void main(String[] args) {
         final LaunchOptions options = new LaunchOptions();
         new CommandLine(options).parseArgs("--timeout", "2");
-        System.exit(RankLauncher.run(options, comm -> {
+        options.run(comm -> {
             if (comm.rank() == 2) {
                 Thread.sleep(30_000);
                 return;
             }
             comm.allreduceSum(ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder()).asFloatBuffer(), 4);
-        }));
+        });
+        System.exit(0);
     }
 }

@@ -18,7 +18,7 @@ public final class StalledPeerProbe {
     public static void main(String[] args) {
         final LaunchOptions options = new LaunchOptions();
         new CommandLine(options).parseArgs("--timeout", "2");
-        System.exit(RankLauncher.run(options, comm -> {
+        options.run(comm -> {
             if (comm.rank() == 0) {
                 final Request[] req = {comm.newRequest()};
                 comm.iRecv(ByteBuffer.allocateDirect(8), 0, 8, 1, 42, req[0]);
@@ -26,6 +26,7 @@ public final class StalledPeerProbe {
             } else {
                 Thread.sleep(30_000);
             }
-        }));
+        });
+        System.exit(0);
     }
 }

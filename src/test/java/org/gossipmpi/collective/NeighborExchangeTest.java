@@ -141,7 +141,7 @@ class NeighborExchangeTest {
         }));
         final String first = messages.peek();
         assertTrue(first != null && first.matches("rank [13]: rank 2 did not send its step-4 payload within 600 ms"
-            + " \\(--timeout\\) in the neighbour exchange of topology ring.*rank 2 stalled or died.*"), first);
+            + " \\(timeout\\) in the neighbour exchange of topology ring.*rank 2 stalled or died.*"), first);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -365,7 +365,7 @@ class CompressorContractTest {
             try (CodecThreads pool = CodecThreads.of(2, "test")) {
                 final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> Compressors.parse("qsgd:16", SEED, 0, q, pool));
-                assertTrue(e.getMessage().contains("use --codec-threads 1 there, or --device java"), e.getMessage());
+                assertTrue(e.getMessage().contains("use codecThreads 1 there, or device java"), e.getMessage());
             }
         }
     }

@@ -119,7 +119,7 @@ class DataReadersTest {
             {"+1 1:0.5\n-1 2-1\n", ":2: malformed token '2-1' (expected index:value)"},
             {"+1 0:1\n", ":1: feature index 0 in '0:1': LIBSVM indices start at 1"},
             {"+1 1:1\n+1 -3:1\n", ":2: feature index -3 in '-3:1': LIBSVM indices start at 1"},
-            {"+1 1:1\n\n+1 12:1\n", ":3: feature index 12 beyond --features 10"},
+            {"+1 1:1\n\n+1 12:1\n", ":3: feature index 12 beyond features 10"},
             {"+1 1:1\nyes 2:1\n", ":2: label 'yes' is not a number"},
             {"+1 1:1 1:2\n", ":1: feature index 1 after 1: indices must ascend"},
             {"+1 1:abc\n", ":1: value in '1:abc' 'abc' is not a number"},

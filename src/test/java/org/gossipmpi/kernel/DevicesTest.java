@@ -16,8 +16,8 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.gossipmpi.algo.TrainConfig;
-import org.gossipmpi.algo.Training;
+import org.gossipmpi.train.TrainConfig;
+import org.gossipmpi.train.Training;
 import org.gossipmpi.comm.local.LocalWorld;
 import org.gossipmpi.compress.Compressor;
 import org.gossipmpi.compress.Compressors;
@@ -44,11 +44,11 @@ class DevicesTest {
     void theChoiceFollowsTheDeviceAndSaysWhy() {
         final DeviceChoice java = Devices.choose(Devices.Kind.java);
         assertEquals(Devices.Kind.java, java.kind());
-        assertEquals("Java (--device java)", java.describe());
+        assertEquals("Java (--device java)", java.describe(n -> "--" + n));
         final Device device = Devices.openClDevice();
         final DeviceChoice auto = Devices.choose(null);
         if (device == null) {
-            assertEquals("no OpenCL device", auto.why());
+            assertEquals("no OpenCL device", auto.why(n -> "--" + n));
             final IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
                 IllegalArgumentException.class, () -> Devices.choose(Devices.Kind.opencl));
             assertTrue(e.getMessage().contains("no OpenCL device found") && e.getMessage().contains("--device java"));
@@ -56,14 +56,14 @@ class DevicesTest {
         }
         if (device.getType() == Device.TYPE.CPU) {
             assertEquals(Devices.Kind.java, auto.kind());
-            assertTrue(auto.why().contains("is a CPU, where the Java kernels are faster; --device opencl"), auto.why());
+            assertTrue(auto.why(n -> "--" + n).contains("is a CPU, where the Java kernels are faster; --device opencl"), auto.why(n -> "--" + n));
         } else {
-            assertEquals(Devices.Kind.opencl, auto.kind(), auto.why());
+            assertEquals(Devices.Kind.opencl, auto.kind(), auto.why(n -> "--" + n));
         }
         final DeviceChoice asked = Devices.choose(Devices.Kind.opencl);
         assertEquals(Devices.Kind.opencl, asked.kind());
         assertEquals(device, asked.device());
-        assertTrue(asked.describe().startsWith("OpenCL on "), asked.describe());
+        assertTrue(asked.describe(n -> "--" + n).startsWith("OpenCL on "), asked.describe(n -> "--" + n));
     }
 
     /** Each thread: its own kernels and inputs; what it gets with all launching at once must be what it got alone. */

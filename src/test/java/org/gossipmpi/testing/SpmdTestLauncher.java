@@ -9,7 +9,7 @@ import java.nio.FloatBuffer;
 import java.util.concurrent.TimeUnit;
 
 import org.gossipmpi.comm.Communicator;
-import org.gossipmpi.comm.MpiWorlds;
+import org.gossipmpi.launch.MpiWorlds;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;

@@ -48,7 +48,7 @@ public final class LocalWorld {
      */
     public static void run(int ranks, long timeoutNanos, RankBody body) {
         if (ranks < 1) {
-            throw new IllegalArgumentException("--ranks must be >= 1, got " + ranks);
+            throw new org.gossipmpi.config.SettingException("ranks", "{ranks} must be >= 1, got " + ranks);
         }
         final LocalWorld world = new LocalWorld(ranks);
         final Throwable[] failures = new Throwable[ranks];
@@ -82,6 +82,16 @@ public final class LocalWorld {
             Thread.currentThread().interrupt();
         }
         rethrowRootCause(failures);
+    }
+
+    /**
+     * A world of one rank whose communicator the calling thread uses directly (no thread is started): what a
+     * program that runs as one process without MPI gets.
+     */
+    public static org.gossipmpi.comm.Communicator solo(long timeoutNanos) {
+        final LocalWorld world = new LocalWorld(1);
+        world.threads[0] = Thread.currentThread();
+        return new LocalCommunicator(world, 0, timeoutNanos);
     }
 
     private static void rethrowRootCause(Throwable[] failures) {

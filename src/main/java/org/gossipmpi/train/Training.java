@@ -1,4 +1,4 @@
-package org.gossipmpi.algo;
+package org.gossipmpi.train;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -14,16 +14,23 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
+import org.gossipmpi.algo.Algorithms;
+import org.gossipmpi.algo.LocalStep;
+import org.gossipmpi.api.Decentralized;
+import org.gossipmpi.api.GossipWorld;
+import org.gossipmpi.api.Gradient;
 import org.gossipmpi.checkpoint.Checkpoints;
 import org.gossipmpi.checkpoint.State;
 import org.gossipmpi.checkpoint.Stateful;
 import org.gossipmpi.collective.AllreduceAverage;
+import org.gossipmpi.comm.CommException;
+import org.gossipmpi.comm.CommTimeoutException;
 import org.gossipmpi.comm.Communicator;
-import org.gossipmpi.compress.CodecThreads;
-import org.gossipmpi.compress.Quantizer;
-import org.gossipmpi.compress.Quantizers;
 import org.gossipmpi.compress.Compressor;
 import org.gossipmpi.compress.Compressors;
+import org.gossipmpi.compress.Quantizer;
+import org.gossipmpi.compress.Quantizers;
+import org.gossipmpi.config.SettingException;
 import org.gossipmpi.data.DataSources;
 import org.gossipmpi.data.Dataset;
 import org.gossipmpi.data.Labels;
@@ -32,9 +39,8 @@ import org.gossipmpi.kernel.DeviceChoice;
 import org.gossipmpi.kernel.Devices;
 import org.gossipmpi.kernel.Gemm;
 import org.gossipmpi.metrics.JsonIo;
-import org.gossipmpi.metrics.RunRecord;
-import org.gossipmpi.metrics.PhaseTimers;
 import org.gossipmpi.metrics.Progress;
+import org.gossipmpi.metrics.RunRecord;
 import org.gossipmpi.model.Batch;
 import org.gossipmpi.model.LinearModel;
 import org.gossipmpi.model.Mlp;
@@ -45,16 +51,19 @@ import org.gossipmpi.topology.Topologies;
 import org.gossipmpi.topology.Topology;
 
 /**
- * A training run on one rank (SPMD): load and shard the data, build model, topology and compressor, check
- * that every rank runs the same configuration, run the algorithm's steps, and evaluate the averaged model
- * x_bar every {@code evalEvery} steps. Rank 0 prints progress; with {@code --out}, every rank writes JSONL
- * metrics and rank 0 the summary and history; with {@code --save-model}, every rank writes its model.
+ * A training run on one rank (SPMD), the command line's {@code train}, built on the public API: load and shard
+ * the data, build the model and the {@link Decentralized} optimizer (which checks the settings and that every
+ * rank holds the same), run its steps on the model's gradients, and evaluate the averaged model x_bar every
+ * {@code evalEvery} steps. Rank 0 prints progress; with {@code out}, every rank writes JSONL metrics and rank 0
+ * the summary and history; with {@code saveModel}, every rank writes its model; with checkpoints, every rank
+ * saves the optimizer (through the API's {@code save}) and the loop's own state.
  */
 public final class Training {
     private final TrainConfig config;
     private final Communicator comm;
     private final PrintWriter out;
-    private final CodecThreads codecThreads;
+    private final int codecThreads;
+    private final java.util.function.UnaryOperator<String> names;
 
     /** One evaluation of the averaged model. */
     public record Point(long step, double trainLoss, double trainAccuracy, double testAccuracy, double consensus,
@@ -84,14 +93,17 @@ public final class Training {
     }
 
     public Training(TrainConfig config, Communicator comm, PrintWriter out) {
-        this(config, comm, out, CodecThreads.SINGLE);
+        this(config, comm, out, 1, name -> name);
     }
 
     /**
-     * @param codecThreads the threads this rank's codec passes split over ({@code --codec-threads}); they do not
+     * @param codecThreads the threads this rank's codec passes split over ({@code codecThreads}); they do not
      *                     change the payloads, so they are not part of the configuration the ranks agree on
+     * @param names        how what it prints names settings (the command line's flags)
      */
-    public Training(TrainConfig config, Communicator comm, PrintWriter out, CodecThreads codecThreads) {
+    public Training(TrainConfig config, Communicator comm, PrintWriter out, int codecThreads,
+                    java.util.function.UnaryOperator<String> names) {
+        this.names = names;
         this.config = config;
         this.comm = comm;
         this.out = out;
@@ -111,39 +123,54 @@ public final class Training {
         final MinibatchSampler sampler = new MinibatchSampler(data.shard(), config.batch(), config.seed(), comm.rank());
         final long steps = config.steps() > 0 ? config.steps()
             : (long) Math.ceil(config.epochs() * data.train().rows() / ((double) comm.size() * sampler.batchSize()));
-        final Topology topology = Topologies.parse(config.topology(), comm.size());
-        final Quantizer quantizer = Devices.quantizer(devices);
-        final Compressor compressor = Compressors.parse(config.compressor(), config.seed(), comm.rank(), quantizer,
-            codecThreads);
-        final String refusal = Algorithms.refusal(config.algorithm(), topology, compressor, config.overlap());
-        if (refusal != null) {
-            throw new IllegalArgumentException(refusal);
-        }
         ConfigAgreement.check(comm, List.of(config));
+        final Topology topology = Topologies.parse(config.topology(), comm.size());
+        final Compressor compressor = Compressors.parse(config.compressor(), config.seed(), comm.rank());
         checkMemory(d, compressor, topology);
-        final PhaseTimers timers = new PhaseTimers();
-        final Algorithm algorithm = Algorithms.create(config.algorithm(), comm, model, sampler, config.lr(),
-            new LocalStep(config.momentumKind(), config.momentum(), d), topology, compressor, config.gamma(),
-            config.overlap(), timers, config.seed(), gossipStart(d));
-        if (comm.rank() == 0) {
-            header(algorithm, model, data.train(), data.shard(), sampler, steps, topology, compressor, gemm, quantizer,
-                devices);
+        try (Decentralized opt = optimizer(GossipWorld.of(comm), d)) {
+            final float[] x = new float[d];
+            initialize(model, x);
+            if (comm.rank() == 0) {
+                header(opt, model, data.train(), data.shard(), sampler, steps, topology, compressor, gemm, devices);
+            }
+            return loop(opt, model, x, data, sampler, steps);
         }
+    }
+
+    /** The optimizer of this run through the public API: the same builder and checks a user's program has. */
+    private Decentralized optimizer(GossipWorld world, int d) {
+        final Decentralized.Builder b = Decentralized.builder(world).algorithm(config.algorithm())
+            .compressor(config.compressor()).topology(config.topology()).seed(config.seed())
+            .momentum(config.momentumKind() == LocalStep.Kind.NONE ? 0 : config.momentum())
+            .nesterov(config.momentumKind() == LocalStep.Kind.NESTEROV).overlap(config.overlap())
+            .codecThreads(codecThreads);
+        if (Algorithms.takesGamma(config.algorithm())) {
+            b.gamma(config.gamma());
+        }
+        if (config.device() != null) {
+            b.device(config.device().name());
+        }
+        return b.build(d);
+    }
+
+    /** The step loop, its evaluations and checkpoints, then the run's outcome. */
+    private Outcome loop(Decentralized opt, Model model, float[] x, Data data, MinibatchSampler sampler, long steps) {
         final Evaluator evaluator = new Evaluator(model, data);
         final Tally tally = new Tally();
         final Stateful state = s -> {
             tally.state(s);
-            algorithm.state(s);
+            sampler.state(s);
         };
         final Checkpoints checkpoints = config.checkpoint().enabled()
-            ? new Checkpoints(config.checkpoint(), config.runName(), comm, config.trajectoryFingerprint()) : null;
+            ? new Checkpoints(config.checkpoint(), config.runName(), comm, config.trajectoryFingerprint(),
+                new Checkpoints.Part("optimizer", file -> opt.save(file, x), file -> opt.restore(file, x)))
+            : null;
         if (checkpoints != null && config.checkpoint().resume()) {
             resume(checkpoints, state, tally, steps);
         }
         final Path runDir = config.out() == null ? null : config.out().resolve(config.runName());
-        // The bits all-reduce is charged a step (what a ring all-reduce sends); NaN: counted from the payloads.
-        final double bitsPerStep = config.algorithm().equals("allreduce")
-            ? (double) (32L * d * 2 * (comm.size() - 1) / comm.size()) : Double.NaN;
+        final boolean gossipOnly = config.algorithm().equals("choco-gossip");
+        final Gradient gradient = (w, g, progress) -> model.lossAndGradient(w, sampler.next(), g, progress);
         tally.start = System.nanoTime();
         final JsonIo.Lines jsonl = openJsonl(runDir, tally.t);
         final Progress progress = comm.rank() == 0 ? Progress.of(config.runName(), steps, out) : Progress.NONE;
@@ -151,20 +178,23 @@ public final class Training {
             while (tally.t < steps && !tally.reached) {
                 final long stepStart = System.nanoTime();
                 final long t = tally.t;
-                tally.lastLocalLoss = algorithm.step(t);
+                if (gossipOnly) {
+                    opt.mix(t, x);
+                    tally.lastLocalLoss = 0;
+                } else {
+                    tally.lastLocalLoss = opt.step(t, x, gradient, config.lr().at(t));
+                }
                 if (!Double.isFinite(tally.lastLocalLoss)) {
                     throw new IllegalStateException("rank " + comm.rank() + ": the loss is " + tally.lastLocalLoss
-                        + " at step " + t + ": the run diverged (lower --lr"
-                        + (Algorithms.compresses(config.algorithm()) ? " or --gamma" : "") + ")");
+                        + " at step " + t + ": the run diverged (lower {lr}"
+                        + (Algorithms.compresses(config.algorithm()) ? " or {gamma}" : "") + ")");
                 }
-                tally.paperBits += !Double.isNaN(bitsPerStep) ? bitsPerStep
-                    : (double) topology.step(t).sendTo(comm.rank()).length * compressor.paperBits(d);
                 tally.t = t + 1;
                 tally.trainNanos += System.nanoTime() - stepStart;
                 progress.step(tally.t);
                 if (tally.t % config.evalEvery() == 0 || tally.t == steps) {
-                    final Point p = evaluator.evaluate(algorithm, tally);
-                    writeJsonl(jsonl, tally.t, tally.lastLocalLoss, algorithm.bytesSent(), tally.paperBits);
+                    final Point p = evaluator.evaluate(x, opt, tally);
+                    writeJsonl(jsonl, tally.t, tally.lastLocalLoss, opt.bytesSent(), opt.paperBitsSent());
                     progress.evaluated(tally.t, steps, p.trainLoss(), p.testAccuracy(), p.consensus(),
                         p.bytesTotal() / 1e6, tally.t / p.trainSeconds(), (steps - tally.t) * p.seconds() / tally.t);
                 }
@@ -178,8 +208,20 @@ public final class Training {
             progress.close();
             closeQuietly(jsonl);
         }
-        return finish(tally, algorithm, timers, runDir, evaluator.lossEstimatedOn, checkpoints != null,
+        return finish(tally, x, opt, runDir, evaluator.lossEstimatedOn, checkpoints != null,
             tally.t * (double) comm.size() * sampler.batchSize() / data.train().rows());
+    }
+
+    /** x^0: the model's seeded initialisation, the same on every rank; for choco-gossip, each rank's own vector. */
+    private void initialize(Model model, float[] x) {
+        if (!config.algorithm().equals("choco-gossip")) {
+            model.initialize(x, config.seed());
+            return;
+        }
+        final SplittableRandom r = new SplittableRandom(config.seed() * 7919 + comm.rank());
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
     }
 
     /**
@@ -290,9 +332,8 @@ public final class Training {
         }
 
         /** Evaluates after {@code tally.t} steps, adds the point to the history, and checks for divergence. */
-        Point evaluate(Algorithm algorithm, Tally tally) {
+        Point evaluate(float[] x, Decentralized opt, Tally tally) {
             final long evalStart = System.nanoTime();
-            final float[] x = algorithm.model();
             System.arraycopy(x, 0, xbar, 0, xbar.length);
             averageForEvaluation(average, xbar, tally.t);
             double dist = 0;
@@ -301,8 +342,8 @@ public final class Training {
                 dist += e * e;
             }
             sums.put(0, (float) dist);
-            sums.put(1, (float) algorithm.bytesSent());
-            sums.put(2, (float) tally.paperBits);
+            sums.put(1, (float) opt.bytesSent());
+            sums.put(2, (float) opt.paperBitsSent());
             comm.allreduceSum(sums, 3);
             final Evaluation.Result tr = lossSample == null ? eval.evaluate(xbar, data.shard(), lossBatch, false)
                 : eval.evaluate(xbar, lossSample, lossBatch, true);
@@ -326,7 +367,7 @@ public final class Training {
     }
 
     /** The last line, the outcome, the summary and history files (rank 0) and the saved models. */
-    private Outcome finish(Tally tally, Algorithm algorithm, PhaseTimers timers, Path runDir, String lossEstimatedOn,
+    private Outcome finish(Tally tally, float[] x, Decentralized opt, Path runDir, String lossEstimatedOn,
                            boolean checkpointed, double epochs) {
         final Point last = tally.history.get(tally.history.size() - 1);
         final double seconds = tally.seconds();
@@ -343,25 +384,23 @@ public final class Training {
         }
         final Outcome measured = new Outcome(config.runName(), t, last.trainLoss(), last.testAccuracy(),
             last.consensus(), last.bytesTotal(), last.paperBitsTotal(), seconds, tally.trainNanos / 1e9,
-            tally.evalNanos / 1e9, tally.secondsToTarget, lossEstimatedOn, tally.reached, algorithm.model(),
-            tally.history, null);
-        final Outcome outcome = measured.withRecord(RunFiles.record(runDir, config, comm.size(), measured, timers));
+            tally.evalNanos / 1e9, tally.secondsToTarget, lossEstimatedOn, tally.reached, x, tally.history, null);
+        final Outcome outcome = measured.withRecord(RunFiles.record(runDir, config, comm.size(), measured, opt));
         if (runDir != null && comm.rank() == 0) {
             RunFiles.write(outcome.record());
         }
         if (config.saveModel() != null) {
-            RunFiles.saveModel(config.saveModel(), comm.rank(), algorithm.model());
+            RunFiles.saveModel(config.saveModel(), comm.rank(), x);
         }
         return outcome;
     }
 
     /**
-     * Where the step loop stands: what a checkpoint holds besides the algorithm (the step, the bits and times
-     * counted so far, the evaluations), so a resumed run reports as if it had not stopped.
+     * Where the step loop stands: what a checkpoint holds besides the optimizer and the model (the step, the times
+     * so far, the evaluations), so a resumed run reports as if it had not stopped.
      */
     private static final class Tally implements Stateful {
         long t;
-        double paperBits;
         double lastLocalLoss = Double.NaN;
         long trainNanos;
         long evalNanos;
@@ -380,7 +419,6 @@ public final class Training {
         @Override
         public void state(State s) {
             t = s.longValue("step", t);
-            paperBits = s.doubleValue("paper_bits", paperBits);
             lastLocalLoss = s.doubleValue("minibatch_loss", lastLocalLoss);
             trainNanos = s.longValue("train_nanos", trainNanos);
             evalNanos = s.longValue("eval_nanos", evalNanos);
@@ -416,24 +454,17 @@ public final class Training {
     private void averageForEvaluation(AllreduceAverage average, float[] xbar, long step) {
         try {
             average.average(xbar);
-        } catch (org.gossipmpi.comm.CommTimeoutException e) {
-            throw new org.gossipmpi.comm.CommException(within(e, "the evaluation after step " + step));
+        } catch (CommTimeoutException e) {
+            throw new CommException(e.within("the evaluation after step " + step));
         }
     }
 
-    /** "rank R, in WHERE: " + what the timeout says after its own "rank R: ". */
-    static String within(org.gossipmpi.comm.CommTimeoutException e, String where) {
-        final String prefix = "rank " + e.rank() + ": ";
-        final String m = e.getMessage();
-        return "rank " + e.rank() + ", in " + where + ": " + (m.startsWith(prefix) ? m.substring(prefix.length()) : m);
-    }
-
-    /** --resume: the latest checkpoint complete on every rank, or step 0 when there is none. */
+    /** resume: the latest checkpoint complete on every rank, or step 0 when there is none. */
     private void resume(Checkpoints checkpoints, Stateful state, Tally tally, long steps) {
         final long step = checkpoints.resume(state);
         if (step > steps) {
-            throw new IllegalArgumentException("--resume: the checkpoint under " + checkpoints.dir() + " is at step "
-                + step + ", beyond the " + steps + " steps asked for: give --steps of at least " + step);
+            throw new SettingException("steps", "{resume}: the checkpoint under " + checkpoints.dir() + " is at step "
+                + step + ", beyond the " + steps + " steps asked for: give {steps} of at least " + step);
         }
         if (comm.rank() == 0) {
             out.println(step < 0 ? "resume: no complete checkpoint under " + checkpoints.dir() + "; starting at step 0"
@@ -446,12 +477,14 @@ public final class Training {
     }
 
     /**
-     * Why {@code c} cannot run on {@code ranks} ranks ({@link Algorithms#refusal}: algorithm, topology,
-     * compressor and overlap together), or null. Needs no data, so a sweep checks all its runs first.
+     * Refuses {@code c} where it cannot run on {@code ranks} ranks ({@link Algorithms#check}: algorithm, topology,
+     * compressor and overlap together). Needs no data, so a sweep checks all its runs first.
+     *
+     * @throws SettingException naming the setting at fault
      */
-    public static String refusal(TrainConfig c, int ranks) {
-        return Algorithms.refusal(c.algorithm(), Topologies.parse(c.topology(), ranks),
-            Compressors.parse(c.compressor(), c.seed(), 0), c.overlap());
+    public static void check(TrainConfig c, int ranks) {
+        Algorithms.check(c.algorithm(), Topologies.parse(c.topology(), ranks), Compressors.parse(c.compressor(),
+            c.seed(), 0), c.overlap());
     }
 
     /**
@@ -480,26 +513,12 @@ public final class Training {
         return train.subset(sample, train.source() + " loss sample");
     }
 
-    /** choco-gossip averages per-rank vectors: seeded N(0, 1) values of (seed, rank); other algorithms: null. */
-    private float[] gossipStart(int d) {
-        if (!config.algorithm().equals("choco-gossip")) {
-            return null;
-        }
-        final SplittableRandom r = new SplittableRandom(config.seed() * 7919 + comm.rank());
-        final float[] x = new float[d];
-        for (int i = 0; i < d; i++) {
-            x[i] = (float) r.nextGaussian();
-        }
-        return x;
-    }
-
-    private void header(Algorithm algorithm, Model model, Dataset train, Dataset shard, MinibatchSampler sampler,
-                        long steps, Topology topology, Compressor compressor, Gemm gemm, Quantizer quantizer,
-                        DeviceChoice devices) {
+    private void header(Decentralized opt, Model model, Dataset train, Dataset shard, MinibatchSampler sampler,
+                        long steps, Topology topology, Compressor compressor, Gemm gemm, DeviceChoice devices) {
         out.printf(Locale.ROOT, "train: %s, %s model (%d parameters) on %s, %d ranks (%s shards of ~%d rows), batch %d,"
-                + " lr %s, %d steps, kernels on %s (%s)%nbackend: %s%n", algorithm.name(), model.name(),
+                + " lr %s, %d steps, kernels on %s (%s)%nbackend: %s%n", config.algorithm(), model.name(),
             model.dimension(), train, comm.size(), config.shard(), shard.rows(), sampler.batchSize(), config.lr(), steps,
-            gemm.describe(), devices.why(), comm.backend());
+            gemm.describe(), devices.why(names), comm.backend());
         if (!config.algorithm().equals("allreduce")) {
             final Spectrum sp = Spectrum.of(topology);
             final double omega = compressor.omega(model.dimension());
@@ -508,9 +527,10 @@ public final class Training {
                     "%.4g", omega), config.algorithm().startsWith("choco") && !Double.isNaN(omega)
                     ? String.format(Locale.ROOT, "; CHOCO's theoretical gamma %.3g, using %.3g", sp.chocoGamma(omega),
                     config.gamma()) : "");
+            final Quantizer quantizer = Devices.quantizer(devices);
             out.printf(Locale.ROOT, "codecs: %s%s, %d thread%s per rank, JDK %d%n", quantizer.describe(),
-                quantizer.describe().startsWith("Java") ? " (" + Quantizers.why() + ")" : "", codecThreads.threads(),
-                codecThreads.threads() == 1 ? "" : "s", Runtime.version().feature());
+                quantizer.describe().startsWith("Java") ? " (" + Quantizers.why() + ")" : "", codecThreads,
+                codecThreads == 1 ? "" : "s", Runtime.version().feature());
         }
         out.flush();
     }
@@ -539,7 +559,7 @@ public final class Training {
             AtomicFiles.writeString(file, kept);
             return new JsonIo.Lines(file, true);
         } catch (IOException e) {
-            throw new UncheckedIOException("rank " + comm.rank() + " cannot write its metrics " + file + " (--out): "
+            throw new UncheckedIOException("rank " + comm.rank() + " cannot write its metrics " + file + " ({out}): "
                 + AtomicFiles.reason(e), e);
         }
     }
@@ -559,7 +579,7 @@ public final class Training {
             w.end();
         } catch (IOException e) {
             throw new UncheckedIOException("rank " + comm.rank() + " cannot write its metrics line of step " + step
-                + " to " + w.file() + " (--out): " + AtomicFiles.reason(e) + "; the lines before it are kept", e);
+                + " to " + w.file() + " ({out}): " + AtomicFiles.reason(e) + "; the lines before it are kept", e);
         }
     }
 

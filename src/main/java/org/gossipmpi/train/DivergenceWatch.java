@@ -1,4 +1,4 @@
-package org.gossipmpi.algo;
+package org.gossipmpi.train;
 
 import java.util.Locale;
 
@@ -92,12 +92,12 @@ final class DivergenceWatch {
     }
 
     private String lowerLr() {
-        return "lower --lr (" + lr + " now)";
+        return "lower {lr} (" + lr + " now)";
     }
 
     private String drift() {
-        return compresses ? "the consensus step is too large for this compressor: lower --gamma (" + gamma + " now),"
-            + " or use a compressor with a larger omega" : algorithm + "'s models drift apart: lower --lr (" + lr
+        return compresses ? "the consensus step is too large for this compressor: lower {gamma} (" + gamma + " now),"
+            + " or use a compressor with a larger omega" : algorithm + "'s models drift apart: lower {lr} (" + lr
             + " now)";
     }
 }

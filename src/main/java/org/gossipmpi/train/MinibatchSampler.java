@@ -1,4 +1,4 @@
-package org.gossipmpi.algo;
+package org.gossipmpi.train;
 
 import java.util.SplittableRandom;
 
@@ -24,12 +24,14 @@ public final class MinibatchSampler implements Stateful {
 
     public MinibatchSampler(Dataset shard, int batchSize, long seed, int rank) {
         if (batchSize < 0) {
-            throw new IllegalArgumentException("--batch must be >= 0 (0: the whole shard), got " + batchSize);
+            throw new org.gossipmpi.config.SettingException("batch", "{batch} must be >= 0 (0: the whole shard), got "
+                + batchSize);
         }
         this.shard = shard;
         if (batchSize > shard.rows()) {
-            throw new IllegalArgumentException("--batch " + batchSize + " is more than the " + shard.rows()
-                + " rows of rank " + rank + "'s shard: give at most " + shard.rows() + ", or 0 for the whole shard");
+            throw new org.gossipmpi.config.SettingException("batch", "{batch} " + batchSize + " is more than the "
+                + shard.rows() + " rows of rank " + rank + "'s shard: give at most " + shard.rows() + ", or 0 for the"
+                + " whole shard");
         }
         this.batchSize = batchSize == 0 ? shard.rows() : batchSize;
         this.order = new int[shard.rows()];

@@ -1,4 +1,4 @@
-package org.gossipmpi.algo;
+package org.gossipmpi.train;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,4 +1,4 @@
-package org.gossipmpi.algo;
+package org.gossipmpi.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.gossipmpi.comm.local.LocalWorld;
+import org.gossipmpi.algo.LocalStep;
 import org.gossipmpi.data.Sharding;
 import org.gossipmpi.kernel.Devices;
 import org.junit.jupiter.api.Test;
@@ -80,12 +81,12 @@ class ReferenceAccuracyTest {
             .lr(new LearningRate(LearningRate.Kind.CONST, 0.1, 1, 1, 1)).l2(0).steps(10)
             .shard(Sharding.iid).seed(1).evalEvery(1).device(Devices.Kind.java).topology("ring")
             .compressor("none").gamma(1).evalRows(0).build());
-        assertTrue(e.getMessage().contains("unknown --algorithm 'gossip'"), e.getMessage());
+        assertTrue(e.getMessage().contains("unknown algorithm 'gossip'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new TrainConfig("allreduce", "logistic", 0, "x", null,
             0, 1, new LearningRate(LearningRate.Kind.CONST, 0.1, 1, 1, 1), LocalStep.Kind.NONE, 0, 0, 10, 2,
             Sharding.iid, 1, 1, Devices.Kind.java, "ring", "none", 1, false, Double.NaN, null, null, 0, org.gossipmpi.checkpoint.CheckpointSettings.NONE));
-        assertTrue(e.getMessage().contains("exactly one of --steps"), e.getMessage());
+        assertTrue(e.getMessage().contains("exactly one of steps"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new LearningRate(LearningRate.Kind.CONST, -1, 1, 1, 1));
-        assertTrue(e.getMessage().contains("--lr must be a positive finite number"), e.getMessage());
+        assertTrue(e.getMessage().contains("lr must be a positive finite number"), e.getMessage());
     }
 }

@@ -1,4 +1,6 @@
-package org.gossipmpi.algo;
+package org.gossipmpi.train;
+
+import org.gossipmpi.config.SettingException;
 
 /**
  * Step-size schedules eta_t.
@@ -10,7 +12,7 @@ package org.gossipmpi.algo;
  * </ul>
  */
 public final class LearningRate {
-    /** The schedule's kind, as {@code --lr-schedule} names it. */
+    /** The schedule's kind, as the {@code lrSchedule} setting names it. */
     public enum Kind { CONST, STEP, INVERSE }
 
     private final Kind kind;
@@ -21,14 +23,14 @@ public final class LearningRate {
 
     public LearningRate(Kind kind, double a, double b, double factor, long every) {
         if (!(a > 0) || Double.isInfinite(a)) {
-            throw new IllegalArgumentException("--lr must be a positive finite number, got " + a);
+            throw new SettingException("lr", "{lr} must be a positive finite number, got " + a);
         }
         if (kind == Kind.INVERSE && !(b > 0 && b < Double.POSITIVE_INFINITY)) {
-            throw new IllegalArgumentException("--lr-b must be a positive finite number for the inverse schedule, got "
+            throw new SettingException("lrB", "{lrB} must be a positive finite number for the inverse schedule, got "
                 + b);
         }
         if (kind == Kind.STEP && (!(factor > 0 && factor <= 1) || every < 1)) {
-            throw new IllegalArgumentException("step decay needs --lr-decay in (0, 1] and --lr-every >= 1");
+            throw new SettingException("lrDecay", "step decay needs {lrDecay} in (0, 1] and {lrEvery} >= 1");
         }
         this.kind = kind;
         this.a = a;
@@ -37,6 +39,32 @@ public final class LearningRate {
         this.every = every;
     }
 
+    /** The schedule's kind. */
+    public Kind kind() {
+        return kind;
+    }
+
+    /** a, the rate at step 0. */
+    public double a() {
+        return a;
+    }
+
+    /** b of the inverse schedule. */
+    public double b() {
+        return b;
+    }
+
+    /** The factor of the step schedule. */
+    public double factor() {
+        return factor;
+    }
+
+    /** The steps between decays of the step schedule. */
+    public long every() {
+        return every;
+    }
+
+    /** eta_t. */
     public double at(long t) {
         switch (kind) {
             case STEP:

@@ -1,7 +1,9 @@
-package org.gossipmpi.comm;
+package org.gossipmpi.launch;
 
 import java.util.Map;
 
+import org.gossipmpi.comm.CommException;
+import org.gossipmpi.comm.Communicator;
 import org.gossipmpi.comm.mpi.MpiCommunicator;
 import org.gossipmpi.comm.nativempi.NativeCommunicator;
 
@@ -11,9 +13,9 @@ import org.gossipmpi.comm.nativempi.NativeCommunicator;
  * native layer (any MPI: MPICH's hydra, Open MPI 5 without bindings, Intel MPI, Cray MPICH).
  */
 public final class MpiWorlds {
-    /** {@code --backend openmpi-java}. */
+    /** The backend of Open MPI's Java bindings. */
     public static final String OPENMPI_JAVA = "openmpi-java";
-    /** {@code --backend native}. */
+    /** The backend of gossip-mpi's C layer. */
     public static final String NATIVE = "native";
 
     private MpiWorlds() {
@@ -34,8 +36,9 @@ public final class MpiWorlds {
         switch (backend) {
             case OPENMPI_JAVA:
                 if (!openMpiBindingsPresent()) {
-                    throw new CommException("--backend openmpi-java: Open MPI's mpi.jar is not on the class path"
-                        + " (run bin/setup, or set MPI_JAR); --backend native works with any MPI");
+                    throw new org.gossipmpi.config.SettingException("backend", "{backend} openmpi-java: Open MPI's"
+                        + " mpi.jar is not on the class path (run bin/setup, or set MPI_JAR); {backend} native works"
+                        + " with any MPI");
                 }
                 return MpiCommunicator.initWorld(new String[0], timeoutNanos);
             case NATIVE:

@@ -1,4 +1,4 @@
-package org.gossipmpi.algo;
+package org.gossipmpi.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -27,7 +27,7 @@ class ConfigAgreementTest {
             LocalWorld.run(4, TimeUnit.SECONDS.toNanos(30), comm ->
                 ConfigAgreement.check(comm, List.of(config("choco", comm.rank() == 2 ? 0.2 : 0.1)))));
         assertEquals("rank 2 was started with other settings than rank 0: lr is 0.2 there, 0.1 on rank 0: start"
-            + " every rank with the same options", e.getMessage());
+            + " every rank with the same settings", e.getMessage());
         assertEquals(3, e.getSuppressed().length, "every rank fails, not just one");
     }
 
@@ -37,7 +37,7 @@ class ConfigAgreementTest {
             LocalWorld.run(3, TimeUnit.SECONDS.toNanos(30), comm -> ConfigAgreement.check(comm,
                 comm.rank() == 1 ? List.of(config("choco", 0.1), config("dpsgd", 0.1)) : List.of(config("choco", 0.1)))));
         assertTrue(e.getMessage().startsWith("rank 1 was started with other settings than rank 0: the number of runs"
-            + " (--algorithm and --compressor lists) is 2 there, 1 on rank 0"), e.getMessage());
+            + " (the algorithm and compressor lists) is 2 there, 1 on rank 0"), e.getMessage());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.gossipmpi.algo;
+package org.gossipmpi.train;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,4 +1,4 @@
-package org.gossipmpi.algo;
+package org.gossipmpi.train;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,10 +11,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.HdrHistogram.Histogram;
+import org.gossipmpi.api.Decentralized;
 import org.gossipmpi.io.AtomicFiles;
 import org.gossipmpi.metrics.JsonIo;
-import org.gossipmpi.metrics.PhaseTimers;
 import org.gossipmpi.metrics.Report;
 import org.gossipmpi.metrics.RunRecord;
 import org.gossipmpi.metrics.RunScan;
@@ -35,7 +34,7 @@ public final class RunFiles {
      * The run as the report reads it back: summary.json's object (the keys the README documents) and the
      * history's columns. {@code runDir}: where it will be written, or null.
      */
-    static RunRecord record(Path runDir, TrainConfig config, int ranks, Training.Outcome o, PhaseTimers timers) {
+    static RunRecord record(Path runDir, TrainConfig config, int ranks, Training.Outcome o, Decentralized opt) {
         final ObjectNode s = JsonIo.object();
         s.put("algorithm", config.algorithm());
         s.put("compressor", config.compressor());
@@ -66,12 +65,11 @@ public final class RunFiles {
         s.put("seed", config.seed());
         s.put("eval_every", config.evalEvery());
         final ObjectNode phases = s.putObject("phases_rank0");
-        for (PhaseTimers.Phase p : PhaseTimers.Phase.values()) {
-            final Histogram h = timers.histogram(p);
+        for (Decentralized.Phase p : Decentralized.Phase.values()) {
             final ObjectNode ph = phases.putObject(p.name().toLowerCase(Locale.ROOT));
-            ph.put("count", h.getTotalCount());
-            JsonIo.putNumber(ph, "p50_us", h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(50) / 1e3);
-            JsonIo.putNumber(ph, "p99_us", h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(99) / 1e3);
+            ph.put("count", opt.phaseCount(p));
+            JsonIo.putNumber(ph, "p50_us", opt.phaseMicros(p, 50));
+            JsonIo.putNumber(ph, "p99_us", opt.phaseMicros(p, 99));
         }
         s.put("gossip_mpi_version", Version.get());
         final List<Training.Point> points = o.history();
@@ -107,7 +105,7 @@ public final class RunFiles {
             }
             atomicWrite(r.dir().resolve("history.csv"), csv.toString());
         } catch (IOException e) {
-            throw new UncheckedIOException("rank 0 cannot write the run's summary under " + r.dir() + " (--out): "
+            throw new UncheckedIOException("rank 0 cannot write the run's summary under " + r.dir() + " ({out}): "
                 + AtomicFiles.reason(e) + "; what was there is kept as it was", e);
         }
     }
@@ -121,7 +119,7 @@ public final class RunFiles {
             Files.createDirectories(dir);
             atomicWrite(dir.resolve("rank-" + rank + ".txt"), sb.toString());
         } catch (IOException e) {
-            throw new UncheckedIOException("rank " + rank + " cannot save its model under " + dir + " (--save-model): "
+            throw new UncheckedIOException("rank " + rank + " cannot save its model under " + dir + " ({saveModel}): "
                 + AtomicFiles.reason(e), e);
         }
     }

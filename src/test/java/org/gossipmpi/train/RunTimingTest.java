@@ -1,4 +1,4 @@
-package org.gossipmpi.algo;
+package org.gossipmpi.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -119,6 +119,6 @@ class RunTimingTest {
             "evaluation does not change the training");
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
             () -> config(data, Double.NaN, null, -1, 20));
-        assertTrue(e.getMessage().startsWith("--eval-rows must be >= 0"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("evalRows must be >= 0"), e.getMessage());
     }
 }
