@@ -39,7 +39,8 @@ for n in "${counts[@]}"; do
     bench/cluster/up "$n" "$RATE" >&2
     for run in "allreduce none" "choco topk:0.01"; do
         read -r a c <<<"$run"
-        bench/cluster/run bin/gossip-mpi train --algorithm "$a" --compressor "$c" --gamma "$GAMMA" "${COMMON[@]}" \
+        # shellcheck disable=SC2046
+        bench/cluster/run bin/gossip-mpi train --algorithm "$a" --compressor "$c" $(gamma_option "$a" "$GAMMA") "${COMMON[@]}" \
             --out "$WORK/$n" >"$WORK/$n-$a.log" 2>&1
     done
     for s in "$WORK/$n"/*/summary.json; do

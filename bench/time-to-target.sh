@@ -74,7 +74,8 @@ say "target loss L = $TARGET"
 echo "algorithm,compressor,gamma,reached,steps,bytes_sent_total,final_train_loss" >"$sweep"
 sweep_one() { # algorithm compressor gamma
     local dir=$WORK/sweep/$1-$2-$3
-    bin/gossip-mpi train --ranks "$HOSTS" --algorithm "$1" --compressor "$2" --gamma "$3" "${COMMON[@]}" \
+    # shellcheck disable=SC2046
+    bin/gossip-mpi train --ranks "$HOSTS" --algorithm "$1" --compressor "$2" $(gamma_option "$1" "$3") "${COMMON[@]}" \
         --steps "$MAX_STEPS" --target-loss "$TARGET" --out "$dir" >/dev/null 2>"$dir.err" || true
     local s
     s=$(find "$dir" -name summary.json 2>/dev/null | head -1)
@@ -119,7 +120,8 @@ for link in shm "${rates[@]}"; do
     for r in "${runs[@]}"; do
         read -r a c g <<<"$r"
         say "$link: $a $c gamma $g"
-        launch "$link" bin/gossip-mpi train --algorithm "$a" --compressor "$c" --gamma "$g" "${COMMON[@]}" \
+        # shellcheck disable=SC2046
+        launch "$link" bin/gossip-mpi train --algorithm "$a" --compressor "$c" $(gamma_option "$a" "$g") "${COMMON[@]}" \
             --steps "$MAX_STEPS" --target-loss "$TARGET" --out "$dir" >"$dir.$a-$c.log" 2>&1 \
             || { say "$link: $a $c failed, see $dir.$a-$c.log"; continue; }
     done

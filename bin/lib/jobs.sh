@@ -32,3 +32,9 @@ AWK_MEDIAN='function median(arr, key, cnt,    i, j, t, v) {
     return cnt % 2 ? v[(cnt + 1) / 2] : (v[cnt / 2] + v[cnt / 2 + 1]) / 2
 }
 '
+
+# gamma_option ALGORITHM GAMMA: "--gamma GAMMA" for the algorithms with a consensus step (choco, choco-gossip,
+# deepsqueeze), nothing for the others, which refuse --gamma.
+gamma_option() {
+    case $1 in choco|choco-gossip|deepsqueeze) echo "--gamma $2" ;; esac
+}

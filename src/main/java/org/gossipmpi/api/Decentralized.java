@@ -74,7 +74,12 @@ public final class Decentralized implements AutoCloseable {
         this.ranks = ranks;
     }
 
-    /** A builder of this rank's optimizer in {@code world}, with the defaults the builder's methods list. */
+    /**
+     * A builder of this rank's optimizer, with the defaults the builder's methods list.
+     *
+     * @param world the job the optimizer's messages go through
+     * @return a new builder
+     */
     public static Builder builder(GossipWorld world) {
         return new Builder(world);
     }
@@ -98,9 +103,13 @@ public final class Decentralized implements AutoCloseable {
      * Step t of the algorithm, the gradient computed by {@code gradient} when the algorithm needs it: with
      * {@code overlap}, D-PSGD computes it while x^t travels, DCD and ECD compute the next step's while this step's
      * messages travel. The numbers are the same as {@link #step(long, float[], float[], double)}'s on the same
-     * gradients. Returns the minibatch loss the gradient reported.
+     * gradients.
      *
-     * @param x this rank's model, modified
+     * @param t        the step, from 0, the same on every rank
+     * @param x        this rank's model, modified
+     * @param gradient computes the minibatch gradient at x when the algorithm needs it (once per step)
+     * @param lr       the learning rate of this step
+     * @return the minibatch loss the gradient reported
      */
     public double step(long t, float[] x, Gradient gradient, double lr) {
         current = gradient;
@@ -118,6 +127,7 @@ public final class Decentralized implements AutoCloseable {
      * sum_j w_ij x_j for {@code dpsgd}, the algorithm's exchange and mixing for the others, the average over all
      * ranks for {@code allreduce}.
      *
+     * @param t the step, from 0, the same on every rank
      * @param x this rank's model, modified
      */
     public void mix(long t, float[] x) {
@@ -129,57 +139,98 @@ public final class Decentralized implements AutoCloseable {
      * through the compressor (exact with {@code none}; a lossy compressor without memory, unlike {@link #mix});
      * with {@code allreduce}, the average over all ranks. The algorithm's own state does not change.
      *
+     * @param t the step, which selects the neighbours of a time-varying topology
      * @param x this rank's vector, modified
      */
     public void neighborAverage(long t, float[] x) {
         impl.neighborAverage(t, x);
     }
 
-    /** The ranks this rank receives from at step t, ascending (a copy). */
+    /**
+     * The ranks this rank receives from at step t, ascending.
+     *
+     * @param t the step
+     * @return a new array of the neighbours' ranks
+     */
     public int[] neighbours(long t) {
         return impl.topology().step(t).recvFrom(rank).clone();
     }
 
-    /** The mixing weights w_ij of {@link #neighbours(long)}, in the same order (a copy). */
+    /**
+     * The mixing weights w_ij of {@link #neighbours(long)}, in the same order.
+     *
+     * @param t the step
+     * @return a new array of the weights
+     */
     public double[] neighbourWeights(long t) {
         return impl.topology().step(t).recvWeights(rank).clone();
     }
 
-    /** This rank's own weight w_ii at step t. */
+    /**
+     * This rank's own mixing weight.
+     *
+     * @param t the step
+     * @return w_ii at step t
+     */
     public double selfWeight(long t) {
         final MixingStep w = impl.topology().step(t);
         return w.selfWeight(rank);
     }
 
-    /** Bytes this rank has sent so far (the payloads, headers included; all-reduce: 2 (n-1)/n x 4d a step, modelled). */
+    /**
+     * Bytes this rank has sent so far.
+     *
+     * @return the payloads' bytes, headers included (all-reduce: 2 (n-1)/n x 4d a step, modelled)
+     */
     public long bytesSent() {
         return impl.bytesSent();
     }
 
     /**
-     * Bits this rank has sent so far, counted as the papers count them: 32 per float sent exactly, each
-     * compressor's own count otherwise (top-k: k (32 + ceil(log2 d))), without headers.
+     * Bits this rank has sent so far, counted as the papers count them.
+     *
+     * @return 32 per float sent exactly, each compressor's own count otherwise (top-k: k (32 + ceil(log2 d))),
+     *         without headers
      */
     public double paperBitsSent() {
         return impl.paperBitsSent();
     }
 
-    /** The step after the last one taken: 0 before the first, t + 1 after step t (and as restored). */
+    /**
+     * The step after the last one taken.
+     *
+     * @return 0 before the first step, t + 1 after step t (and as restored)
+     */
     public long nextStep() {
         return impl.nextStep();
     }
 
-    /** The model's dimension it was built for. */
+    /**
+     * The model's dimension.
+     *
+     * @return the number of parameters it was built for
+     */
     public int dimension() {
         return impl.dimension();
     }
 
-    /** How many times a phase was timed. */
+    /**
+     * How many times a phase was timed.
+     *
+     * @param phase the phase
+     * @return the number of times
+     */
     public long phaseCount(Phase phase) {
         return histogram(phase).getTotalCount();
     }
 
-    /** A percentile (0 to 100) of a phase's times in microseconds, NaN before it was timed. */
+    /**
+     * A percentile of a phase's times.
+     *
+     * @param phase      the phase
+     * @param percentile from 0 to 100
+     * @return microseconds, NaN before the phase was timed
+     */
     public double phaseMicros(Phase phase, double percentile) {
         final Histogram h = histogram(phase);
         return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1e3;
@@ -194,6 +245,8 @@ public final class Decentralized implements AutoCloseable {
      * model {@code x} to {@code file}, whole or not at all (a temporary file forced to disk, then renamed), with
      * the settings it was built under and a checksum. Each rank writes its own file.
      *
+     * @param file where (replaced whole when it exists)
+     * @param x    this rank's model, not modified
      * @throws UncheckedIOException naming the file when it cannot be written
      */
     public void save(Path file, float[] x) {
@@ -209,9 +262,12 @@ public final class Decentralized implements AutoCloseable {
     }
 
     /**
-     * Restores what {@link #save} wrote into this optimizer and {@code x}; returns the next step to take. The
-     * optimizer goes on as if it had not stopped: the same steps give the same bits.
+     * Restores what {@link #save} wrote into this optimizer and {@code x}. The optimizer goes on as if it had not
+     * stopped: the same steps give the same bits.
      *
+     * @param file what this rank's {@link #save} wrote
+     * @param x    this rank's model, overwritten
+     * @return the next step to take
      * @throws IllegalArgumentException naming the file and the difference, when it was saved by another rank,
      *                                  for another rank count or dimension, or under other settings, and when it
      *                                  is damaged
@@ -281,7 +337,11 @@ public final class Decentralized implements AutoCloseable {
         return eq < 0 ? "(none)" : line.substring(eq + 1);
     }
 
-    /** The algorithm, compressor and topology, for example {@code choco topk:0.01 on ring}. */
+    /**
+     * The algorithm, compressor and topology, in words.
+     *
+     * @return for example {@code choco topk:0.01 on ring}
+     */
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "%s %s on %s", impl.settings().algorithm(), impl.settings().compressor(),
@@ -321,6 +381,9 @@ public final class Decentralized implements AutoCloseable {
         /**
          * The algorithm: {@code dpsgd}, {@code choco}, {@code choco-gossip} (mix only), {@code dcd}, {@code ecd},
          * {@code deepsqueeze} or {@code allreduce} (default {@code choco}).
+         *
+         * @param name the algorithm
+         * @return this builder
          */
         public Builder algorithm(String name) {
             this.algorithm = name;
@@ -332,6 +395,9 @@ public final class Decentralized implements AutoCloseable {
          * {@code randk:F:unbiased}, {@code qsgd:S}, {@code qsgd:S:biased}, {@code natural}, {@code natdither:S},
          * {@code sign}, {@code topk-natdither:F:S} (default: {@code none}; CHOCO-SGD and DeepSqueeze need a biased,
          * contractive one such as {@code topk:0.01} or {@code sign}, DCD and ECD an unbiased one).
+         *
+         * @param spec the compressor
+         * @return this builder
          */
         public Builder compressor(String spec) {
             this.compressor = spec;
@@ -341,6 +407,9 @@ public final class Decentralized implements AutoCloseable {
         /**
          * The communication graph: {@code ring} (default), {@code torus}, {@code torus:RxC}, {@code exponential},
          * {@code onepeer-exp} (time-varying), {@code complete}, or {@code file:PATH} (an edge list).
+         *
+         * @param spec the topology
+         * @return this builder
          */
         public Builder topology(String spec) {
             this.topology = spec;
@@ -354,6 +423,10 @@ public final class Decentralized implements AutoCloseable {
          * ({@code weights} null: Metropolis-Hastings weights 1 / (1 + max(deg i, deg j))); an edge {i, i} with a
          * weight sets w_ii. The matrix must be symmetric and doubly stochastic, and the graph connected (checked).
          * The arrays are copied.
+         *
+         * @param edges   pairs of ranks
+         * @param weights the weight of each edge, or null
+         * @return this builder
          */
         public Builder topology(int[][] edges, double[] weights) {
             final int[][] copy = new int[edges.length][];
@@ -370,25 +443,43 @@ public final class Decentralized implements AutoCloseable {
          * The consensus step of CHOCO and DeepSqueeze, in (0, 1] (default 1, right for exact messages; compressed
          * ones need less: 0.05 for {@code topk:0.01} and 0.5 for {@code sign} are stable starting points on a
          * ring, where the theory's value is far too small). Refused for the algorithms without one.
+         *
+         * @param gamma the consensus step
+         * @return this builder
          */
         public Builder gamma(double gamma) {
             this.gamma = gamma;
             return this;
         }
 
-        /** The seed of every random choice of the compressors (default 1); every rank must give the same. */
+        /**
+         * The seed of every random choice of the compressors (default 1); every rank must give the same.
+         *
+         * @param seed the seed
+         * @return this builder
+         */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
         }
 
-        /** Heavy-ball momentum mu in (0, 1) on the local step (default 0: none). */
+        /**
+         * Heavy-ball momentum mu in (0, 1) on the local step (default 0: none).
+         *
+         * @param mu the momentum, 0 for none
+         * @return this builder
+         */
         public Builder momentum(double mu) {
             this.momentum = mu;
             return this;
         }
 
-        /** Nesterov's momentum instead of heavy ball (needs {@link #momentum}). */
+        /**
+         * Nesterov's momentum instead of heavy ball (needs {@link #momentum}).
+         *
+         * @param nesterov whether the momentum is Nesterov's
+         * @return this builder
+         */
         public Builder nesterov(boolean nesterov) {
             this.nesterov = nesterov;
             return this;
@@ -397,13 +488,21 @@ public final class Decentralized implements AutoCloseable {
         /**
          * For D-PSGD, DCD and ECD: compute the gradient while messages travel, through
          * {@link Decentralized#step(long, float[], Gradient, double)} (the same numbers as without).
+         *
+         * @param overlap whether to overlap
+         * @return this builder
          */
         public Builder overlap(boolean overlap) {
             this.overlap = overlap;
             return this;
         }
 
-        /** Threads the codecs split their passes over, 1 up to the cores (default 1; the bytes are the same). */
+        /**
+         * Threads the codecs split their passes over, 1 up to the cores (default 1; the bytes are the same).
+         *
+         * @param threads 1 or more
+         * @return this builder
+         */
         public Builder codecThreads(int threads) {
             this.codecThreads = threads;
             return this;
@@ -412,6 +511,9 @@ public final class Decentralized implements AutoCloseable {
         /**
          * Where the quantizers run: {@code java} or {@code opencl} (default: OpenCL on a GPU or accelerator, Java
          * where the only OpenCL device is a CPU or there is none).
+         *
+         * @param kind java or opencl
+         * @return this builder
          */
         public Builder device(String kind) {
             this.device = kind;
@@ -422,6 +524,8 @@ public final class Decentralized implements AutoCloseable {
          * Checks the settings and builds this rank's optimizer for models of {@code dimension} floats. A
          * collective: every rank calls it, and all must give the same settings and dimension.
          *
+         * @param dimension the number of parameters of the model
+         * @return this rank's optimizer
          * @throws IllegalArgumentException naming the setting at fault (the same refusals as {@code train}), or
          *                                  the first setting that differs across ranks
          */

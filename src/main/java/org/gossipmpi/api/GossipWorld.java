@@ -66,8 +66,9 @@ public final class GossipWorld implements AutoCloseable {
      * Runs {@code program} on every rank of the job, and returns when all have finished: one rank per process
      * under an MPI launcher, else {@code --ranks N} in-process ranks (1 if not given).
      *
-     * @param args the program's arguments; {@code --ranks}, {@code --backend} and {@code --timeout} are taken
-     *             here, the rest is left in {@link #arguments()}
+     * @param args    the program's arguments; {@code --ranks}, {@code --backend} and {@code --timeout} are taken
+     *                here, the rest is left in {@link #arguments()}
+     * @param program what every rank runs
      * @throws IllegalArgumentException for a bad {@code --ranks}, {@code --backend} or {@code --timeout}, or
      *                                  settings that do not fit how the process was started
      * @throws RuntimeException         with in-process ranks, the first rank's failure (the other ranks are woken
@@ -101,6 +102,7 @@ public final class GossipWorld implements AutoCloseable {
      * other ranks to their deadlines.
      *
      * @param args as for {@link #run}; {@code --ranks} above 1 is refused here (in-process ranks need {@code run})
+     * @return this process's rank of the job
      */
     public static GossipWorld init(String... args) {
         final List<String> rest = new ArrayList<>();
@@ -168,22 +170,39 @@ public final class GossipWorld implements AutoCloseable {
         return new Launch(ranks, backend, timeout);
     }
 
-    /** This rank, in [0, {@link #size()}). */
+    /**
+     * This rank.
+     *
+     * @return in [0, {@link #size()})
+     */
     public int rank() {
         return comm.rank();
     }
 
-    /** The number of ranks of the job. */
+    /**
+     * The number of ranks of the job.
+     *
+     * @return 1 or more
+     */
     public int size() {
         return comm.size();
     }
 
-    /** The transport and its MPI library, for example {@code native (MPICH Version: 4.0.2)} or {@code local}. */
+    /**
+     * The transport.
+     *
+     * @return its name and MPI library, for example {@code native (MPICH Version: 4.0.2)}, or {@code local}
+     */
     public String backend() {
         return comm.backend();
     }
 
-    /** The program's arguments less {@code --ranks}, {@code --backend} and {@code --timeout} (a copy). */
+    /**
+     * The program's own arguments.
+     *
+     * @return a copy of the arguments given to {@link #run} or {@link #init}, less {@code --ranks},
+     *         {@code --backend} and {@code --timeout}
+     */
     public String[] arguments() {
         return arguments.clone();
     }
@@ -262,7 +281,12 @@ public final class GossipWorld implements AutoCloseable {
         average.average(in, out);
     }
 
-    /** The average over all ranks of every rank's {@code x}, in a new array (for evaluation, not a hot path). */
+    /**
+     * The average over all ranks of every rank's {@code x}, in a new array (for evaluation, not a hot path).
+     *
+     * @param x this rank's vector, not modified
+     * @return the average, the same bits on every rank
+     */
     public float[] average(float[] x) {
         final float[] out = new float[x.length];
         average(x, out);
@@ -272,6 +296,8 @@ public final class GossipWorld implements AutoCloseable {
     /**
      * A world over an existing communicator, for gossip-mpi's own commands, which start their ranks themselves.
      *
+     * @param comm the ranks' communicator
+     * @return a world over it, which does not close it
      * @hidden internal: not part of the API
      */
     public static GossipWorld of(Communicator comm) {
@@ -311,6 +337,11 @@ public final class GossipWorld implements AutoCloseable {
         }
     }
 
+    /**
+     * This rank, the job's size and backend, and the program's arguments, in words.
+     *
+     * @return for example {@code rank 0 of 4 (local)}
+     */
     @Override
     public String toString() {
         return "rank " + rank() + " of " + size() + " (" + backend() + ")" + (arguments.length == 0 ? ""

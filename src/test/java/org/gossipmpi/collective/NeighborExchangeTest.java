@@ -290,4 +290,38 @@ class NeighborExchangeTest {
         }
         return args;
     }
+
+    /**
+     * A step is encode, start, finish of one t: misuse that would send a stale payload, overwrite a payload still
+     * being sent, or add a step's payloads without its start is refused, each with its own message, and the
+     * exchange stays usable.
+     */
+    @Test
+    void misuseOfTheStepOrderIsRefused() {
+        LocalWorld.run(2, TimeUnit.SECONDS.toNanos(30), c -> {
+            final NeighborExchange ex = new NeighborExchange(c, Topologies.parse("ring", 2),
+                Compressors.parse("none", SEED, c.rank()), D);
+            final float[] x = new float[D];
+            final float[] acc = new float[D];
+            String m = assertThrows(IllegalStateException.class, () -> ex.start(0)).getMessage();
+            assertTrue(m.contains("start of step 0, but nothing was encoded"), m);
+            m = assertThrows(IllegalStateException.class, () -> ex.decodeOwn(1f, acc)).getMessage();
+            assertTrue(m.contains("decodeOwn before encode"), m);
+            ex.encode(0, x);
+            m = assertThrows(IllegalStateException.class, () -> ex.start(1)).getMessage();
+            assertTrue(m.contains("start of step 1, but the payload encoded is step 0's"), m);
+            ex.start(0);
+            m = assertThrows(IllegalStateException.class, () -> ex.encode(1, x)).getMessage();
+            assertTrue(m.contains("encode of step 1 while step 0 is in flight"), m);
+            m = assertThrows(IllegalStateException.class, () -> ex.start(0)).getMessage();
+            assertTrue(m.contains("start of step 0 while step 0 is in flight"), m);
+            m = assertThrows(IllegalStateException.class, () -> ex.finish(1, acc, 1f)).getMessage();
+            assertTrue(m.contains("finish of step 1 without its start"), m);
+            ex.finish(0, acc, 1f);
+            // step 1 without its own encode would re-send step 0's payload
+            m = assertThrows(IllegalStateException.class, () -> ex.start(1)).getMessage();
+            assertTrue(m.contains("the payload encoded is step 0's: encode step 1 first"), m);
+            ex.exchange(1, x, acc); // still usable
+        });
+    }
 }

@@ -1,0 +1,54 @@
+# Sourced by bin/gossip-mpi and bin/gossip-mpi-java: the JVM that a rank of gossip-mpi runs in, set up once for
+# the command line and for programs on the library alike.
+#
+# gossip_runtime sets JAVA_RUN, the java command with its options (the arguments after it are the class path and
+# the main class), and GOSSIP_CP, the library's class path (the distribution, and MPI_JAR first if set):
+#   - the JDK: JAVA_HOME if set, else the newest JDK 21+ under /usr/lib/jvm, else the default java (jdk.sh); on
+#     21+ the incubating Vector API module for the codecs;
+#   - the JVM's signal-chaining library preloaded (OpenCL and UCX install SIGSEGV handlers; jdk.sh says why);
+#   - a PoCL kernel cache of this process's own (pocl.sh);
+#   - Open MPI's TCP settings unless set (openmpi.sh), Open MPI's libdir on the library path (libmpi_java.so);
+#   - the native MPI backend's builds (target/native/<mpi>/, or GOSSIP_MPI_NATIVE_LIB);
+#   - serial GC (one rank per core on clusters, several per core in tests: no GC threads to compete),
+#     --enable-native-access (accepted by 17, needed on 22+), and GOSSIP_MPI_JAVA_OPTS last;
+#   - standard error through bin/lib/stderr-filter, which drops the JVM's "Using incubator modules" line,
+#     Aparapi's "untested OpenCL platform" line and JDK 17's signal-chaining warning. It runs in a session of its
+#     own, so that a launcher killing the job's process group (MPI_Abort) cannot take it before it has passed on
+#     the last message, and ends when the JVM does; where the real standard error is a terminal the JVM is told
+#     (the progress bar is drawn there). GOSSIP_MPI_RAW_STDERR=1 leaves standard error alone.
+
+gossip_runtime() {
+    local dist=$ROOT/target native
+    if [ ! -r "$dist/gossip-mpi.jar" ] || [ ! -d "$dist/lib" ]; then
+        echo "gossip-mpi: not built yet: run $ROOT/bin/setup first" >&2
+        exit 1
+    fi
+    # shellcheck source=bin/lib/jdk.sh
+    . "$ROOT/bin/lib/jdk.sh"
+    pick_jdk
+    preload_signal_chaining
+    # shellcheck source=bin/lib/pocl.sh
+    . "$ROOT/bin/lib/pocl.sh"
+    pocl_private_cache
+    # shellcheck source=bin/lib/openmpi.sh
+    . "$ROOT/bin/lib/openmpi.sh"
+    openmpi_tcp_defaults
+    GOSSIP_CP="$dist/gossip-mpi.jar:$dist/lib/*"
+    [ -z "${MPI_JAR:-}" ] || GOSSIP_CP="$MPI_JAR:$GOSSIP_CP"
+    # Debian's JDK searches the multiarch directory by itself, other JDKs do not. bin/setup records it.
+    if [ -r "$dist/native-path" ]; then
+        native=$(cat "$dist/native-path")
+    else
+        native=$(ompi_info --path libdir --parsable 2>/dev/null | sed -n 's/^path:libdir://p' || true)
+    fi
+    [ -z "$native" ] || export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}$native"
+    JAVA_RUN=("$JAVA" -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED "${VECTOR[@]}"
+              -Dgossip.native.dir="$dist/native")
+    [ -z "${GOSSIP_MPI_NATIVE_LIB:-}" ] || JAVA_RUN+=(-Dgossip.native.lib="$GOSSIP_MPI_NATIVE_LIB")
+    # shellcheck disable=SC2206
+    [ -z "${GOSSIP_MPI_JAVA_OPTS:-}" ] || JAVA_RUN+=(${GOSSIP_MPI_JAVA_OPTS})
+    if [ -z "${GOSSIP_MPI_RAW_STDERR:-}" ] && command -v perl >/dev/null && command -v setsid >/dev/null; then
+        [ ! -t 2 ] || export GOSSIP_MPI_STDERR_TERMINAL=1
+        exec 2> >(exec env -u LD_PRELOAD setsid "$ROOT/bin/lib/stderr-filter" >&2) # no JVM library in the filter
+    fi
+}
