@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 /** {@code gossip-mpi bench exchange}: the collective's time per step against all-reduce, as CSV. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Micro-benchmarks.",
     subcommands = {BenchCommand.Exchange.class, BenchCommand.Codecs.class, BenchCommand.Kernels.class,
-        BenchCommand.Plot.class})
+        BenchCommand.Api.class, BenchCommand.Plot.class})
 final class BenchCommand {
 
     @Command(name = "exchange", mixinStandardHelpOptions = true,
@@ -183,6 +183,56 @@ final class BenchCommand {
             final PrintWriter out = Main.out(spec);
             out.println(org.gossipmpi.bench.GradientBenchmark.HEADER);
             new org.gossipmpi.bench.GradientBenchmark(d, hidden, seconds, out).run(models, batches, devices);
+            return 0;
+        }
+    }
+
+    @Command(name = "api", mixinStandardHelpOptions = true,
+        description = "A step through the public API against train's own step: for each algorithm, rounds of train"
+            + " on an MLP and of a user's loop calling Decentralized.step on the same model, data and settings; the"
+            + " time per step of each, as CSV on rank 0. bench/library.sh writes the table.")
+    static final class Api implements Callable<Integer> {
+        @Mixin
+        LaunchOptions launch;
+
+        @Option(names = "--data", defaultValue = "fashion-mnist", description = "Data (default: ${DEFAULT-VALUE}).")
+        String data;
+
+        @Option(names = "--hidden", defaultValue = "256", description = "Hidden units of the mlp (default: ${DEFAULT-VALUE}).")
+        int hidden;
+
+        @Option(names = "--batch", defaultValue = "32", description = "Rows per minibatch (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--steps", defaultValue = "300", description = "Steps per measurement (default: ${DEFAULT-VALUE}).")
+        int steps;
+
+        @Option(names = "--rounds", defaultValue = "3", description = "Interleaved rounds (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Option(names = "--runs", split = ";", defaultValue = "choco,topk:0.01,0.05;dpsgd,none,",
+            description = "Runs as ALGORITHM,COMPRESSOR,GAMMA separated by ';' (default: ${DEFAULT-VALUE}).")
+        String[] runs;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            final String[][] parsed = new String[runs.length][];
+            for (int i = 0; i < runs.length; i++) {
+                parsed[i] = runs[i].split(",", -1);
+                if (parsed[i].length != 3) {
+                    throw new IllegalArgumentException("--runs: '" + runs[i] + "' is not ALGORITHM,COMPRESSOR,GAMMA");
+                }
+            }
+            final PrintWriter out = Main.out(spec);
+            launch.run(comm -> {
+                if (comm.rank() == 0) {
+                    out.println(org.gossipmpi.bench.ApiBenchmark.HEADER);
+                }
+                new org.gossipmpi.bench.ApiBenchmark(comm, out, data, hidden, batch, steps).run(parsed, rounds);
+            });
             return 0;
         }
     }
