@@ -8,7 +8,7 @@ import org.gossipmpi.metrics.PhaseTimers.Phase;
 import org.gossipmpi.model.Model;
 
 /**
- * One rank's side of an algorithm's step (DESIGN.md section 7) over vectors its caller owns: the model x_i and
+ * One rank's side of an algorithm's step (README.md, Training) over vectors its caller owns: the model x_i and
  * the minibatch gradient g_i at it. A subclass holds the algorithm's own vectors (CHOCO's xhat and s, DCD's
  * neighbour sum, ...), allocated once, and what the next step depends on is its {@link #state}.
  *

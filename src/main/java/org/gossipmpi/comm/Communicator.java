@@ -6,9 +6,10 @@ import java.nio.FloatBuffer;
 /**
  * A group of ranks that exchange messages: the transport under the peer-to-peer collective.
  *
- * <p>Two backends share these semantics and one contract test ({@code CommunicatorContractTest}):
- * {@code comm.mpi.MpiCommunicator} over Open MPI's Java bindings and {@code comm.local.LocalCommunicator}
- * for ranks that are threads of one JVM. Semantics follow MPI's:
+ * <p>Three backends share these semantics and one contract test ({@code CommunicatorContractTest}):
+ * {@code comm.mpi.MpiCommunicator} over Open MPI's Java bindings, {@code comm.nativempi.NativeCommunicator}
+ * over the project's JNI layer (any MPI library) and {@code comm.local.LocalCommunicator} for ranks that are
+ * threads of one JVM. Semantics follow MPI's:
  * <ul>
  *   <li>messages are matched by source and tag; two messages from one source with one tag arrive in the
  *       order they were sent (non-overtaking);</li>
@@ -33,7 +34,7 @@ public interface Communicator extends AutoCloseable {
     /** The number of ranks. */
     int size();
 
-    /** The backend's name: "mpi" or "local". */
+    /** The backend's name: "openmpi-java (version)", "native (library)" or "local". */
     String backend();
 
     /** The deadline that {@link #waitAll(Request[], int)}, {@link #barrier()} and {@link #allreduceSum} use. */

@@ -1,6 +1,6 @@
 package org.gossipmpi.compress;
 
-/** The registry of compressors: builds one from its CLI spec (DESIGN.md section 8). */
+/** The registry of compressors: builds one from its CLI spec (docs/compressors.md). */
 public final class Compressors {
     public static final String VALID_SPECS = "none, fp16, topk:F, randk:F, randk:F:unbiased, qsgd:S, qsgd:S:biased,"
         + " natural, natdither:S, sign, topk-natdither:F:S (F a fraction in (0, 1], S an integer number of levels"

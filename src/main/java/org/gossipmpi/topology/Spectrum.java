@@ -307,7 +307,7 @@ public final class Spectrum {
         return diameter;
     }
 
-    /** CHOCO's theoretical consensus step gamma for compression quality omega (DESIGN.md section 7). */
+    /** CHOCO's theoretical consensus step gamma for compression quality omega (README.md, Choosing an algorithm, a compressor and gamma). */
     public double chocoGamma(double omega) {
         final double r = rho;
         final double b2 = beta * beta;

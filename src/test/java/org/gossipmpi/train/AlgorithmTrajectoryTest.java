@@ -30,8 +30,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every algorithm's trajectory equals a direct single-process implementation of its equations (DESIGN.md
- * section 7) with all ranks' vectors in one matrix, on a small full-batch logistic regression with
+ * Every algorithm's trajectory equals a direct single-process implementation of its equations (README.md,
+ * Training) with all ranks' vectors in one matrix, on a small full-batch logistic regression with
  * deterministic compressors, to 1e-5 relative: in-process with 4 ranks, and under mpirun -np 4 (ctest).
  */
 class AlgorithmTrajectoryTest {
