@@ -287,7 +287,9 @@ public final class Decentralized implements AutoCloseable {
         }
         final String ours = fingerprint();
         if (!h.fingerprint().equals(ours)) {
-            throw new IllegalArgumentException(file + " was saved " + difference(h.fingerprint(), ours));
+            throw new IllegalArgumentException(file + " was saved "
+                + org.gossipmpi.checkpoint.Checkpoints.difference(h.fingerprint(), ours, "this optimizer")
+                    .replace("{", "").replace("}", ""));
         }
         try {
             final float[] restored = new float[x.length];
@@ -315,26 +317,6 @@ public final class Decentralized implements AutoCloseable {
             sb.append(f[0]).append('=').append(f[1]).append('\n');
         }
         return sb.append("dimension=").append(impl.dimension()).append('\n').toString();
-    }
-
-    /** "with NAME A; this optimizer has B" for the first line that differs. */
-    private static String difference(String theirs, String ours) {
-        final String[] a = theirs.split("\n");
-        final String[] b = ours.split("\n");
-        for (int i = 0; i < Math.max(a.length, b.length); i++) {
-            final String x = i < a.length ? a[i] : "";
-            final String y = i < b.length ? b[i] : "";
-            if (!x.equals(y)) {
-                final String name = (x.isEmpty() ? y : x).split("=", 2)[0];
-                return "with " + name + " " + value(x) + "; this optimizer has " + value(y);
-            }
-        }
-        return "with the same settings";
-    }
-
-    private static String value(String line) {
-        final int eq = line.indexOf('=');
-        return eq < 0 ? "(none)" : line.substring(eq + 1);
     }
 
     /**

@@ -239,8 +239,16 @@ public final class Checkpoints {
         return step;
     }
 
-    /** "with SETTING A; this run has B" for the first differing line, or null when they agree. */
+    /** "with {SETTING} A; this run has {SETTING} B" for the first differing line, or null when they agree. */
     static String difference(String theirs, String ours) {
+        return difference(theirs, ours, "this run");
+    }
+
+    /**
+     * How two fingerprints ("name=value" lines) differ: "with {NAME} A; HOLDER has {NAME} B" for the first line
+     * that differs (NAME as a {@code config.SettingException} template), or null when they agree.
+     */
+    public static String difference(String theirs, String ours, String holder) {
         final String[] a = theirs.split("\n");
         final String[] b = ours.split("\n");
         for (int i = 0; i < Math.max(a.length, b.length); i++) {
@@ -248,7 +256,7 @@ public final class Checkpoints {
             final String y = i < b.length ? b[i] : "";
             if (!x.equals(y)) {
                 final String name = (x.isEmpty() ? y : x).split("=", 2)[0];
-                return "with {" + name + "} " + value(x) + "; this run has {" + name + "} " + value(y);
+                return "with {" + name + "} " + value(x) + "; " + holder + " has {" + name + "} " + value(y);
             }
         }
         return null;

@@ -226,7 +226,7 @@ class DecentralizedTest {
                 opt.restore(dir.resolve("rank-" + world.rank()), new float[d]);
             }
         }));
-        assertTrue(other.getMessage().contains("was saved with seed 1; this optimizer has 2"), other.getMessage());
+        assertTrue(other.getMessage().contains("was saved with seed 1; this optimizer has seed 2"), other.getMessage());
     }
 
     private static Decentralized build(GossipWorld world, String algorithm, String compressor, int d) {
