@@ -129,12 +129,13 @@ public final class FashionLeNet {
                     final SplittableRandom random = new SplittableRandom(seed * 1_000_003L + world.rank());
                     final float[] images = new float[batch * IMAGE * IMAGE];
                     final float[] labels = new float[batch];
+                    // this rank's shard: rows rank, rank + size, ...
+                    final int shardRows = (train.rows() - world.rank() + world.size() - 1) / world.size();
+                    final float[] pixels = train.denseValues();
                     for (int t = 0; t < steps; t++) {
                         for (int b = 0; b < batch; b++) {
-                            // this rank's shard: rows rank, rank + size, ...
-                            final int shardRows = (train.rows() - world.rank() + world.size() - 1) / world.size();
                             final int row = world.rank() + world.size() * random.nextInt(shardRows);
-                            System.arraycopy(train.denseValues(), row * IMAGE * IMAGE, images, b * IMAGE * IMAGE,
+                            System.arraycopy(pixels, row * IMAGE * IMAGE, images, b * IMAGE * IMAGE,
                                 IMAGE * IMAGE);
                             labels[b] = train.target(row);
                         }
