@@ -102,7 +102,8 @@ final class TrainCommand implements Callable<Integer> {
     boolean resume;
 
     @Option(names = "--model", defaultValue = TrainConfig.DEFAULT_MODEL, paramLabel = "MODEL",
-        description = "Model: logistic, softmax, leastsquares, mlp (default: ${DEFAULT-VALUE}).")
+        description = "Model: logistic, softmax, leastsquares, mlp, or a network of bin/gossip-mpi-djl: lenet5,"
+            + " resnet20, wide-cnn (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--hidden", defaultValue = TrainConfig.DEFAULT_HIDDEN, paramLabel = "H", description = "Hidden units of the mlp (default: ${DEFAULT-VALUE}).")

@@ -74,6 +74,19 @@ public final class Batch {
         return this;
     }
 
+    /**
+     * The dense rows as gathered: row-major, {@code size() x cols()} valid floats at the start (the array may be
+     * longer); for models that hand the batch to an engine of their own.
+     *
+     * @throws IllegalStateException for sparse rows
+     */
+    public float[] denseRows() {
+        if (!dense) {
+            throw new IllegalStateException("the batch holds sparse rows");
+        }
+        return x;
+    }
+
     public int size() {
         return size;
     }

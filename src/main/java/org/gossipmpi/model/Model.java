@@ -6,9 +6,9 @@ package org.gossipmpi.model;
  * (lambda / 2) ||weights||^2 (biases are not regularized). Implementations keep scratch buffers sized by the
  * largest batch seen, so a steady-state step allocates nothing; one instance per rank thread.
  */
-public interface Model {
+public interface Model extends AutoCloseable {
 
-    /** {@code logistic}, {@code softmax}, {@code leastsquares} or {@code mlp}. */
+    /** {@code logistic}, {@code softmax}, {@code leastsquares}, {@code mlp}, or a {@link ModelProvider}'s name. */
     String name();
 
     /** The number of parameters. */
@@ -47,4 +47,27 @@ public interface Model {
 
     /** (lambda / 2) ||weights||^2, the part of the loss that {@link #evaluate} leaves out. */
     double regularization(float[] w);
+
+    /**
+     * The length of the state the model keeps besides its parameters, updated by {@link #lossAndGradient} from
+     * this rank's batches and used by {@link #evaluate} (BatchNorm's running statistics); 0 (the default) for
+     * none. Training averages it over the ranks for each evaluation of the averaged model (each rank's own
+     * state is put back afterwards) and saves it in checkpoints.
+     */
+    default int bufferLength() {
+        return 0;
+    }
+
+    /** Copies the state of {@link #bufferLength} into {@code to[0, bufferLength)}. */
+    default void readBuffers(float[] to) {
+    }
+
+    /** Replaces the state of {@link #bufferLength} with {@code from[0, bufferLength)}. */
+    default void writeBuffers(float[] from) {
+    }
+
+    /** Releases what the model holds outside the Java heap (an engine's tensors); nothing by default. */
+    @Override
+    default void close() {
+    }
 }

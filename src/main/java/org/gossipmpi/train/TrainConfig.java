@@ -12,6 +12,7 @@ import org.gossipmpi.config.SettingException;
 import org.gossipmpi.data.Sharding;
 import org.gossipmpi.kernel.Devices;
 import org.gossipmpi.metrics.Report;
+import org.gossipmpi.model.Models;
 
 /**
  * One validated training configuration (one run of a sweep), built before anything starts. Its defaults are the
@@ -32,9 +33,6 @@ public record TrainConfig(String algorithm, String model, int hidden, String dat
                           long steps, double epochs, Sharding shard, long seed, long evalEvery,
                           Devices.Kind device, String topology, String compressor, double gamma, boolean overlap,
                           double targetLoss, Path out, Path saveModel, int evalRows, CheckpointSettings checkpoint) {
-
-    /** The models {@code model} names. */
-    public static final List<String> MODELS = List.of("logistic", "softmax", "leastsquares", "mlp");
 
     public static final String DEFAULT_ALGORITHM = "choco";
     public static final String DEFAULT_MODEL = "logistic";
@@ -59,8 +57,9 @@ public record TrainConfig(String algorithm, String model, int hidden, String dat
     /** Checks what can be checked without data and ranks; throws naming the setting at fault. */
     public TrainConfig {
         Algorithms.checkKnown(algorithm);
-        if (!MODELS.contains(model)) {
-            throw new SettingException("model", "unknown {model} '" + model + "'; valid: " + String.join(", ", MODELS));
+        if (!Models.BUILT_IN.contains(model) && !Models.provided(model)) {
+            throw new SettingException("model", "unknown {model} '" + model + "'; valid: " + String.join(", ",
+                Models.names()));
         }
         if (batch < 0) {
             throw new SettingException("batch", "{batch} must be >= 0 (0: the whole shard), got " + batch);

@@ -45,6 +45,7 @@ import org.gossipmpi.model.Batch;
 import org.gossipmpi.model.LinearModel;
 import org.gossipmpi.model.Mlp;
 import org.gossipmpi.model.Model;
+import org.gossipmpi.model.Models;
 import org.gossipmpi.model.SoftmaxRegression;
 import org.gossipmpi.topology.Spectrum;
 import org.gossipmpi.topology.Topologies;
@@ -118,7 +119,12 @@ public final class Training {
         final Data data = loadData();
         final DeviceChoice devices = Devices.choose(config.device());
         final Gemm gemm = Devices.gemm(devices);
-        final Model model = model(data.train(), data.labels(), gemm);
+        try (Model model = model(data.train(), data.labels(), gemm)) {
+            return run(data, devices, gemm, model);
+        }
+    }
+
+    private Outcome run(Data data, DeviceChoice devices, Gemm gemm, Model model) {
         final int d = model.dimension();
         final MinibatchSampler sampler = new MinibatchSampler(data.shard(), config.batch(), config.seed(), comm.rank());
         final long steps = config.steps() > 0 ? config.steps()
@@ -157,9 +163,19 @@ public final class Training {
     private Outcome loop(Decentralized opt, Model model, float[] x, Data data, MinibatchSampler sampler, long steps) {
         final Evaluator evaluator = new Evaluator(model, data);
         final Tally tally = new Tally();
+        final float[] buffers = new float[model.bufferLength()];
         final Stateful state = s -> {
             tally.state(s);
             sampler.state(s);
+            if (buffers.length > 0) {
+                if (!s.restoring()) {
+                    model.readBuffers(buffers);
+                }
+                s.floats("model_buffers", buffers);
+                if (s.restoring()) {
+                    model.writeBuffers(buffers);
+                }
+            }
         };
         final Checkpoints checkpoints = config.checkpoint().enabled()
             ? new Checkpoints(config.checkpoint(), config.runName(), comm, config.trajectoryFingerprint(),
@@ -303,10 +319,19 @@ public final class Training {
         private final Batch lossBatch;
         private final Batch testBatch;
         private final DivergenceWatch watch;
+        private final Model model;
+        /** The model's own buffers (this rank's) and their average over the ranks, when it has any. */
+        private final float[] ownBuffers;
+        private final float[] averageBuffers;
+        private final AllreduceAverage averageOfBuffers;
         final String lossEstimatedOn;
 
         Evaluator(Model model, Data data) {
             this.data = data;
+            this.model = model;
+            this.ownBuffers = new float[model.bufferLength()];
+            this.averageBuffers = new float[model.bufferLength()];
+            this.averageOfBuffers = ownBuffers.length == 0 ? null : new AllreduceAverage(comm, ownBuffers.length);
             this.eval = new Evaluation(comm, model);
             this.average = new AllreduceAverage(comm, model.dimension());
             this.xbar = new float[model.dimension()];
@@ -345,10 +370,18 @@ public final class Training {
             sums.put(1, (float) opt.bytesSent());
             sums.put(2, (float) opt.paperBitsSent());
             comm.allreduceSum(sums, 3);
+            if (averageOfBuffers != null) {
+                model.readBuffers(ownBuffers);
+                averageOfBuffers.average(ownBuffers, averageBuffers);
+                model.writeBuffers(averageBuffers);
+            }
             final Evaluation.Result tr = lossSample == null ? eval.evaluate(xbar, data.shard(), lossBatch, false)
                 : eval.evaluate(xbar, lossSample, lossBatch, true);
             final double testAccuracy = data.test() == null ? Double.NaN
                 : eval.evaluate(xbar, data.test(), testBatch, true).accuracy();
+            if (averageOfBuffers != null) {
+                model.writeBuffers(ownBuffers);
+            }
             tally.evalNanos += System.nanoTime() - evalStart;
             final double trainSeconds = tally.trainNanos / 1e9;
             final Point p = new Point(tally.t, tr.loss(), tr.accuracy(), testAccuracy, sums.get(0) / comm.size(),
@@ -602,8 +635,10 @@ public final class Training {
                 return LinearModel.leastSquares(d, config.l2(), gemm);
             case "softmax":
                 return new SoftmaxRegression(d, labels.classes(), config.l2(), gemm);
-            default:
+            case "mlp":
                 return new Mlp(d, config.hidden(), labels.classes(), config.l2(), gemm);
+            default:
+                return Models.create(config.model(), d, labels.classes(), config.l2());
         }
     }
 }

@@ -103,6 +103,57 @@ public final class ParameterVector {
         return new ParameterVector(names, arrays);
     }
 
+    /**
+     * The vector of an initialized block's parameters without gradients only (BatchNorm's running mean and
+     * variance): the state a rank keeps beside the vector of {@link Buffers#LOCAL}. Empty when there are none.
+     */
+    public static ParameterVector withoutGradients(Block block) {
+        final List<String> names = new ArrayList<>();
+        final List<NDArray> arrays = new ArrayList<>();
+        for (Pair<String, Parameter> entry : block.getParameters()) {
+            final Parameter parameter = entry.getValue();
+            if (!parameter.requiresGradient()) {
+                names.add(entry.getKey());
+                arrays.add(parameter.getArray());
+            }
+        }
+        return new ParameterVector(names, arrays);
+    }
+
+    /**
+     * The vector of this vector's gradients, in the same order and layout: {@link #gather} copies the gradients
+     * that the last backward pass left. PyTorch accumulates a gradient into the same tensor once it exists, so
+     * the views stay valid while the gradients are zeroed in place ({@link #zero}) between steps.
+     *
+     * @throws IllegalStateException if a parameter has no gradient yet (before the first backward pass)
+     */
+    public ParameterVector gradients() {
+        final List<NDArray> grads = new ArrayList<>(arrays.length);
+        for (int i = 0; i < arrays.length; i++) {
+            final NDArray g = arrays[i].getGradient();
+            if (g == null || !g.getShape().equals(shapes[i])) {
+                throw new IllegalStateException("parameter '" + names[i] + "' has no gradient: run a backward pass"
+                    + " over a loss that uses every parameter first");
+            }
+            grads.add(g);
+        }
+        return new ParameterVector(List.of(names), grads);
+    }
+
+    /** Sets every element to zero, in place. */
+    public void zero() {
+        for (int i = 0; i < names.length; i++) {
+            final int length = offsets[i + 1] - offsets[i];
+            if (views[i] != null) {
+                for (int j = 0; j < length; j++) {
+                    views[i].put(j, 0f);
+                }
+            } else {
+                arrays[i].subi(arrays[i]);
+            }
+        }
+    }
+
     /** The number of floats in the vector. */
     public int dimension() {
         return dimension;
@@ -247,7 +298,7 @@ public final class ParameterVector {
     }
 
     /** A float view over the tensor's own storage, or null where the engine copies instead. */
-    private static FloatBuffer aliasingView(NDArray array) {
+    static FloatBuffer aliasingView(NDArray array) {
         final int n = Math.toIntExact(array.size());
         final java.nio.ByteBuffer bytes;
         try {
