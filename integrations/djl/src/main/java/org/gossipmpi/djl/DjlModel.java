@@ -249,7 +249,14 @@ final class DjlModel implements Model {
             throw new IllegalArgumentException("a batch of " + batch.cols() + " features where " + name + " takes "
                 + pixels);
         }
-        imageView.put(0, batch.denseRows(), 0, n * pixels);
+        final float[] rows;
+        try {
+            rows = batch.denseRows();
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException(name + " takes dense rows (IDX or CSV data); LIBSVM files are read"
+                + " as sparse rows", e);
+        }
+        imageView.put(0, rows, 0, n * pixels);
         for (int i = 0; i < n; i++) {
             labelView.put(i, batch.target(i));
         }
