@@ -214,9 +214,9 @@ final class DjlModel implements Model {
         buffers.scatter(from);
     }
 
-    /** Seconds per pass spent in the adapter's copies, averaged over the passes so far (NaN before one). */
-    double adapterSecondsPerPass() {
-        return passes == 0 ? Double.NaN : adapterNanos / 1e9 / passes;
+    /** Nanoseconds spent in the adapter's copies (the vector into the tensors, the gradients out) so far. */
+    long adapterNanos() {
+        return adapterNanos;
     }
 
     /** The number of gradient passes so far. */
