@@ -17,7 +17,7 @@ mpirun_flags() {
 revision_stamp() {
     local rev
     rev=$(git -C "${ROOT:-.}" rev-parse --short HEAD 2>/dev/null || echo unknown)
-    if [ "$rev" != unknown ] && ! git -C "${ROOT:-.}" diff --quiet HEAD -- src bench bin pom.xml CMakeLists.txt \
+    if [ "$rev" != unknown ] && ! git -C "${ROOT:-.}" diff --quiet HEAD -- src bench bin integrations pom.xml CMakeLists.txt \
             ':(exclude)bench/results' 2>/dev/null; then
         rev="$rev+uncommitted"
     fi
