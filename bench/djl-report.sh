@@ -8,7 +8,9 @@ cd "$ROOT"
 # shellcheck source=bin/lib/jobs.sh
 . bin/lib/jobs.sh
 OUT=bench/results
-rev() { cat "$OUT/$1.revision" 2>/dev/null || echo "not measured"; }
+rev() { cat "$OUT/$1.revision" 2>/dev/null || echo "Not measured yet"; }
+# table CSV AWK_PROGRAM: the table, or a line saying it is not measured yet
+table() { if [ -r "$1" ]; then awk -F, "$2" "$1"; else echo "(not measured yet: $(basename "$1") is missing)"; fi; }
 {
     echo "# DJL networks through gossip-mpi"
     echo
@@ -22,27 +24,28 @@ rev() { cat "$OUT/$1.revision" 2>/dev/null || echo "not measured"; }
     echo "$(rev djl-step). Raw: [djl-step.csv](djl-step.csv). \`djl\`: what a DJL user writes (batch into a new"
     echo "tensor, forward, backward, \`Trainer.step\` with DJL's SGD); \`gossip\`: \`Decentralized.step\` (all-reduce"
     echo "SGD on one rank, which moves no data) on DjlModel's gradient: the vector written into the network, forward,"
-    echo "backward, the gradients copied out, the SGD step on the vector. Batch 32, medians of the interleaved rounds."
+    echo "backward, the gradients copied out, the SGD step on the vector. Batch 32, medians of the interleaved rounds"
+    echo "(each about 3 s of plain DJL steps, after a warm-up)."
     echo "Goals: the gossip layer's step within 1.05x of plain DJL's for LeNet-5; the adapter's copies <= 5% of"
     echo "ResNet-20's step."
     echo
-    awk -F, "$AWK_MEDIAN"'NR > 1 {
-            k = $1 "," $3; n[k]++; v[k, n[k]] = $4
-            if ($3 == "gossip") { na[$1]++; a[$1, na[$1]] = $5 }
+    table "$OUT/djl-step.csv" "$AWK_MEDIAN"'NR > 1 {
+            k = $1 "," $3; n[k]++; v[k, n[k]] = $5; steps[$1] = $4
+            if ($3 == "gossip") { na[$1]++; a[$1, na[$1]] = $6 }
             if (!($1 in seen)) { seen[$1] = 1; order[++m] = $1 }
         }
         END {
-            print "| network | plain DJL ms/step | gossip-mpi ms/step | gossip / DJL | adapter ms/step | adapter share | goal |"
-            print "|---|---:|---:|---:|---:|---:|---|"
+            print "| network | steps per round | plain DJL ms/step | gossip-mpi ms/step | gossip / DJL | adapter ms/step | adapter share | goal |"
+            print "|---|---:|---:|---:|---:|---:|---:|---|"
             for (i = 1; i <= m; i++) {
                 net = order[i]
                 d = median(v, net ",djl", n[net ",djl"]); g = median(v, net ",gossip", n[net ",gossip"])
                 ad = median(a, net, na[net])
                 goal = net == "lenet5" ? (g / d <= 1.05 ? "met (step <= 1.05x)" : "missed (step > 1.05x)") \
                      : net == "resnet20" ? (ad / g <= 0.05 ? "met (adapter <= 5%)" : "missed (adapter > 5%)") : "reported"
-                printf "| %s | %.2f | %.2f | %.2f | %.3f | %.1f%% | %s |\n", net, d, g, g / d, ad, 100 * ad / g, goal
+                printf "| %s | %d | %.2f | %.2f | %.2f | %.3f | %.1f%% | %s |\n", net, steps[net], d, g, g / d, ad, 100 * ad / g, goal
             }
-        }' "$OUT/djl-step.csv"
+        }'
     echo
     echo "## Accuracy: LeNet-5, 4 ranks on a ring"
     echo
@@ -52,7 +55,7 @@ rev() { cat "$OUT/$1.revision" 2>/dev/null || echo "not measured"; }
     echo "(x_bar, with the ranks' BatchNorm statistics averaged where there are any). Goal: CHOCO with sign and with"
     echo "top-1% reaches >= 0.90, within 1 point of all-reduce SGD with the same budget."
     echo
-    awk -F, 'NR > 1 { if ($1 == "allreduce") base = $7; row[NR] = $0 }
+    table "$OUT/djl-accuracy.csv" 'NR > 1 { if ($1 == "allreduce") base = $7; row[NR] = $0 }
         END {
             print "| algorithm | compressor | gamma | epochs | steps | train loss | test accuracy | train s | MB sent (all ranks) | goal |"
             print "|---|---|---|---|---:|---:|---:|---:|---:|---|"
@@ -63,7 +66,7 @@ rev() { cat "$OUT/$1.revision" 2>/dev/null || echo "not measured"; }
                 printf "| %s | %s | %s | %s | %s | %.4f | %.4f | %.1f | %.1f | %s |\n", f[1], f[2], f[1] == "allreduce" ? "-" : f[3],
                     f[4], f[5], f[6], f[7], f[8], f[9] / 1e6, goal
             }
-        }' "$OUT/djl-accuracy.csv"
+        }'
     echo
     echo "All-reduce's bytes are modelled (what a ring all-reduce sends), the others' counted payloads. Curves:"
     echo "![test accuracy against steps](djl-lenet5-accuracy-vs-steps.png)"
@@ -78,7 +81,7 @@ rev() { cat "$OUT/$1.revision" 2>/dev/null || echo "not measured"; }
     echo "the first rate; CHOCO runs until L. ResNet-20: a fixed number of steps, to compare the step's cost."
     echo "Phases are rank 0's p50."
     echo
-    awk -F, 'NR > 1 && $2 == "wide-cnn" && $3 == "allreduce" { base[$1] = $8 }
+    table "$OUT/djl-cluster.csv" 'NR > 1 && $2 == "wide-cnn" && $3 == "allreduce" { base[$1] = $8 }
         NR > 1 { row[NR] = $0 }
         END {
             print "| link | network | algorithm | compressor | gamma | steps | train s (to L) | speed-up over all-reduce | mean step ms | gradient / compress / exchange / mix p50 ms | MB sent |"
@@ -91,7 +94,7 @@ rev() { cat "$OUT/$1.revision" 2>/dev/null || echo "not measured"; }
                 printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %.1f / %.1f / %.1f / %.1f | %.1f |\n", f[1], f[2], f[3], f[4],
                     f[3] == "allreduce" ? "-" : f[5], f[7], t, sp, f[11], f[12], f[13], f[14], f[15], f[10] / 1e6
             }
-        }' "$OUT/djl-cluster.csv"
+        }'
     echo
     echo "![wide-cnn: loss against train seconds, 100 Mbit/s](djl-wide-cnn-100mbit.png)"
     echo "![wide-cnn: loss against train seconds, 1 Gbit/s](djl-wide-cnn-1gbit.png)"

@@ -2,7 +2,7 @@
 # DJL networks through gossip-mpi (issue 21's goals), in three parts (PARTS, default all):
 #
 #   step      one rank's step of each network in plain DJL against Decentralized.step with DjlModel, and the
-#             adapter's copies (StepBenchmark; STEPS per round, ROUNDS rounds, interleaved)
+#             adapter's copies (StepBenchmark; ROUNDS interleaved rounds of about 3 s each)
 #   accuracy  LeNet-5 on Fashion-MNIST, 4 ranks on a ring under mpirun (this machine), EPOCHS epochs, SGD with
 #             momentum and one decay of the learning rate: all-reduce, CHOCO sign, CHOCO top-1%; the test accuracy
 #             and report's charts
@@ -10,7 +10,7 @@
 #             steps gives the target loss L, then CHOCO sign and top-1% run until L (at most 4x the steps); and
 #             ResNet-20's step, all-reduce against CHOCO sign, over RESNET_STEPS steps (the compute-bound case)
 #
-#   bench/djl.sh                         # PARTS=step,accuracy,cluster STEPS=50 ROUNDS=5 EPOCHS=12 RATES=100mbit,1gbit
+#   bench/djl.sh                         # PARTS=step,accuracy,cluster ROUNDS=7 EPOCHS=12 RATES=100mbit,1gbit
 #
 # Writes bench/results/djl.md with djl-step.csv, djl-accuracy.csv, djl-cluster.csv and the charts djl-*.png.
 # The cluster needs root (network namespaces).
@@ -22,8 +22,7 @@ cd "$ROOT"
 # shellcheck source=bin/lib/jobs.sh
 . bin/lib/jobs.sh
 PARTS=${PARTS:-step,accuracy,cluster}
-STEPS=${STEPS:-50}
-ROUNDS=${ROUNDS:-5}
+ROUNDS=${ROUNDS:-7}
 EPOCHS=${EPOCHS:-12}
 RATES=${RATES:-100mbit,1gbit}
 TARGET_STEPS=${TARGET_STEPS:-150}
@@ -38,8 +37,8 @@ CP="integrations/djl/target/gossip-mpi-djl.jar:integrations/djl/target/lib/*"
 stamp=$(revision_stamp)
 
 if has step; then
-    say "step: plain DJL against gossip-mpi, one rank, $ROUNDS rounds of $STEPS steps"
-    bin/gossip-mpi-java -cp "$CP" org.gossipmpi.djl.StepBenchmark --steps "$STEPS" --rounds "$ROUNDS" \
+    say "step: plain DJL against gossip-mpi, one rank, $ROUNDS rounds"
+    bin/gossip-mpi-java -cp "$CP" org.gossipmpi.djl.StepBenchmark --rounds "$ROUNDS" \
         >"$OUT/djl-step.csv"
     echo "$stamp" >"$OUT/djl-step.revision"
 fi

@@ -28,13 +28,14 @@ import org.gossipmpi.model.Batch;
  *     no data) with the gradient of {@link DjlModel}: the vector written into the network, forward, backward,
  *     the gradients copied out, the SGD step on the vector.</li>
  * </ul>
- * Rounds alternate the two, {@code --steps} each after a warm-up round; every line of the CSV on standard output
- * is one round: {@code network,round,kind,ms_per_step,adapter_ms_per_step}, the adapter being {@link DjlModel}'s
- * two copies (the vector into the tensors, the gradients out).
+ * Rounds alternate the two after a warm-up round of 10 steps each, which also sets the steps per round: as many
+ * as take about {@code --round-seconds} in plain DJL (at least 10). Every line of the CSV on standard output is
+ * one round: {@code network,round,kind,steps,ms_per_step,adapter_ms_per_step}, the adapter being
+ * {@link DjlModel}'s two copies (the vector into the tensors, the gradients out).
  *
  * <pre>
  * bin/gossip-mpi-java -cp "integrations/djl/target/gossip-mpi-djl.jar:integrations/djl/target/lib/*" \
- *     org.gossipmpi.djl.StepBenchmark [--nets lenet5,resnet20,wide-cnn] [--steps 50] [--rounds 5] [--batch 32]
+ *     org.gossipmpi.djl.StepBenchmark [--nets lenet5,resnet20,wide-cnn] [--round-seconds 3] [--rounds 7] [--batch 32]
  * </pre>
  */
 public final class StepBenchmark {
@@ -46,8 +47,8 @@ public final class StepBenchmark {
     /** The command line above. */
     public static void main(String[] args) {
         String nets = String.join(",", Networks.NAMES);
-        int steps = 50;
-        int rounds = 5;
+        double roundSeconds = 3;
+        int rounds = 7;
         int batch = 32;
         for (int i = 0; i < args.length; i += 2) {
             if (i + 1 >= args.length) {
@@ -55,22 +56,22 @@ public final class StepBenchmark {
             }
             switch (args[i]) {
                 case "--nets" -> nets = args[i + 1];
-                case "--steps" -> steps = Integer.parseInt(args[i + 1]);
+                case "--round-seconds" -> roundSeconds = Double.parseDouble(args[i + 1]);
                 case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
                 case "--batch" -> batch = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                    + " (options: --nets, --steps, --rounds, --batch)");
+                    + " (options: --nets, --round-seconds, --rounds, --batch)");
             }
         }
         DjlModels.useThreads();
         final Dataset train = DataSources.load("fashion-mnist", null, 0).train();
-        System.out.println("network,round,kind,ms_per_step,adapter_ms_per_step");
+        System.out.println("network,round,kind,steps,ms_per_step,adapter_ms_per_step");
         for (String net : nets.split(",")) {
-            measure(net.trim(), train, steps, rounds, batch);
+            measure(net.trim(), train, roundSeconds, rounds, batch);
         }
     }
 
-    private static void measure(String net, Dataset train, int steps, int rounds, int batch) {
+    private static void measure(String net, Dataset train, double roundSeconds, int rounds, int batch) {
         try (GossipWorld world = GossipWorld.init("--ranks", "1");
              DjlModel model = (DjlModel) new DjlModels().create(net, train.cols(), 10, 0);
              ai.djl.Model djl = ai.djl.Model.newInstance(net)) {
@@ -89,6 +90,7 @@ public final class StepBenchmark {
                 final float[] images = new float[batch * train.cols()];
                 final float[] labels = new float[batch];
                 long t = 0;
+                int steps = 10;
                 for (int round = 0; round <= rounds; round++) {
                     final long d0 = System.nanoTime();
                     for (int s = 0; s < steps; s++) {
@@ -112,10 +114,13 @@ public final class StepBenchmark {
                     }
                     final long d2 = System.nanoTime();
                     final double adapter = (model.adapterNanos() - adapterBefore) / 1e9 / steps;
-                    if (round > 0) { // round 0 warms up
-                        System.out.printf(Locale.ROOT, "%s,%d,djl,%.3f,%n", net, round, (d1 - d0) / 1e6 / steps);
-                        System.out.printf(Locale.ROOT, "%s,%d,gossip,%.3f,%.4f%n", net, round,
+                    if (round > 0) {
+                        System.out.printf(Locale.ROOT, "%s,%d,djl,%d,%.3f,%n", net, round, steps,
+                            (d1 - d0) / 1e6 / steps);
+                        System.out.printf(Locale.ROOT, "%s,%d,gossip,%d,%.3f,%.4f%n", net, round, steps,
                             (d2 - d1) / 1e6 / steps, adapter * 1e3);
+                    } else { // the warm-up round sets the steps per round
+                        steps = Math.max(10, (int) Math.round(roundSeconds * 1e9 * steps / (d1 - d0)));
                     }
                 }
             }
