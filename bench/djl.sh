@@ -78,6 +78,7 @@ if has cluster; then
     echo "link,network,algorithm,compressor,gamma,reached,steps,train_seconds,seconds_to_target,bytes_sent_total,step_ms,gradient_p50_ms,compress_p50_ms,exchange_p50_ms,mix_p50_ms,target_loss" \
         >"$OUT/djl-cluster.csv"
     rm -rf "$WORK/cluster"
+    mkdir -p "$WORK/cluster"
     target=
     for link in "${rates[@]}"; do
         bench/cluster/up 4 "$link" >&2

@@ -66,6 +66,15 @@ public interface Model extends AutoCloseable {
     default void writeBuffers(float[] from) {
     }
 
+    /**
+     * Writes the model at {@code w}, with this rank's buffers, in a format of its own into {@code dir} (where
+     * {@code --save-model} writes {@code rank-R.txt}), for the engine it comes from to load; nothing by default.
+     *
+     * @throws java.io.UncheckedIOException naming the file when it cannot be written
+     */
+    default void saveNative(java.nio.file.Path dir, int rank, float[] w) {
+    }
+
     /** Releases what the model holds outside the Java heap (an engine's tensors); nothing by default. */
     @Override
     default void close() {

@@ -224,7 +224,7 @@ public final class Training {
             progress.close();
             closeQuietly(jsonl);
         }
-        return finish(tally, x, opt, runDir, evaluator.lossEstimatedOn, checkpoints != null,
+        return finish(tally, model, x, opt, runDir, evaluator.lossEstimatedOn, checkpoints != null,
             tally.t * (double) comm.size() * sampler.batchSize() / data.train().rows());
     }
 
@@ -400,7 +400,7 @@ public final class Training {
     }
 
     /** The last line, the outcome, the summary and history files (rank 0) and the saved models. */
-    private Outcome finish(Tally tally, float[] x, Decentralized opt, Path runDir, String lossEstimatedOn,
+    private Outcome finish(Tally tally, Model model, float[] x, Decentralized opt, Path runDir, String lossEstimatedOn,
                            boolean checkpointed, double epochs) {
         final Point last = tally.history.get(tally.history.size() - 1);
         final double seconds = tally.seconds();
@@ -424,6 +424,7 @@ public final class Training {
         }
         if (config.saveModel() != null) {
             RunFiles.saveModel(config.saveModel(), comm.rank(), x);
+            model.saveNative(config.saveModel(), comm.rank(), x);
         }
         return outcome;
     }

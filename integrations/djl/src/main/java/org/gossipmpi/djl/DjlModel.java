@@ -12,7 +12,10 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
+import java.nio.file.Path;
 import java.util.concurrent.locks.ReentrantLock;
 import org.gossipmpi.model.Batch;
 import org.gossipmpi.model.Model;
@@ -197,6 +200,26 @@ final class DjlModel implements Model {
             }
         }
         return regularization(w);
+    }
+
+    /**
+     * DJL's own format, {@code dir/rank-R-NAME-0000.params} ({@code ai.djl.Model.save}): the network with the
+     * parameters {@code w} and this rank's running statistics; load it into {@link Networks#of} with
+     * {@code Model.load(dir, "rank-R-NAME")}.
+     */
+    @Override
+    public void saveNative(Path dir, int rank, float[] w) {
+        ENGINE.lock();
+        try (ai.djl.Model holder = ai.djl.Model.newInstance(name)) {
+            parameters.scatter(w);
+            holder.setBlock(block);
+            holder.save(dir, "rank-" + rank + "-" + name);
+        } catch (IOException e) {
+            throw new UncheckedIOException("rank " + rank + " cannot save its " + name + " network under " + dir
+                + ": " + e.getMessage(), e);
+        } finally {
+            ENGINE.unlock();
+        }
     }
 
     @Override

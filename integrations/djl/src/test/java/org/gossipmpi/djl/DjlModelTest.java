@@ -172,6 +172,33 @@ class DjlModelTest {
     }
 
     @Test
+    void savedNetworkLoadsIntoDjl(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        try (Model model = new DjlModels().create("resnet20", PIXELS, 10, 0)) {
+            final float[] w = new float[model.dimension()];
+            model.initialize(w, 4);
+            model.lossAndGradient(w, batch(images(2)), new float[w.length]); // running statistics move
+            final float[] buffers = new float[model.bufferLength()];
+            model.readBuffers(buffers);
+            model.saveNative(dir, 3, w);
+            final double[] before = new double[2];
+            model.evaluate(w, batch(images(5)), before);
+            try (ai.djl.Model loaded = ai.djl.Model.newInstance("resnet20")) {
+                loaded.setBlock(Networks.of("resnet20", 10));
+                loaded.load(dir, "rank-3-resnet20");
+                final float[] got = new float[w.length];
+                ParameterVector.of(loaded.getBlock(), ParameterVector.Buffers.LOCAL).gather(got);
+                assertArrayEquals(w, got);
+                final float[] gotBuffers = new float[buffers.length];
+                ParameterVector.withoutGradients(loaded.getBlock()).gather(gotBuffers);
+                assertArrayEquals(buffers, gotBuffers);
+            }
+            final double[] after = new double[2];
+            model.evaluate(w, batch(images(5)), after);
+            assertArrayEquals(before, after, 0, "saving changed the model");
+        }
+    }
+
+    @Test
     void otherImageSizesAreRefused() {
         final SettingException e = assertThrows(SettingException.class,
             () -> new DjlModels().create("lenet5", 100, 10, 0));
