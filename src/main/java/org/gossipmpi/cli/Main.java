@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "gossip-mpi", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Decentralized training with compressed peer-to-peer communication over MPI.",
-    subcommands = {InfoCommand.class, TrainCommand.class, ReportCommand.class, TopologyCommand.class,
+    subcommands = {InfoCommand.class, TrainCommand.class, ReportCommand.class, TopologyCommand.class, DataCommand.class,
         BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -10,8 +10,10 @@ import java.nio.file.Path;
  *       10,000 test images, 28 x 28, 10 classes), pixels scaled to [0, 1];</li>
  *   <li>{@code fashion-mnist:binary}: its T-shirt/top (label 0, target -1) and Shirt (label 6, target +1)
  *       images only: 12,000 training and 2,000 test rows, the hardest pair to tell apart;</li>
- *   <li>a path: {@code *.csv} is CSV (label first), a name with {@code idx} is an IDX image file (its labels
- *       file named with {@code labels-idx1} for {@code images-idx3}), anything else LIBSVM.</li>
+ *   <li>a path: {@code *.gmd} is gossip-mpi's binary format ({@link BinaryData}, written by
+ *       {@code gossip-mpi data convert}), {@code *.csv} is CSV (label first), a name with {@code idx} is an IDX
+ *       image file (its labels file named with {@code labels-idx1} for {@code images-idx3}), anything else
+ *       LIBSVM.</li>
  * </ul>
  */
 public final class DataSources {
@@ -24,6 +26,37 @@ public final class DataSources {
     /** Training data and, where the source has one, its test data (else null). */
     public record Loaded(Dataset train, Dataset test) {
     }
+
+    /**
+     * Training rows to read parts of, and test data (else null): for a binary file ({@value BinaryData#SUFFIX}),
+     * the opened file, of which a rank reads only the rows it keeps; for any other source, the rows in memory.
+     */
+    public record Opened(Rows train, Dataset test) {
+    }
+
+    /**
+     * Opens the training data for ranks that each keep a part ({@link Rows#read}): a binary file is opened, its
+     * rows left on disk (once per process, shared by in-process ranks); other data is loaded as by {@link #load}.
+     */
+    public static Opened open(String spec, String testSpec, int features) {
+        final String s = spec.trim();
+        if (!BinaryData.named(s)) {
+            final Loaded loaded = load(spec, testSpec, features);
+            return new Opened(loaded.train(), loaded.test());
+        }
+        final BinaryData train;
+        synchronized (CACHE) {
+            final java.lang.ref.SoftReference<BinaryData> cached = OPENED.get(s);
+            final BinaryData hit = cached == null ? null : cached.get();
+            train = hit != null ? hit : BinaryData.open(Path.of(s));
+            OPENED.put(s, new java.lang.ref.SoftReference<>(train));
+        }
+        return new Opened(train, testSpec == null ? null : load(testSpec, null, features > 0 ? features
+            : train.isDense() ? 0 : train.cols()).train());
+    }
+
+    private static final java.util.Map<String, java.lang.ref.SoftReference<BinaryData>> OPENED =
+        new java.util.HashMap<>();
 
     /**
      * Loads the data, once per process: in-process ranks all ask for the same data at the same time, and
@@ -127,11 +160,19 @@ public final class DataSources {
         final String name = path.getFileName() == null ? spec : path.getFileName().toString();
         final String s = spec.trim();
         return !s.equals("fashion-mnist") && !s.equals("fashion-mnist:binary") && !name.endsWith(".csv")
-            && !name.contains("images-idx3");
+            && !name.contains("images-idx3") && !BinaryData.named(name);
     }
 
     private static Dataset file(Path path, int features) {
         final String name = path.getFileName() == null ? path.toString() : path.getFileName().toString();
+        if (BinaryData.named(name)) {
+            final BinaryData b = BinaryData.open(path);
+            final int[] all = new int[b.rows()];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = i;
+            }
+            return b.read(all, path.toString());
+        }
         if (name.endsWith(".csv")) {
             return TextReaders.csv(path);
         }

@@ -6,7 +6,7 @@ package org.gossipmpi.data;
  * tasks, a class index 0..classes-1 for multiclass ones, a real value for regression (classes = 0).
  * Immutable after construction; arrays are shared, never to be modified.
  */
-public final class Dataset {
+public final class Dataset implements Rows {
     private final String source;
     private final int rows;
     private final int cols;
@@ -44,28 +44,34 @@ public final class Dataset {
     }
 
     /** Where the data came from (file or named set), for messages. */
+    @Override
     public String source() {
         return source;
     }
 
+    @Override
     public int rows() {
         return rows;
     }
 
     /** Features per row. */
+    @Override
     public int cols() {
         return cols;
     }
 
     /** Number of classes: 2 for binary (+-1 targets), C for multiclass, 0 for regression. */
+    @Override
     public int classes() {
         return classes;
     }
 
+    @Override
     public boolean isDense() {
         return dense != null;
     }
 
+    @Override
     public float target(int row) {
         return targets[row];
     }
@@ -88,6 +94,22 @@ public final class Dataset {
     /** CSR values. Not to be modified. */
     public float[] values() {
         return values;
+    }
+
+    /** The bytes of heap its arrays take (arrays shared with another dataset count in both). */
+    @Override
+    public long bytes() {
+        long b = 4L * targets.length;
+        if (dense != null) {
+            return b + 4L * dense.length;
+        }
+        return b + 4L * (rowStart.length + colIndex.length + values.length);
+    }
+
+    /** As {@link #subset}. */
+    @Override
+    public Dataset read(int[] rows, String name) {
+        return subset(rows, name);
     }
 
     /** A new dataset of the given rows, in that order (copies them: the rest can be dropped). */

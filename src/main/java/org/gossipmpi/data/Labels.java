@@ -19,16 +19,32 @@ public final class Labels {
 
     /** The number of distinct labels if all are integers (a classification file), else 0. */
     static int integerClasses(float[] targets) {
-        final TreeSet<Float> distinct = new TreeSet<>();
+        final ClassCounter c = new ClassCounter();
         for (float t : targets) {
-            if (t != Math.rint(t)) {
-                return 0;
+            c.add(t);
+        }
+        return c.classes();
+    }
+
+    /** {@link #integerClasses}, one target at a time (for rows streamed into a file). */
+    static final class ClassCounter {
+        private final TreeSet<Float> distinct = new TreeSet<>();
+        private boolean real;
+
+        void add(float t) {
+            if (real) {
+                return;
             }
-            if (distinct.add(t) && distinct.size() > 100_000) {
-                return 0;
+            if (t != Math.rint(t) || (distinct.add(t) && distinct.size() > 100_000)) {
+                real = true;
+                distinct.clear();
             }
         }
-        return distinct.size();
+
+        /** The number of distinct integer labels, or 0 when a label is not an integer (or too many are distinct). */
+        int classes() {
+            return real ? 0 : distinct.size();
+        }
     }
 
     /**
@@ -36,7 +52,7 @@ public final class Labels {
      *
      * @throws DataException if the training file has not exactly two distinct labels
      */
-    public static Labels binary(Dataset train) {
+    public static Labels binary(Rows train) {
         final float[] l = distinct(train);
         if (l.length != 2) {
             throw new DataException(train.source() + ": a binary model needs exactly 2 distinct labels, found "
@@ -50,7 +66,7 @@ public final class Labels {
      *
      * @throws DataException if a label is not an integer
      */
-    public static Labels classes(Dataset train) {
+    public static Labels classes(Rows train) {
         final float[] l = distinct(train);
         for (float v : l) {
             if (v != Math.rint(v)) {
@@ -84,7 +100,7 @@ public final class Labels {
         return d.withTargets(t, labels.length, d.source());
     }
 
-    private static float[] distinct(Dataset d) {
+    private static float[] distinct(Rows d) {
         final TreeSet<Float> s = new TreeSet<>();
         for (int i = 0; i < d.rows(); i++) {
             s.add(d.target(i));

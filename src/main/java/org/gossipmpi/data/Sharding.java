@@ -20,7 +20,7 @@ public enum Sharding {
      *
      * @throws DataException if that rank would get no rows
      */
-    public int[] rows(Dataset d, int rank, int ranks, long seed) {
+    public int[] rows(Rows d, int rank, int ranks, long seed) {
         final int m = d.rows();
         final int from = (int) ((long) m * rank / ranks);
         final int to = (int) ((long) m * (rank + 1) / ranks);
@@ -34,7 +34,7 @@ public enum Sharding {
         return mine;
     }
 
-    private int[] order(Dataset d, long seed) {
+    private int[] order(Rows d, long seed) {
         final int m = d.rows();
         final int[] order = new int[m];
         for (int i = 0; i < m; i++) {

@@ -24,7 +24,25 @@ public final class TextReaders {
      */
     public static Dataset libsvm(Path file, int features) {
         final GrowingRows rows = new GrowingRows();
+        final int maxIndex = libsvm(file, features, rows);
+        if (rows.rows == 0) {
+            throw new DataException(file + ": empty file (no data lines)");
+        }
+        final int cols = features > 0 ? features : maxIndex;
+        final float[] targets = Arrays.copyOf(rows.targets, rows.rows);
+        return Dataset.sparse(file.toString(), rows.rows, cols, Labels.integerClasses(targets), targets,
+            Arrays.copyOf(rows.rowStart, rows.rows + 1), Arrays.copyOf(rows.index, rows.nnz),
+            Arrays.copyOf(rows.value, rows.nnz));
+    }
+
+    /**
+     * Reads a LIBSVM file row by row into {@code sink}, holding one row at a time; returns the largest feature
+     * index (1-based), 0 for none.
+     */
+    static int libsvm(Path file, int features, RowSink sink) {
         int maxIndex = 0;
+        int[] index = new int[64];
+        float[] value = new float[64];
         try (BufferedReader in = open(file)) {
             String line;
             int ln = 0;
@@ -39,53 +57,63 @@ public final class TextReaders {
                     continue;
                 }
                 final String where = file + ":" + ln + ": ";
-                rows.startRow(number(tok[0], where, "label"));
+                final float target = (float) number(tok[0], where, "label");
+                int n = 0;
                 int prev = 0;
                 for (int t = 1; t < tok.length; t++) {
                     final int colon = tok[t].indexOf(':');
                     if (colon <= 0 || colon == tok[t].length() - 1) {
                         throw new DataException(where + "malformed token '" + tok[t] + "' (expected index:value)");
                     }
-                    final int index;
+                    final int index1;
                     try {
-                        index = Integer.parseInt(tok[t].substring(0, colon));
+                        index1 = Integer.parseInt(tok[t].substring(0, colon));
                     } catch (NumberFormatException e) {
                         throw new DataException(where + "malformed index in '" + tok[t] + "'");
                     }
-                    if (index <= 0) {
-                        throw new DataException(where + "feature index " + index + " in '" + tok[t]
+                    if (index1 <= 0) {
+                        throw new DataException(where + "feature index " + index1 + " in '" + tok[t]
                             + "': LIBSVM indices start at 1");
                     }
-                    if (features > 0 && index > features) {
-                        throw new DataException(where + "feature index " + index + " beyond {features} " + features);
+                    if (features > 0 && index1 > features) {
+                        throw new DataException(where + "feature index " + index1 + " beyond {features} " + features);
                     }
-                    if (index <= prev) {
-                        throw new DataException(where + "feature index " + index + " after " + prev
+                    if (index1 <= prev) {
+                        throw new DataException(where + "feature index " + index1 + " after " + prev
                             + ": indices must ascend");
                     }
-                    prev = index;
-                    maxIndex = Math.max(maxIndex, index);
-                    rows.add(index - 1, (float) number(tok[t].substring(colon + 1), where, "value in '" + tok[t] + "'"));
+                    prev = index1;
+                    maxIndex = Math.max(maxIndex, index1);
+                    if (n == index.length) {
+                        index = Arrays.copyOf(index, 2 * n);
+                        value = Arrays.copyOf(value, 2 * n);
+                    }
+                    index[n] = index1 - 1;
+                    value[n++] = (float) number(tok[t].substring(colon + 1), where, "value in '" + tok[t] + "'");
                 }
+                sink.sparseRow(target, index, value, n);
             }
         } catch (IOException e) {
             throw failure(file, e);
         }
-        if (rows.rows == 0) {
-            throw new DataException(file + ": empty file (no data lines)");
-        }
-        final int cols = features > 0 ? features : maxIndex;
-        final float[] targets = Arrays.copyOf(rows.targets, rows.rows);
-        return Dataset.sparse(file.toString(), rows.rows, cols, Labels.integerClasses(targets), targets,
-            Arrays.copyOf(rows.rowStart, rows.rows + 1), Arrays.copyOf(rows.index, rows.nnz),
-            Arrays.copyOf(rows.value, rows.nnz));
+        return maxIndex;
     }
 
     /** Reads a CSV file: every line {@code label,x1,...,xD} with the same D. */
     public static Dataset csv(Path file) {
-        float[] x = new float[1024];
-        float[] targets = new float[64];
-        int rows = 0;
+        final DenseRows rows = new DenseRows();
+        csv(file, rows);
+        if (rows.rows == 0) {
+            throw new DataException(file + ": empty file (no data lines)");
+        }
+        final float[] t = Arrays.copyOf(rows.targets, rows.rows);
+        return Dataset.dense(file.toString(), rows.rows, rows.cols, Labels.integerClasses(t), t,
+            Arrays.copyOf(rows.x, rows.rows * rows.cols));
+    }
+
+    /** Reads a CSV file row by row into {@code sink}, holding one row at a time. */
+    static void csv(Path file, RowSink sink) {
+        float[] row = new float[0];
         int cols = -1;
         try (BufferedReader in = open(file)) {
             String line;
@@ -102,30 +130,19 @@ public final class TextReaders {
                     if (cols < 1) {
                         throw new DataException(where + "expected a label and at least one feature");
                     }
+                    row = new float[cols];
                 } else if (tok.length - 1 != cols) {
                     throw new DataException(where + (tok.length - 1) + " features, but line 1 had " + cols);
                 }
-                if (rows == targets.length) {
-                    targets = Arrays.copyOf(targets, 2 * rows);
-                }
-                targets[rows] = (float) number(tok[0].trim(), where, "label");
-                if ((long) (rows + 1) * cols > x.length) {
-                    x = Arrays.copyOf(x, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(2L * x.length,
-                        (long) (rows + 1) * cols)));
-                }
+                final float target = (float) number(tok[0].trim(), where, "label");
                 for (int j = 0; j < cols; j++) {
-                    x[rows * cols + j] = (float) number(tok[j + 1].trim(), where, "feature " + (j + 1));
+                    row[j] = (float) number(tok[j + 1].trim(), where, "feature " + (j + 1));
                 }
-                rows++;
+                sink.denseRow(target, row, cols);
             }
         } catch (IOException e) {
             throw failure(file, e);
         }
-        if (rows == 0) {
-            throw new DataException(file + ": empty file (no data lines)");
-        }
-        final float[] t = Arrays.copyOf(targets, rows);
-        return Dataset.dense(file.toString(), rows, cols, Labels.integerClasses(t), t, Arrays.copyOf(x, rows * cols));
     }
 
     private static BufferedReader open(Path file) throws IOException {
@@ -174,7 +191,7 @@ public final class TextReaders {
     }
 
     /** CSR rows under construction. */
-    private static final class GrowingRows {
+    private static final class GrowingRows implements RowSink {
         int rows;
         int nnz;
         float[] targets = new float[64];
@@ -182,25 +199,59 @@ public final class TextReaders {
         int[] index = new int[256];
         float[] value = new float[256];
 
-        void startRow(double target) {
+        @Override
+        public void denseRow(float target, float[] x, int cols) {
+            throw new UnsupportedOperationException("LIBSVM rows are sparse");
+        }
+
+        @Override
+        public void sparseRow(float target, int[] idx, float[] val, int n) {
             if (rows == targets.length) {
                 targets = Arrays.copyOf(targets, 2 * rows);
                 rowStart = Arrays.copyOf(rowStart, 2 * rows + 1);
             }
-            targets[rows] = (float) target;
+            if ((long) nnz + n > Integer.MAX_VALUE - 8) {
+                throw new DataException("more than " + (Integer.MAX_VALUE - 8) + " non-zeros: convert the file"
+                    + " (gossip-mpi data convert) and let each rank read its rows");
+            }
+            while (nnz + n > index.length) {
+                index = Arrays.copyOf(index, (int) Math.min(Integer.MAX_VALUE - 8, 2L * index.length));
+                value = Arrays.copyOf(value, index.length);
+            }
+            targets[rows] = target;
+            System.arraycopy(idx, 0, index, nnz, n);
+            System.arraycopy(val, 0, value, nnz, n);
+            nnz += n;
             rows++;
             rowStart[rows] = nnz;
         }
+    }
 
-        void add(int col, float v) {
-            if (nnz == index.length) {
-                index = Arrays.copyOf(index, 2 * nnz);
-                value = Arrays.copyOf(value, 2 * nnz);
+    /** Dense rows under construction. */
+    private static final class DenseRows implements RowSink {
+        int rows;
+        int cols;
+        float[] targets = new float[64];
+        float[] x = new float[1024];
+
+        @Override
+        public void denseRow(float target, float[] row, int n) {
+            cols = n;
+            if (rows == targets.length) {
+                targets = Arrays.copyOf(targets, 2 * rows);
             }
-            index[nnz] = col;
-            value[nnz] = v;
-            nnz++;
-            rowStart[rows] = nnz;
+            targets[rows] = target;
+            if ((long) (rows + 1) * cols > x.length) {
+                x = Arrays.copyOf(x, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(2L * x.length,
+                    (long) (rows + 1) * cols)));
+            }
+            System.arraycopy(row, 0, x, rows * cols, cols);
+            rows++;
+        }
+
+        @Override
+        public void sparseRow(float target, int[] index, float[] value, int n) {
+            throw new UnsupportedOperationException("CSV rows are dense");
         }
     }
 }

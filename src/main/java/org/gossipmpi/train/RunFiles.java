@@ -71,6 +71,15 @@ public final class RunFiles {
             JsonIo.putNumber(ph, "p50_us", opt.phaseMicros(p, 50));
             JsonIo.putNumber(ph, "p99_us", opt.phaseMicros(p, 99));
         }
+        final ObjectNode memory = s.putObject("memory_mb");
+        final com.fasterxml.jackson.databind.node.ArrayNode data = memory.putArray("training_rows_per_rank");
+        final com.fasterxml.jackson.databind.node.ArrayNode peak = memory.putArray("peak_resident_per_rank");
+        final com.fasterxml.jackson.databind.node.ArrayNode startup = s.putArray("startup_seconds_per_rank");
+        for (int r = 0; r < o.memory().dataMb().length; r++) {
+            data.add(Math.round(o.memory().dataMb()[r] * 10) / 10.0);
+            peak.add(Math.round(o.memory().peakResidentMb()[r]));
+            startup.add(Math.round(o.memory().startupSeconds()[r] * 100) / 100.0);
+        }
         s.put("gossip_mpi_version", Version.get());
         final List<Training.Point> points = o.history();
         final double[][] columns = new double[RunRecord.HISTORY_COLUMNS.size()][points.size()];

@@ -34,11 +34,13 @@ import org.gossipmpi.config.SettingException;
 import org.gossipmpi.data.DataSources;
 import org.gossipmpi.data.Dataset;
 import org.gossipmpi.data.Labels;
+import org.gossipmpi.data.Rows;
 import org.gossipmpi.io.AtomicFiles;
 import org.gossipmpi.kernel.DeviceChoice;
 import org.gossipmpi.kernel.Devices;
 import org.gossipmpi.kernel.Gemm;
 import org.gossipmpi.metrics.JsonIo;
+import org.gossipmpi.metrics.MemoryUse;
 import org.gossipmpi.metrics.Progress;
 import org.gossipmpi.metrics.RunRecord;
 import org.gossipmpi.model.Batch;
@@ -66,6 +68,23 @@ public final class Training {
     private final int codecThreads;
     private final java.util.function.UnaryOperator<String> names;
 
+    /**
+     * Every rank's footprint at the end of a run: the training rows it keeps in MB (its shard and its part of the
+     * loss sample), its process's peak resident set in MB (VmHWM; -1 where the kernel does not say), and the
+     * seconds from its JVM's start to its first step (loading the data, building the model). In-process ranks
+     * share one process, its peak and its start.
+     */
+    public record Memory(float[] dataMb, float[] peakResidentMb, float[] startupSeconds) {
+        /** The largest peak over the ranks. */
+        public float maxPeakResidentMb() {
+            float m = -1;
+            for (float v : peakResidentMb) {
+                m = Math.max(m, v);
+            }
+            return m;
+        }
+    }
+
     /** One evaluation of the averaged model. */
     public record Point(long step, double trainLoss, double trainAccuracy, double testAccuracy, double consensus,
                         double bytesTotal, double paperBitsTotal, double seconds, double trainSeconds) {
@@ -85,11 +104,11 @@ public final class Training {
     public record Outcome(String run, long steps, double trainLoss, double testAccuracy, double consensus,
                           double bytesTotal, double paperBitsTotal, double seconds, double trainSeconds,
                           double evalSeconds, double secondsToTarget, String lossEstimatedOn, boolean reachedTarget,
-                          float[] model, List<Point> history, RunRecord record) {
+                          float[] model, List<Point> history, Memory memory, RunRecord record) {
         /** The same outcome with its record (summary and history as the report reads them). */
         Outcome withRecord(RunRecord r) {
             return new Outcome(run, steps, trainLoss, testAccuracy, consensus, bytesTotal, paperBitsTotal, seconds,
-                trainSeconds, evalSeconds, secondsToTarget, lossEstimatedOn, reachedTarget, model, history, r);
+                trainSeconds, evalSeconds, secondsToTarget, lossEstimatedOn, reachedTarget, model, history, memory, r);
         }
     }
 
@@ -112,7 +131,7 @@ public final class Training {
     }
 
     /** The data a run trains and evaluates on: the labelled training set, this rank's shard, the test set. */
-    private record Data(Dataset train, Dataset shard, Dataset test, Labels labels) {
+    private record Data(Rows train, Dataset shard, Dataset test, Labels labels) {
     }
 
     public Outcome run() {
@@ -188,6 +207,7 @@ public final class Training {
         final boolean gossipOnly = config.algorithm().equals("choco-gossip");
         final Gradient gradient = (w, g, progress) -> model.lossAndGradient(w, sampler.next(), g, progress);
         tally.start = System.nanoTime();
+        tally.startupSeconds = MemoryUse.uptimeSeconds();
         final JsonIo.Lines jsonl = openJsonl(runDir, tally.t);
         final Progress progress = comm.rank() == 0 ? Progress.of(config.runName(), steps, out) : Progress.NONE;
         try {
@@ -224,8 +244,8 @@ public final class Training {
             progress.close();
             closeQuietly(jsonl);
         }
-        return finish(tally, model, x, opt, runDir, evaluator.lossEstimatedOn, checkpoints != null,
-            tally.t * (double) comm.size() * sampler.batchSize() / data.train().rows());
+        return finish(tally, x, opt, runDir, evaluator.lossEstimatedOn, checkpoints != null,
+            memory(data.shard().bytes() + evaluator.lossSampleBytes(), tally.startupSeconds), model, tally.t * (double) comm.size() * sampler.batchSize() / data.train().rows());
     }
 
     /** x^0: the model's seeded initialisation, the same on every rank; for choco-gossip, each rank's own vector. */
@@ -278,9 +298,9 @@ public final class Training {
 
     /** Loads the data, labels it for the model, and cuts this rank's shard. */
     private Data loadData() {
-        final DataSources.Loaded loaded;
+        final DataSources.Opened loaded;
         try {
-            loaded = DataSources.load(config.data(), config.testData(), config.features());
+            loaded = DataSources.open(config.data(), config.testData(), config.features());
         } catch (OutOfMemoryError e) {
             final long max = Runtime.getRuntime().maxMemory() >> 20;
             final long need = DataSources.heapBytesEstimate(config.data(), config.testData()) >> 20;
@@ -292,7 +312,7 @@ public final class Training {
         final boolean binary = config.model().equals("logistic");
         final boolean regression = config.model().equals("leastsquares");
         final Labels labels = regression ? null : binary ? Labels.binary(loaded.train()) : Labels.classes(loaded.train());
-        final Dataset train = labels == null ? loaded.train() : labels.apply(loaded.train());
+        final Rows train = loaded.train();
         final Dataset test = loaded.test() == null ? null : labels == null ? loaded.test() : labels.apply(loaded.test());
         if (test != null && test.cols() != train.cols()) {
             throw new IllegalArgumentException(test.source() + " has " + test.cols() + " features, the training data "
@@ -300,8 +320,16 @@ public final class Training {
                     config.testData()) ? "give both LIBSVM files the same width with --features"
                     : "give test data with the training data's features"));
         }
+        // Sharding orders by the stored targets; Labels maps them in the same order, so the shards are those of
+        // the mapped targets.
         final int[] mine = config.shard().rows(train, comm.rank(), comm.size(), config.seed());
-        return new Data(train, train.subset(mine, train.source() + " shard " + comm.rank()), test, labels);
+        return new Data(train, labeled(labels, train.read(mine, train.source() + " shard " + comm.rank())), test,
+            labels);
+    }
+
+    /** {@code d} with its targets mapped by {@code labels} (as stored when null: regression). */
+    private static Dataset labeled(Labels labels, Dataset d) {
+        return labels == null ? d : labels.apply(d);
     }
 
     /**
@@ -326,6 +354,11 @@ public final class Training {
         private final AllreduceAverage averageOfBuffers;
         final String lossEstimatedOn;
 
+        /** The bytes of this rank's part of the loss sample (0 when the loss is taken on the shards). */
+        long lossSampleBytes() {
+            return lossSample == null ? 0 : lossSample.bytes();
+        }
+
         Evaluator(Model model, Data data) {
             this.data = data;
             this.model = model;
@@ -335,9 +368,9 @@ public final class Training {
             this.eval = new Evaluation(comm, model);
             this.average = new AllreduceAverage(comm, model.dimension());
             this.xbar = new float[model.dimension()];
-            this.lossSample = lossSample(data.train());
+            this.lossSample = lossSample(data.train(), data);
             this.lossEstimatedOn = lossSample == null ? "all " + data.train().rows() + " training rows"
-                : "a seeded sample of " + lossSample.rows() + " of the " + data.train().rows() + " training rows";
+                : "a seeded sample of " + config.evalRows() + " of the " + data.train().rows() + " training rows";
             this.lossBatch = new Batch(lossSample == null ? data.shard() : lossSample);
             this.testBatch = data.test() == null ? null : new Batch(data.test());
             this.watch = new DivergenceWatch(config.algorithm(), Algorithms.compresses(config.algorithm()),
@@ -376,7 +409,7 @@ public final class Training {
                 model.writeBuffers(averageBuffers);
             }
             final Evaluation.Result tr = lossSample == null ? eval.evaluate(xbar, data.shard(), lossBatch, false)
-                : eval.evaluate(xbar, lossSample, lossBatch, true);
+                : eval.evaluate(xbar, lossSample, lossBatch, false);
             final double testAccuracy = data.test() == null ? Double.NaN
                 : eval.evaluate(xbar, data.test(), testBatch, true).accuracy();
             if (averageOfBuffers != null) {
@@ -399,9 +432,27 @@ public final class Training {
         }
     }
 
+    /** Every rank's footprint, gathered (a collective: every rank calls it). */
+    private Memory memory(long dataBytes, double startupSeconds) {
+        final int n = comm.size();
+        final FloatBuffer all = ByteBuffer.allocateDirect(12 * n).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        all.put(comm.rank(), (float) (dataBytes / 1e6));
+        final long peak = MemoryUse.peakResidentBytes();
+        all.put(n + comm.rank(), peak < 0 ? -1f : (float) (peak / 1e6));
+        all.put(2 * n + comm.rank(), (float) startupSeconds);
+        comm.allreduceSum(all, 3 * n);
+        final float[] data = new float[n];
+        final float[] peaks = new float[n];
+        final float[] startup = new float[n];
+        all.get(0, data, 0, n);
+        all.get(n, peaks, 0, n);
+        all.get(2 * n, startup, 0, n);
+        return new Memory(data, peaks, startup);
+    }
+
     /** The last line, the outcome, the summary and history files (rank 0) and the saved models. */
-    private Outcome finish(Tally tally, Model model, float[] x, Decentralized opt, Path runDir, String lossEstimatedOn,
-                           boolean checkpointed, double epochs) {
+    private Outcome finish(Tally tally, float[] x, Decentralized opt, Path runDir, String lossEstimatedOn,
+                           boolean checkpointed, Memory memory, Model model, double epochs) {
         final Point last = tally.history.get(tally.history.size() - 1);
         final double seconds = tally.seconds();
         final long t = tally.t;
@@ -413,11 +464,17 @@ public final class Training {
                     ", checkpoints %.1f s", tally.checkpointNanos / 1e9) : "", last.bytesTotal() / 1e6,
                 Double.isNaN(config.targetLoss()) ? "" : tally.reached ? String.format(Locale.ROOT,
                     ", target reached after %.1f s of training", tally.secondsToTarget) : ", target not reached");
+            out.printf(Locale.ROOT, "memory: rank 0 keeps %.1f MB of training rows and started its steps %.1f s after"
+                    + " its JVM; peak resident set %s%n", memory.dataMb()[0], memory.startupSeconds()[0],
+                memory.maxPeakResidentMb() < 0 ? "not known (no /proc)"
+                    : String.format(Locale.ROOT, "%.0f MB (the largest over the ranks%s)", memory.maxPeakResidentMb(),
+                    comm.backend().startsWith("local") ? ", which share this process" : ""));
             out.flush();
         }
         final Outcome measured = new Outcome(config.runName(), t, last.trainLoss(), last.testAccuracy(),
             last.consensus(), last.bytesTotal(), last.paperBitsTotal(), seconds, tally.trainNanos / 1e9,
-            tally.evalNanos / 1e9, tally.secondsToTarget, lossEstimatedOn, tally.reached, x, tally.history, null);
+            tally.evalNanos / 1e9, tally.secondsToTarget, lossEstimatedOn, tally.reached, x, tally.history, memory,
+            null);
         final Outcome outcome = measured.withRecord(RunFiles.record(runDir, config, comm.size(), measured, opt));
         if (runDir != null && comm.rank() == 0) {
             RunFiles.write(outcome.record());
@@ -444,6 +501,8 @@ public final class Training {
         long start = System.nanoTime();
         boolean reached;
         double secondsToTarget = Double.NaN;
+        /** From the JVM's start to this attempt's first step. */
+        double startupSeconds;
         final List<Point> history = new ArrayList<>();
 
         double seconds() {
@@ -522,11 +581,11 @@ public final class Training {
     }
 
     /**
-     * The rows the training loss is estimated on with {@code --eval-rows N}: N rows of the whole training set
-     * drawn without replacement from the seed (the same on every rank, in row order), each rank evaluating its
-     * contiguous part; null for all rows (N = 0, or N at least the number of rows).
+     * This rank's rows of the training loss's estimate with {@code --eval-rows N}: N rows of the whole training set
+     * drawn without replacement from the seed (the same on every rank, in row order), of which each rank holds and
+     * evaluates only its contiguous part; null for all rows (N = 0, or N at least the number of rows).
      */
-    private Dataset lossSample(Dataset train) {
+    private Dataset lossSample(Rows train, Data data) {
         final int n = config.evalRows();
         if (n == 0 || n >= train.rows()) {
             return null;
@@ -542,16 +601,19 @@ public final class Training {
             rows[i] = rows[j];
             rows[j] = keep;
         }
-        final int[] sample = java.util.Arrays.copyOf(rows, n);
-        java.util.Arrays.sort(sample);
-        return train.subset(sample, train.source() + " loss sample");
+        java.util.Arrays.sort(rows, 0, n);
+        final int from = (int) ((long) n * comm.rank() / comm.size());
+        final int to = (int) ((long) n * (comm.rank() + 1) / comm.size());
+        return labeled(data.labels(), train.read(java.util.Arrays.copyOfRange(rows, from, to), train.source()
+            + " loss sample, part " + comm.rank()));
     }
 
-    private void header(Decentralized opt, Model model, Dataset train, Dataset shard, MinibatchSampler sampler,
+    private void header(Decentralized opt, Model model, Rows train, Dataset shard, MinibatchSampler sampler,
                         long steps, Topology topology, Compressor compressor, Gemm gemm, DeviceChoice devices) {
-        out.printf(Locale.ROOT, "train: %s, %s model (%d parameters) on %s, %d ranks (%s shards of ~%d rows), batch %d,"
-                + " lr %s, %d steps, kernels on %s (%s)%nbackend: %s%n", config.algorithm(), model.name(),
-            model.dimension(), train, comm.size(), config.shard(), shard.rows(), sampler.batchSize(), config.lr(), steps,
+        out.printf(Locale.ROOT, "train: %s, %s model (%d parameters) on %s, %d ranks (%s shards of ~%d rows, %.1f MB on"
+                + " rank 0), batch %d, lr %s, %d steps, kernels on %s (%s)%nbackend: %s%n", config.algorithm(),
+            model.name(), model.dimension(), train, comm.size(), config.shard(), shard.rows(), shard.bytes() / 1e6,
+            sampler.batchSize(), config.lr(), steps,
             gemm.describe(), devices.why(names), comm.backend());
         if (!config.algorithm().equals("allreduce")) {
             final Spectrum sp = Spectrum.of(topology);
@@ -627,7 +689,7 @@ public final class Training {
         }
     }
 
-    private Model model(Dataset train, Labels labels, Gemm gemm) {
+    private Model model(Rows train, Labels labels, Gemm gemm) {
         final int d = train.cols();
         switch (config.model()) {
             case "logistic":

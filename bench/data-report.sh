@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Writes bench/results/data.md from bench/results/data.csv (bench/data.sh runs it; alone, it rewrites the page).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+OUT=bench/results
+csv=$OUT/data.csv
+{
+    echo "# Data at cluster scale: what each rank holds"
+    echo
+    echo "Command: \`bench/data.sh\` (parts \`PARTS=fashion,inprocess,large\`); every row names the revision it"
+    echo "measured. Raw: [data.csv](data.csv). $(nproc) cores, $(free -g | awk '/^Mem/ { print $2 }') GiB. Peak"
+    echo "resident set: each rank's process's VmHWM at the end of the run (summary.json's \`memory_mb\`), the largest"
+    echo "over the ranks; seconds to step 0: from the JVM's start to the first step (\`startup_seconds_per_rank\`), the"
+    echo "largest over the ranks; training rows: what rank 0 keeps (its shard and its part of the loss sample)."
+    echo "IDX and text data are read whole by every process, which then keeps its shard; a binary file"
+    echo "(\`gossip-mpi data convert\`) is read by each rank at its own rows' offsets."
+    echo
+    echo "| part | input | ranks | rows | file MB | rank 0's training rows MB | peak resident MB (max) | s to step 0 (max) | convert MB/s | revision |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"
+    awk -F, 'NR > 1 { printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 == "" ? "-" : $9, $10 }' "$csv"
+    echo
+    echo "Goals (issue 22):"
+    echo
+    echo "| goal | measured | verdict |"
+    echo "|---|---|---|"
+    awk -F, '
+        NR > 1 && $1 == "fashion" { peak[$2] = $7; start[$2] = $8 }
+        NR > 1 && $1 == "inprocess" && $3 == 256 { ip = $7 }
+        NR > 1 && $1 == "large" { lp[$3] = $7; lf = $5; conv = $9; ls[$3] = $8 }
+        END {
+            if ("binary" in peak) {
+                printf "| Fashion-MNIST, 4 ranks, MLP 1e6: per-rank peak <= 250 MB | %s MB (IDX: %s MB) | %s |\n", peak["binary"], peak["idx"], peak["binary"] <= 250 ? "met" : "missed"
+                printf "| the same: seconds to step 0 no more than today (IDX) | %s s (IDX: %s s) | %s |\n", start["binary"], start["idx"], start["binary"] <= start["idx"] ? "met" : "missed"
+            }
+            if (ip != "") printf "| in-process, 256 ranks, logistic on fashion-mnist:binary: <= 2048 MB | %s MB | %s |\n", ip, ip <= 2048 ? "met" : "missed"
+            if (8 in lp) {
+                lim = lf / 8 + 300
+                printf "| synthetic file, 8 ranks: per-rank peak <= file / 8 + 300 MB = %.0f MB | %s MB | %s |\n", lim, lp[8], lp[8] <= lim ? "met" : "missed"
+                printf "| conversion >= 300 MB of text per second per core | %s MB/s (one core) | %s |\n", conv, conv >= 300 ? "met" : "missed"
+                printf "| seconds to step 0 fall with ranks (1, 2, 4, 8) | %s, %s, %s, %s s | %s |\n", ls[1], ls[2], ls[4], ls[8], (ls[8] < ls[4] && ls[4] < ls[2] && ls[2] < ls[1]) ? "met" : "missed"
+            }
+        }' "$csv"
+} >"$OUT/data.md"
+echo "data: wrote $OUT/data.md" >&2

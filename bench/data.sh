@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Data at cluster scale (issue 22): what each rank holds and how long it takes to start, for data read whole by
+# every process (IDX, text) and for gossip-mpi's binary format, where each rank reads only its rows.
+#
+#   bench/data.sh          # PARTS=fashion,inprocess,large ROWS=6000000 NNZ=50 FEATURES=100000
+#
+#   fashion    Fashion-MNIST, 4 ranks under mpirun, MLP 784-1280-10 (1,017,610 parameters), 20 steps: the IDX
+#              files against the same rows converted (data convert): peak resident set per rank, seconds to step 0
+#   inprocess  fashion-mnist:binary, logistic, in-process ranks (64, 256): the process's peak resident set
+#   large      a synthetic sparse LIBSVM file of ROWS rows x NNZ non-zeros (generated here, not kept), converted
+#              (MB/s of text), then logistic regression on 1, 2, 4 and 8 ranks under mpirun: per-rank peak resident
+#              set and seconds to step 0
+#
+# Writes bench/results/data.md and data.csv. WORK (default /tmp/gossip-mpi-data-bench) holds the files.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+# shellcheck source=bench/lib/summary.sh
+. bench/lib/summary.sh
+# shellcheck source=bin/lib/jobs.sh
+. bin/lib/jobs.sh
+PARTS=${PARTS:-fashion,inprocess,large}
+ROWS=${ROWS:-6000000}
+NNZ=${NNZ:-50}
+FEATURES=${FEATURES:-100000}
+WORK=${WORK:-${TMPDIR:-/tmp}/gossip-mpi-data-bench}
+OUT=bench/results
+say() { printf 'data: %s\n' "$*" >&2; }
+has() { [[ ",$PARTS," == *",$1,"* ]]; }
+bin/setup >/dev/null
+mkdir -p "$WORK" "$OUT"
+csv=$OUT/data.csv
+[ -r "$csv" ] || echo "part,input,ranks,rows,file_mb,training_rows_mb_rank0,peak_resident_mb_max,startup_s_max,convert_mb_per_s,revision" >"$csv"
+stamp=$(revision_stamp)
+rev=$(echo "$stamp" | sed 's/^revision \([^,]*\),.*/\1/')
+# record PART INPUT RANKS ROWS FILE_MB SUMMARY [CONVERT_MB_S]: one line of data.csv from a run's summary.json
+record() {
+    local s=$6 rows peaks starts
+    rows=$(sed -n 's/.*"training_rows_per_rank":\[\([^],]*\).*/\1/p' "$s")
+    peaks=$(sed -n 's/.*"peak_resident_per_rank":\[\([^]]*\)\].*/\1/p' "$s" | tr ',' '\n' | sort -n | tail -1)
+    starts=$(sed -n 's/.*"startup_seconds_per_rank":\[\([^]]*\)\].*/\1/p' "$s" | tr ',' '\n' | sort -n | tail -1)
+    awk -F, -v p="$1" -v i="$2" -v n="$3" '!($1 == p && $2 == i && $3 == n)' "$csv" >"$csv.tmp" && mv "$csv.tmp" "$csv"
+    echo "$1,$2,$3,$4,$5,$rows,$peaks,$starts,${7:-},$rev" >>"$csv"
+}
+mpirun_flags 8
+fm=/usr/share/datasets/fashion-mnist
+
+if has fashion; then
+    bin/gossip-mpi data convert $fm/train-images-idx3-ubyte.gz "$WORK/fashion.gmd" >&2
+    mb=$(stat -c %s "$WORK/fashion.gmd" | awk '{ printf "%.0f", $1 / 1e6 }')
+    common=(train --algorithm choco --compressor topk:0.01 --gamma 0.05 --model mlp --hidden 1280 --batch 32
+            --lr 0.1 --steps 20 --eval-every 20 --test-data $fm/t10k-images-idx3-ubyte.gz --seed 1 --device java)
+    for input in idx binary; do
+        data=$([ $input = idx ] && echo $fm/train-images-idx3-ubyte.gz || echo "$WORK/fashion.gmd")
+        say "fashion: $input, 4 ranks"
+        rm -rf "$WORK/fashion-$input"
+        mpirun "${MPIRUN_FLAGS[@]}" -np 4 bin/gossip-mpi "${common[@]}" --data "$data" --out "$WORK/fashion-$input" >&2
+        record fashion $input 4 60000 "$([ $input = idx ] && du -b --apparent-size -c $fm/train-*.gz | tail -1 | awk '{ printf "%.0f", $1 / 1e6 }' || echo "$mb")" "$WORK"/fashion-$input/*/summary.json
+    done
+fi
+
+if has inprocess; then
+    for n in 64 256; do
+        say "in-process: $n ranks"
+        rm -rf "$WORK/inprocess-$n"
+        bin/gossip-mpi train --ranks "$n" --algorithm choco --compressor topk:0.1 --gamma 0.2 --topology ring \
+            --model logistic --data fashion-mnist:binary --batch 8 --lr 0.1 --steps 20 --eval-every 20 --seed 1 \
+            --device java --out "$WORK/inprocess-$n" >&2
+        record inprocess fashion-mnist:binary "$n" 12000 - "$WORK"/inprocess-$n/*/summary.json
+    done
+fi
+
+if has large; then
+    text=$WORK/large.libsvm
+    say "large: generating $ROWS rows x $NNZ non-zeros of $FEATURES features"
+    awk -v rows="$ROWS" -v nnz="$NNZ" -v d="$FEATURES" 'BEGIN {
+        srand(7); step = int(d / nnz)
+        for (r = 0; r < rows; r++) {
+            line = (rand() < 0.5 ? "-1" : "+1"); c = 0
+            for (k = 0; k < nnz; k++) { c += 1 + int(rand() * step); line = line " " c ":" sprintf("%.4f", rand()) }
+            print line
+        }
+    }' >"$text"
+    text_mb=$(stat -c %s "$text" | awk '{ printf "%.0f", $1 / 1e6 }')
+    say "large: converting $text_mb MB"
+    bin/gossip-mpi data convert "$text" "$WORK/large.gmd" --features "$FEATURES" | tee "$WORK/convert.log" >&2
+    speed=$(sed -n 's/.*(\([0-9.]*\) MB\/s of input).*/\1/p' "$WORK/convert.log")
+    rm -f "$text"
+    mb=$(stat -c %s "$WORK/large.gmd" | awk '{ printf "%.0f", $1 / 1e6 }')
+    for n in 1 2 4 8; do
+        say "large: $n ranks"
+        rm -rf "$WORK/large-$n"
+        mpirun "${MPIRUN_FLAGS[@]}" -np "$n" bin/gossip-mpi train --algorithm choco --compressor topk:0.01 --gamma 0.05 \
+            --model logistic --data "$WORK/large.gmd" --batch 32 --lr 0.1 --steps 10 --eval-every 10 --eval-rows 10000 \
+            --seed 1 --device java --out "$WORK/large-$n" >&2
+        record large "synthetic LIBSVM ($text_mb MB text)" "$n" "$ROWS" "$mb" "$WORK"/large-$n/*/summary.json "$speed"
+    done
+fi
+bench/data-report.sh

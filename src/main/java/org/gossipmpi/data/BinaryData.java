@@ -1,0 +1,323 @@
+package org.gossipmpi.data;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
+
+/**
+ * A {@link BinaryFormat} file opened for reading: its header, targets and row checksums are read and checked when
+ * it is opened; rows are read only when asked for ({@link #read}), at their offsets, each checked against its
+ * checksum. Many threads may read it at once (positional reads of one channel); the file stays open for the
+ * process's life.
+ */
+public final class BinaryData implements Rows {
+    /** The file name ending that marks the format. */
+    public static final String SUFFIX = ".gmd";
+
+    private final Path file;
+    private final FileChannel channel;
+    private final BinaryFormat.Header header;
+    private final float[] targets;
+    private final int[] checksums;
+
+    private BinaryData(Path file, FileChannel channel, BinaryFormat.Header header, float[] targets, int[] checksums) {
+        this.file = file;
+        this.channel = channel;
+        this.header = header;
+        this.targets = targets;
+        this.checksums = checksums;
+    }
+
+    /** Whether {@code path} names a file of this format (by its ending). */
+    public static boolean named(String path) {
+        return path.endsWith(SUFFIX);
+    }
+
+    /**
+     * Opens {@code file}, reading its header, targets and row checksums.
+     *
+     * @throws DataException for a missing, foreign, newer, truncated or damaged file, saying which
+     */
+    public static BinaryData open(Path file) {
+        final FileChannel ch;
+        try {
+            ch = FileChannel.open(file, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            throw new DataException(file + ": no such file");
+        } catch (IOException e) {
+            throw new DataException(file + ": cannot read: " + e.getMessage());
+        }
+        try {
+            final BinaryFormat.Header h = header(file, ch);
+            final float[] t = new float[(int) h.rows()];
+            readFully(file, ch, h.targetsAt(), 4L * t.length).asFloatBuffer().get(t);
+            final ByteBuffer sums = readFully(file, ch, h.checksumsAt(), 4L * t.length);
+            final CRC32C crc = new CRC32C();
+            crc.update(sums.duplicate());
+            if ((int) crc.getValue() != h.payloadChecksum()) {
+                throw new DataException(file + ": the row checksums do not match the header's: the file is damaged;"
+                    + " convert it again (gossip-mpi data convert)");
+            }
+            final int[] c = new int[t.length];
+            sums.asIntBuffer().get(c);
+            return new BinaryData(file, ch, h, t, c);
+        } catch (RuntimeException e) {
+            closeQuietly(ch);
+            throw e;
+        }
+    }
+
+    private static BinaryFormat.Header header(Path file, FileChannel ch) {
+        final long size;
+        try {
+            size = ch.size();
+        } catch (IOException e) {
+            throw new DataException(file + ": cannot read: " + e.getMessage());
+        }
+        if (size < BinaryFormat.HEADER_BYTES) {
+            throw new DataException(file + ": " + size + " bytes, shorter than the " + BinaryFormat.HEADER_BYTES
+                + "-byte header of a gossip-mpi data file: not one, or truncated");
+        }
+        final ByteBuffer b = readFully(file, ch, 0, BinaryFormat.HEADER_BYTES);
+        final byte[] magic = new byte[8];
+        b.get(magic);
+        if (!Arrays.equals(magic, BinaryFormat.MAGIC)) {
+            throw new DataException(file + ": not a gossip-mpi data file (it does not start with GMPIDATA): convert"
+                + " LIBSVM, CSV or IDX data with gossip-mpi data convert IN OUT" + SUFFIX);
+        }
+        final int version = b.getInt();
+        final CRC32C crc = new CRC32C();
+        crc.update(b.array(), 0, 52);
+        if ((int) crc.getValue() != b.getInt(52)) {
+            throw new DataException(file + ": the header's checksum does not match: the file is damaged");
+        }
+        if (version != BinaryFormat.VERSION) {
+            throw new DataException(file + ": format version " + version + ", this gossip-mpi reads version "
+                + BinaryFormat.VERSION + ": convert the data again with this version");
+        }
+        final int layout = b.getInt();
+        final long rows = b.getLong();
+        final int cols = b.getInt();
+        final int classes = b.getInt();
+        final int type = b.getInt();
+        b.getInt();
+        final long stored = b.getLong();
+        final int payload = b.getInt();
+        if ((layout != BinaryFormat.DENSE && layout != BinaryFormat.SPARSE) || type != BinaryFormat.FLOAT32
+            || rows < 1 || rows > Integer.MAX_VALUE - 8 || cols < 1 || classes < 0 || stored < 0
+            || (layout == BinaryFormat.DENSE && stored != rows * cols)) {
+            throw new DataException(file + ": a header this gossip-mpi cannot read (layout " + layout + ", value type "
+                + type + ", " + rows + " rows x " + cols + " features, " + stored + " values)");
+        }
+        final BinaryFormat.Header h = new BinaryFormat.Header(layout == BinaryFormat.DENSE, rows, cols, classes,
+            stored, payload);
+        if (size != h.fileBytes()) {
+            throw new DataException(file + ": " + size + " bytes where its header says " + h.fileBytes() + ": "
+                + (size < h.fileBytes() ? "truncated" : "damaged") + "; convert it again");
+        }
+        return h;
+    }
+
+    @Override
+    public String source() {
+        return file.toString();
+    }
+
+    @Override
+    public int rows() {
+        return targets.length;
+    }
+
+    @Override
+    public int cols() {
+        return header.cols();
+    }
+
+    @Override
+    public int classes() {
+        return header.classes();
+    }
+
+    @Override
+    public boolean isDense() {
+        return header.dense();
+    }
+
+    @Override
+    public float target(int row) {
+        return targets[row];
+    }
+
+    @Override
+    public long bytes() {
+        return 8L * targets.length;
+    }
+
+    /** The file's size in bytes. */
+    public long fileBytes() {
+        return header.fileBytes();
+    }
+
+    @Override
+    public Dataset read(int[] rows, String name) {
+        return header.dense() ? readDense(rows, name) : readSparse(rows, name);
+    }
+
+    private Dataset readDense(int[] rows, String name) {
+        final int cols = header.cols();
+        final long rowBytes = 4L * cols;
+        if ((long) rows.length * cols > Integer.MAX_VALUE - 8) {
+            throw new DataException(file + ": " + rows.length + " rows of " + cols + " features do not fit one array");
+        }
+        final float[] x = new float[rows.length * cols];
+        final float[] t = new float[rows.length];
+        final int most = (int) Math.max(1, (1 << 24) / rowBytes); // rows per read: about 16 MB
+        final CRC32C crc = new CRC32C();
+        final ByteBuffer target = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < rows.length; ) {
+            final int run = run(rows, i, most);
+            final ByteBuffer b = readFully(file, channel, header.valuesAt() + rows[i] * rowBytes, run * rowBytes);
+            for (int k = 0; k < run; k++) {
+                final int r = rows[i + k];
+                t[i + k] = targets[r];
+                b.limit((int) ((k + 1) * rowBytes)).position((int) (k * rowBytes));
+                check(crc, target, r, b);
+                b.limit((int) ((k + 1) * rowBytes)).position((int) (k * rowBytes));
+                b.asFloatBuffer().get(x, (i + k) * cols, cols);
+            }
+            i += run;
+        }
+        return Dataset.dense(name, rows.length, cols, header.classes(), t, x);
+    }
+
+    private Dataset readSparse(int[] rows, String name) {
+        final long[] from = new long[rows.length];
+        final int[] length = new int[rows.length];
+        long nnz = 0;
+        for (int i = 0; i < rows.length; ) {
+            final int run = run(rows, i, 1 << 20);
+            final ByteBuffer b = readFully(file, channel, header.dataAt() + 8L * rows[i], 8L * (run + 1));
+            for (int k = 0; k < run; k++) {
+                from[i + k] = b.getLong(8 * k);
+                final long len = b.getLong(8 * (k + 1)) - from[i + k];
+                if (len < 0 || len > header.cols() || from[i + k] + len > header.stored()) {
+                    throw new DataException(file + ": row " + (rows[i + k] + 1) + " has a bad extent: the file is"
+                        + " damaged");
+                }
+                length[i + k] = (int) len;
+                nnz += len;
+            }
+            i += run;
+        }
+        if (nnz > Integer.MAX_VALUE - 8) {
+            throw new DataException(file + ": the " + rows.length + " rows hold " + nnz + " non-zeros, more than one"
+                + " array holds: use more ranks");
+        }
+        final int[] start = new int[rows.length + 1];
+        final int[] idx = new int[(int) nnz];
+        final float[] val = new float[(int) nnz];
+        final float[] t = new float[rows.length];
+        final CRC32C crc = new CRC32C();
+        final ByteBuffer target = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < rows.length; ) {
+            final int run = run(rows, i, 1 << 16);
+            final long first = from[i];
+            final long count = from[i + run - 1] + length[i + run - 1] - first;
+            final ByteBuffer ib = readFully(file, channel, header.indicesAt() + 4 * first, 4 * count);
+            final ByteBuffer vb = readFully(file, channel, header.valuesAt() + 4 * first, 4 * count);
+            for (int k = 0; k < run; k++) {
+                final int r = rows[i + k];
+                final int at = (int) (from[i + k] - first);
+                final int len = length[i + k];
+                t[i + k] = targets[r];
+                start[i + k + 1] = start[i + k] + len;
+                crc.reset();
+                target.clear();
+                target.putFloat(0, targets[r]);
+                crc.update(target);
+                ib.limit(4 * (at + len)).position(4 * at);
+                crc.update(ib);
+                vb.limit(4 * (at + len)).position(4 * at);
+                crc.update(vb);
+                if ((int) crc.getValue() != checksums[r]) {
+                    throw damaged(r);
+                }
+                ib.limit(4 * (at + len)).position(4 * at);
+                ib.asIntBuffer().get(idx, start[i + k], len);
+                vb.limit(4 * (at + len)).position(4 * at);
+                vb.asFloatBuffer().get(val, start[i + k], len);
+                for (int q = start[i + k]; q < start[i + k + 1]; q++) {
+                    if (idx[q] < 0 || idx[q] >= header.cols() || (q > start[i + k] && idx[q] <= idx[q - 1])) {
+                        throw damaged(r);
+                    }
+                }
+            }
+            i += run;
+        }
+        return Dataset.sparse(name, rows.length, header.cols(), header.classes(), t, start, idx, val);
+    }
+
+    /** The length of the run of consecutive rows starting at {@code rows[i]}, at most {@code most}. */
+    private static int run(int[] rows, int i, int most) {
+        int k = 1;
+        while (i + k < rows.length && k < most && rows[i + k] == rows[i] + k) {
+            k++;
+        }
+        return k;
+    }
+
+    /** Checks the row's checksum: its target, then the bytes of {@code b} from its position to its limit. */
+    private void check(CRC32C crc, ByteBuffer target, int row, ByteBuffer b) {
+        crc.reset();
+        target.clear();
+        target.putFloat(0, targets[row]);
+        crc.update(target);
+        crc.update(b);
+        if ((int) crc.getValue() != checksums[row]) {
+            throw damaged(row);
+        }
+    }
+
+    private DataException damaged(int row) {
+        return new DataException(file + ": row " + (row + 1) + " does not match its checksum: the file is damaged;"
+            + " convert it again");
+    }
+
+    private static ByteBuffer readFully(Path file, FileChannel ch, long at, long bytes) {
+        if (bytes > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a read of " + bytes + " bytes");
+        }
+        final ByteBuffer b = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+        try {
+            while (b.hasRemaining()) {
+                if (ch.read(b, at + b.position()) < 0) {
+                    throw new DataException(file + ": ends at byte " + (at + b.position()) + ", before its header says:"
+                        + " truncated");
+                }
+            }
+        } catch (IOException e) {
+            throw new DataException(file + ": cannot read at byte " + at + ": " + e.getMessage());
+        }
+        return b.flip();
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            // the open failed already; that message is the one to give
+        }
+    }
+
+    @Override
+    public String toString() {
+        return file + " (" + rows() + " rows x " + cols() + " features, " + (classes() == 0 ? "regression"
+            : classes() + " classes") + ", " + (isDense() ? "dense" : "sparse") + ", binary: each rank reads its rows)";
+    }
+}
