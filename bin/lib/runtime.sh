@@ -9,7 +9,9 @@
 #   - a PoCL kernel cache of this process's own (pocl.sh);
 #   - Open MPI's TCP settings unless set (openmpi.sh), Open MPI's libdir on the library path (libmpi_java.so);
 #   - the native MPI backend's builds (target/native/<mpi>/, or GOSSIP_MPI_NATIVE_LIB);
-#   - serial GC (one rank per core on clusters, several per core in tests: no GC threads to compete),
+#   - serial GC (one rank per core on clusters, several per core in tests: no GC threads to compete) with a
+#     32 MB young generation (a step allocates nothing, so a larger one only adds resident memory per rank:
+#     measured in bench/results/data.md),
 #     --enable-native-access (accepted by 17, needed on 22+), and GOSSIP_MPI_JAVA_OPTS last;
 #   - standard error through bin/lib/stderr-filter, which drops the JVM's "Using incubator modules" line,
 #     Aparapi's "untested OpenCL platform" line and JDK 17's signal-chaining warning. It runs in a session of its
@@ -42,7 +44,7 @@ gossip_runtime() {
         native=$(ompi_info --path libdir --parsable 2>/dev/null | sed -n 's/^path:libdir://p' || true)
     fi
     [ -z "$native" ] || export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}$native"
-    JAVA_RUN=("$JAVA" -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED "${VECTOR[@]}"
+    JAVA_RUN=("$JAVA" -XX:+UseSerialGC -Xmn32m --enable-native-access=ALL-UNNAMED "${VECTOR[@]}"
               -Dgossip.native.dir="$dist/native")
     [ -z "${GOSSIP_MPI_NATIVE_LIB:-}" ] || JAVA_RUN+=(-Dgossip.native.lib="$GOSSIP_MPI_NATIVE_LIB")
     # shellcheck disable=SC2206
