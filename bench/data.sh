@@ -5,7 +5,8 @@
 #   bench/data.sh          # PARTS=fashion,inprocess,large ROWS=6000000 NNZ=50 FEATURES=100000
 #
 #   fashion    Fashion-MNIST, 4 ranks under mpirun, MLP 784-1280-10 (1,017,610 parameters), 20 steps: the IDX
-#              files against the same rows converted (data convert): peak resident set per rank, seconds to step 0
+#              files (training and test) against the same rows converted (data convert): peak resident set per
+#              rank, seconds to step 0
 #   inprocess  fashion-mnist:binary, logistic, in-process ranks (64, 256): the process's peak resident set
 #   large      a synthetic sparse LIBSVM file of ROWS rows x NNZ non-zeros (generated here, not kept), converted
 #              (MB/s of text), then logistic regression on 1, 2, 4 and 8 ranks under mpirun: per-rank peak resident
@@ -47,14 +48,19 @@ fm=/usr/share/datasets/fashion-mnist
 
 if has fashion; then
     bin/gossip-mpi data convert $fm/train-images-idx3-ubyte.gz "$WORK/fashion.gmd" >&2
+    bin/gossip-mpi data convert $fm/t10k-images-idx3-ubyte.gz "$WORK/fashion-test.gmd" >&2
     mb=$(stat -c %s "$WORK/fashion.gmd" | awk '{ printf "%.0f", $1 / 1e6 }')
     common=(train --algorithm choco --compressor topk:0.01 --gamma 0.05 --model mlp --hidden 1280 --batch 32
-            --lr 0.1 --steps 20 --eval-every 20 --test-data $fm/t10k-images-idx3-ubyte.gz --seed 1 --device java)
+            --lr 0.1 --steps 20 --eval-every 20 --seed 1 --device java)
     for input in idx binary; do
-        data=$([ $input = idx ] && echo $fm/train-images-idx3-ubyte.gz || echo "$WORK/fashion.gmd")
+        if [ $input = idx ]; then
+            data=(--data $fm/train-images-idx3-ubyte.gz --test-data $fm/t10k-images-idx3-ubyte.gz)
+        else
+            data=(--data "$WORK/fashion.gmd" --test-data "$WORK/fashion-test.gmd")
+        fi
         say "fashion: $input, 4 ranks"
         rm -rf "$WORK/fashion-$input"
-        mpirun "${MPIRUN_FLAGS[@]}" -np 4 bin/gossip-mpi "${common[@]}" --data "$data" --out "$WORK/fashion-$input" >&2
+        mpirun "${MPIRUN_FLAGS[@]}" -np 4 bin/gossip-mpi "${common[@]}" "${data[@]}" --out "$WORK/fashion-$input" >&2
         record fashion $input 4 60000 "$([ $input = idx ] && du -b --apparent-size -c $fm/train-*.gz | tail -1 | awk '{ printf "%.0f", $1 / 1e6 }' || echo "$mb")" "$WORK"/fashion-$input/*/summary.json
     done
 fi

@@ -28,10 +28,10 @@ public final class DataSources {
     }
 
     /**
-     * Training rows to read parts of, and test data (else null): for a binary file ({@value BinaryData#SUFFIX}),
-     * the opened file, of which a rank reads only the rows it keeps; for any other source, the rows in memory.
+     * Training rows and test rows (else null) to read parts of: for a binary file ({@value BinaryData#SUFFIX}), the
+     * opened file, of which a rank reads only the rows it keeps; for any other source, the rows in memory.
      */
-    public record Opened(Rows train, Dataset test) {
+    public record Opened(Rows train, Rows test) {
     }
 
     /**
@@ -51,8 +51,11 @@ public final class DataSources {
             train = hit != null ? hit : BinaryData.open(Path.of(s));
             OPENED.put(s, new java.lang.ref.SoftReference<>(train));
         }
-        return new Opened(train, testSpec == null ? null : load(testSpec, null, features > 0 ? features
-            : train.isDense() ? 0 : train.cols()).train());
+        if (testSpec == null) {
+            return new Opened(train, null);
+        }
+        return new Opened(train, BinaryData.named(testSpec.trim()) ? BinaryData.open(Path.of(testSpec.trim()))
+            : load(testSpec, null, features > 0 ? features : train.isDense() ? 0 : train.cols()).train());
     }
 
     private static final java.util.Map<String, java.lang.ref.SoftReference<BinaryData>> OPENED =

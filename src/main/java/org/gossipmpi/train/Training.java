@@ -313,9 +313,9 @@ public final class Training {
         final boolean regression = config.model().equals("leastsquares");
         final Labels labels = regression ? null : binary ? Labels.binary(loaded.train()) : Labels.classes(loaded.train());
         final Rows train = loaded.train();
-        final Dataset test = loaded.test() == null ? null : labels == null ? loaded.test() : labels.apply(loaded.test());
-        if (test != null && test.cols() != train.cols()) {
-            throw new IllegalArgumentException(test.source() + " has " + test.cols() + " features, the training data "
+        final Rows testRows = loaded.test();
+        if (testRows != null && testRows.cols() != train.cols()) {
+            throw new IllegalArgumentException(testRows.source() + " has " + testRows.cols() + " features, the training data "
                 + train.cols() + ": " + (config.testData() != null && DataSources.takesFeatures(config.data()) && DataSources.takesFeatures(
                     config.testData()) ? "give both LIBSVM files the same width with --features"
                     : "give test data with the training data's features"));
@@ -323,8 +323,22 @@ public final class Training {
         // Sharding orders by the stored targets; Labels maps them in the same order, so the shards are those of
         // the mapped targets.
         final int[] mine = config.shard().rows(train, comm.rank(), comm.size(), config.seed());
+        // The test set is evaluated in contiguous parts, one a rank: each rank keeps only its part.
+        final Dataset test = testRows == null ? null : labeled(labels, testRows.read(part(testRows.rows()),
+            testRows.source() + " part " + comm.rank()));
         return new Data(train, labeled(labels, train.read(mine, train.source() + " shard " + comm.rank())), test,
             labels);
+    }
+
+    /** This rank's contiguous part of {@code n} rows: [n r / size, n (r + 1) / size). */
+    private int[] part(int n) {
+        final int from = (int) ((long) n * comm.rank() / comm.size());
+        final int to = (int) ((long) n * (comm.rank() + 1) / comm.size());
+        final int[] rows = new int[to - from];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = from + i;
+        }
+        return rows;
     }
 
     /** {@code d} with its targets mapped by {@code labels} (as stored when null: regression). */
@@ -411,7 +425,7 @@ public final class Training {
             final Evaluation.Result tr = lossSample == null ? eval.evaluate(xbar, data.shard(), lossBatch, false)
                 : eval.evaluate(xbar, lossSample, lossBatch, false);
             final double testAccuracy = data.test() == null ? Double.NaN
-                : eval.evaluate(xbar, data.test(), testBatch, true).accuracy();
+                : eval.evaluate(xbar, data.test(), testBatch, false).accuracy();
             if (averageOfBuffers != null) {
                 model.writeBuffers(ownBuffers);
             }
@@ -602,10 +616,11 @@ public final class Training {
             rows[j] = keep;
         }
         java.util.Arrays.sort(rows, 0, n);
-        final int from = (int) ((long) n * comm.rank() / comm.size());
-        final int to = (int) ((long) n * (comm.rank() + 1) / comm.size());
-        return labeled(data.labels(), train.read(java.util.Arrays.copyOfRange(rows, from, to), train.source()
-            + " loss sample, part " + comm.rank()));
+        final int[] mine = part(n);
+        for (int i = 0; i < mine.length; i++) {
+            mine[i] = rows[mine[i]];
+        }
+        return labeled(data.labels(), train.read(mine, train.source() + " loss sample, part " + comm.rank()));
     }
 
     private void header(Decentralized opt, Model model, Rows train, Dataset shard, MinibatchSampler sampler,
