@@ -40,63 +40,12 @@ public final class TextReaders {
      * index (1-based), 0 for none.
      */
     static int libsvm(Path file, int features, RowSink sink) {
-        int maxIndex = 0;
-        int[] index = new int[64];
-        float[] value = new float[64];
-        try (BufferedReader in = open(file)) {
-            String line;
-            int ln = 0;
-            while ((line = in.readLine()) != null) {
-                ln++;
-                final int hash = line.indexOf('#');
-                if (hash >= 0) {
-                    line = line.substring(0, hash);
-                }
-                final String[] tok = line.trim().split("\\s+");
-                if (tok.length == 1 && tok[0].isEmpty()) {
-                    continue;
-                }
-                final String where = file + ":" + ln + ": ";
-                final float target = (float) number(tok[0], where, "label");
-                int n = 0;
-                int prev = 0;
-                for (int t = 1; t < tok.length; t++) {
-                    final int colon = tok[t].indexOf(':');
-                    if (colon <= 0 || colon == tok[t].length() - 1) {
-                        throw new DataException(where + "malformed token '" + tok[t] + "' (expected index:value)");
-                    }
-                    final int index1;
-                    try {
-                        index1 = Integer.parseInt(tok[t].substring(0, colon));
-                    } catch (NumberFormatException e) {
-                        throw new DataException(where + "malformed index in '" + tok[t] + "'");
-                    }
-                    if (index1 <= 0) {
-                        throw new DataException(where + "feature index " + index1 + " in '" + tok[t]
-                            + "': LIBSVM indices start at 1");
-                    }
-                    if (features > 0 && index1 > features) {
-                        throw new DataException(where + "feature index " + index1 + " beyond {features} " + features);
-                    }
-                    if (index1 <= prev) {
-                        throw new DataException(where + "feature index " + index1 + " after " + prev
-                            + ": indices must ascend");
-                    }
-                    prev = index1;
-                    maxIndex = Math.max(maxIndex, index1);
-                    if (n == index.length) {
-                        index = Arrays.copyOf(index, 2 * n);
-                        value = Arrays.copyOf(value, 2 * n);
-                    }
-                    index[n] = index1 - 1;
-                    value[n++] = (float) number(tok[t].substring(colon + 1), where, "value in '" + tok[t] + "'");
-                }
-                sink.sparseRow(target, index, value, n);
-            }
+        try {
+            open(file).close(); // the checks: present, not compressed, text
         } catch (IOException e) {
             throw failure(file, e);
         }
-        return maxIndex;
+        return LibsvmReader.read(file, features, sink);
     }
 
     /** Reads a CSV file: every line {@code label,x1,...,xD} with the same D. */
@@ -166,7 +115,7 @@ public final class TextReaders {
         return Files.newBufferedReader(file, StandardCharsets.UTF_8);
     }
 
-    private static double number(String token, String where, String what) {
+    static double number(String token, String where, String what) {
         final double v;
         try {
             v = Double.parseDouble(token);
@@ -183,7 +132,7 @@ public final class TextReaders {
         return v;
     }
 
-    private static DataException failure(Path file, IOException e) {
+    static DataException failure(Path file, IOException e) {
         if (e instanceof NoSuchFileException) {
             return new DataException(file + ": no such file");
         }
