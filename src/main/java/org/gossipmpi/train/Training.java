@@ -625,9 +625,10 @@ public final class Training {
 
     private void header(Decentralized opt, Model model, Rows train, Dataset shard, MinibatchSampler sampler,
                         long steps, Topology topology, Compressor compressor, Gemm gemm, DeviceChoice devices) {
-        out.printf(Locale.ROOT, "train: %s, %s model (%d parameters) on %s, %d ranks (%s shards of ~%d rows, %.1f MB on"
-                + " rank 0), batch %d, lr %s, %d steps, kernels on %s (%s)%nbackend: %s%n", config.algorithm(),
-            model.name(), model.dimension(), train, comm.size(), config.shard(), shard.rows(), shard.bytes() / 1e6,
+        out.printf(Locale.ROOT, "train: %s, %s model (%d parameters) on %s, %d rank%s (%s shards of ~%d rows, %.1f MB"
+                + " on rank 0), batch %d, lr %s, %d steps, kernels on %s (%s)%nbackend: %s%n", config.algorithm(),
+            model.name(), model.dimension(), train, comm.size(), comm.size() == 1 ? "" : "s", config.shard(),
+            shard.rows(), shard.bytes() / 1e6,
             sampler.batchSize(), config.lr(), steps,
             gemm.describe(), devices.why(names), comm.backend());
         if (!config.algorithm().equals("allreduce")) {
