@@ -5,13 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
-import ai.djl.nn.Block;
-import ai.djl.nn.Blocks;
-import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.core.Linear;
-import ai.djl.nn.pooling.Pool;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -60,23 +53,6 @@ public final class FashionLeNet {
         GossipWorld.run(args, FashionLeNet::run);
     }
 
-    /** LeNet-5 for 28x28 grayscale images: two 5x5 convolutions with pooling, then 120-84-10. */
-    public static Block lenet5() {
-        return new SequentialBlock()
-            .add(Conv2d.builder().setKernelShape(new Shape(5, 5)).optPadding(new Shape(2, 2)).setFilters(6).build())
-            .add(Activation::relu)
-            .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
-            .add(Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(16).build())
-            .add(Activation::relu)
-            .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
-            .add(Blocks.batchFlattenBlock())
-            .add(Linear.builder().setUnits(120).build())
-            .add(Activation::relu)
-            .add(Linear.builder().setUnits(84).build())
-            .add(Activation::relu)
-            .add(Linear.builder().setUnits(10).build());
-    }
-
     private static void run(GossipWorld world) {
         int steps = 60;
         int batch = 32;
@@ -112,7 +88,7 @@ public final class FashionLeNet {
         final Dataset test = data.test();
         final Optimizer sgd = Optimizer.sgd().setLearningRateTracker(Tracker.fixed(lr)).optMomentum(0.9f).build();
         try (Model model = Model.newInstance("lenet5")) {
-            model.setBlock(lenet5());
+            model.setBlock(Networks.lenet5(10));
             try (Trainer trainer = model.newTrainer(
                     new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(sgd));
                  NDManager manager = NDManager.newBaseManager()) {
