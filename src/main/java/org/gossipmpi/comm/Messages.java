@@ -73,4 +73,62 @@ public final class Messages {
         }
         return broadcast(comm, tag, first);
     }
+
+    /** The largest piece {@link #exchange} moves in one message. */
+    private static final int PIECE = 16 << 20;
+
+    /**
+     * Every rank sends {@code toEach[p]} to rank p and gets what p sent it: the result's entry p is rank p's bytes
+     * for this rank (this rank's own entry is passed through). Pairs take turns in rounds (in round k a rank sends to
+     * rank + k and receives from rank - k), each array travels as its length (tag {@code tag}) and then in pieces of
+     * at most 16 MB (tag {@code tag + 1}), so the buffers stay small however much moves. Once per run: allocates.
+     */
+    public static byte[][] exchange(Communicator comm, int tag, byte[][] toEach) {
+        final int n = comm.size();
+        final int me = comm.rank();
+        final byte[][] got = new byte[n][];
+        got[me] = toEach[me];
+        final Request[] req = {comm.newRequest(), comm.newRequest()};
+        final ByteBuffer outLength = ByteBuffer.allocateDirect(8);
+        final ByteBuffer inLength = ByteBuffer.allocateDirect(8);
+        ByteBuffer out = null;
+        ByteBuffer in = null;
+        for (int k = 1; k < n; k++) {
+            final int to = (me + k) % n;
+            final int from = (me - k + n) % n;
+            final byte[] send = toEach[to];
+            outLength.putLong(0, send.length);
+            comm.iRecv(inLength, 0, 8, from, tag, req[0]);
+            comm.iSend(outLength, 0, 8, to, tag, req[1]);
+            comm.waitAll(req, 2);
+            final long length = inLength.getLong(0);
+            final byte[] recv = new byte[(int) length];
+            int sent = 0;
+            int received = 0;
+            while (sent < send.length || received < recv.length) {
+                int count = 0;
+                final int inPiece = Math.min(PIECE, recv.length - received);
+                final int outPiece = Math.min(PIECE, send.length - sent);
+                if (inPiece > 0) {
+                    in = in != null && in.capacity() >= inPiece ? in : ByteBuffer.allocateDirect(Math.min(PIECE,
+                        recv.length));
+                    comm.iRecv(in, 0, inPiece, from, tag + 1, req[count++]);
+                }
+                if (outPiece > 0) {
+                    out = out != null && out.capacity() >= outPiece ? out : ByteBuffer.allocateDirect(Math.min(PIECE,
+                        send.length));
+                    out.put(0, send, sent, outPiece);
+                    comm.iSend(out, 0, outPiece, to, tag + 1, req[count++]);
+                }
+                comm.waitAll(req, count);
+                if (inPiece > 0) {
+                    in.get(0, recv, received, inPiece);
+                }
+                received += Math.max(inPiece, 0);
+                sent += Math.max(outPiece, 0);
+            }
+            got[from] = recv;
+        }
+        return got;
+    }
 }

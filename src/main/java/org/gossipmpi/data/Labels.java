@@ -18,7 +18,7 @@ public final class Labels {
     }
 
     /** The number of distinct labels if all are integers (a classification file), else 0. */
-    static int integerClasses(float[] targets) {
+    public static int integerClasses(float[] targets) {
         final ClassCounter c = new ClassCounter();
         for (float t : targets) {
             c.add(t);

@@ -35,34 +35,48 @@ final class LibsvmReader {
     private int maxIndex;
     private long line;
 
-    private LibsvmReader(Path file, int features, RowSink sink) {
+    private LibsvmReader(Path file, int features, RowSink sink, long firstLine) {
         this.file = file;
         this.features = features;
         this.sink = sink;
+        this.line = firstLine - 1;
     }
 
     /** Reads {@code file} into {@code sink}; returns the largest 1-based feature index, 0 for none. */
     static int read(Path file, int features, RowSink sink) {
-        final LibsvmReader r = new LibsvmReader(file, features, sink);
+        return read(file, features, sink, 0, Long.MAX_VALUE, 1);
+    }
+
+    /**
+     * Reads the lines in bytes {@code [from, to)} of {@code file} into {@code sink}; {@code from} is a line start,
+     * {@code to} one or the file's size, {@code firstLine} the 1-based number of the line at {@code from} (for
+     * messages). Returns the largest 1-based feature index, 0 for none.
+     */
+    static int read(Path file, int features, RowSink sink, long from, long to, long firstLine) {
+        final LibsvmReader r = new LibsvmReader(file, features, sink, firstLine);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            r.run(ch);
+            ch.position(from);
+            r.run(ch, to - from);
         } catch (IOException e) {
             throw TextReaders.failure(file, e);
         }
         return r.maxIndex;
     }
 
-    private void run(FileChannel ch) throws IOException {
-        byte[] buf = new byte[1 << 22];
+    private void run(FileChannel ch, long length) throws IOException {
+        byte[] buf = new byte[(int) Math.max(64, Math.min(1 << 22, length))];
+        long left = length;
         int filled = 0;
         boolean eof = false;
         while (true) {
             if (!eof && filled < buf.length) {
-                final int n = ch.read(ByteBuffer.wrap(buf, filled, buf.length - filled));
+                final int n = left == 0 ? -1
+                    : ch.read(ByteBuffer.wrap(buf, filled, (int) Math.min(buf.length - filled, left)));
                 if (n < 0) {
                     eof = true;
                 } else {
                     filled += n;
+                    left -= n;
                 }
             }
             int start = 0;

@@ -28,11 +28,7 @@ public final class TextReaders {
         if (rows.rows == 0) {
             throw new DataException(file + ": empty file (no data lines)");
         }
-        final int cols = features > 0 ? features : maxIndex;
-        final float[] targets = Arrays.copyOf(rows.targets, rows.rows);
-        return Dataset.sparse(file.toString(), rows.rows, cols, Labels.integerClasses(targets), targets,
-            Arrays.copyOf(rows.rowStart, rows.rows + 1), Arrays.copyOf(rows.index, rows.nnz),
-            Arrays.copyOf(rows.value, rows.nnz));
+        return rows.dataset(file.toString(), features > 0 ? features : maxIndex);
     }
 
     /**
@@ -40,11 +36,7 @@ public final class TextReaders {
      * index (1-based), 0 for none.
      */
     static int libsvm(Path file, int features, RowSink sink) {
-        try {
-            open(file).close(); // the checks: present, not compressed, text
-        } catch (IOException e) {
-            throw failure(file, e);
-        }
+        checkText(file);
         return LibsvmReader.read(file, features, sink);
     }
 
@@ -55,18 +47,25 @@ public final class TextReaders {
         if (rows.rows == 0) {
             throw new DataException(file + ": empty file (no data lines)");
         }
-        final float[] t = Arrays.copyOf(rows.targets, rows.rows);
-        return Dataset.dense(file.toString(), rows.rows, rows.cols, Labels.integerClasses(t), t,
-            Arrays.copyOf(rows.x, rows.rows * rows.cols));
+        return rows.dataset(file.toString());
     }
 
     /** Reads a CSV file row by row into {@code sink}, holding one row at a time. */
     static void csv(Path file, RowSink sink) {
+        try (BufferedReader in = open(file)) {
+            csv(file, in, 1, sink);
+        } catch (IOException e) {
+            throw failure(file, e);
+        }
+    }
+
+    /** Reads CSV lines from {@code in} into {@code sink}; {@code firstLine} numbers the first for messages. */
+    static void csv(Path file, BufferedReader in, long firstLine, RowSink sink) {
         float[] row = new float[0];
         int cols = -1;
-        try (BufferedReader in = open(file)) {
+        try {
             String line;
-            int ln = 0;
+            long ln = firstLine - 1;
             while ((line = in.readLine()) != null) {
                 ln++;
                 if (line.isBlank()) {
@@ -89,6 +88,15 @@ public final class TextReaders {
                 }
                 sink.denseRow(target, row, cols);
             }
+        } catch (IOException e) {
+            throw failure(file, e);
+        }
+    }
+
+    /** Checks that {@code file} exists and is plain text (not compressed, no zero byte in its first 4 KB). */
+    static void checkText(Path file) {
+        try {
+            open(file).close();
         } catch (IOException e) {
             throw failure(file, e);
         }
@@ -140,13 +148,20 @@ public final class TextReaders {
     }
 
     /** CSR rows under construction. */
-    private static final class GrowingRows implements RowSink {
+    static final class GrowingRows implements RowSink {
         int rows;
         int nnz;
         float[] targets = new float[64];
         int[] rowStart = new int[65];
         int[] index = new int[256];
         float[] value = new float[256];
+
+        /** The rows read, {@code cols} wide. */
+        Dataset dataset(String name, int cols) {
+            final float[] t = Arrays.copyOf(targets, rows);
+            return Dataset.sparse(name, rows, cols, Labels.integerClasses(t), t, Arrays.copyOf(rowStart, rows + 1),
+                Arrays.copyOf(index, nnz), Arrays.copyOf(value, nnz));
+        }
 
         @Override
         public void denseRow(float target, float[] x, int cols) {
@@ -177,11 +192,17 @@ public final class TextReaders {
     }
 
     /** Dense rows under construction. */
-    private static final class DenseRows implements RowSink {
+    static final class DenseRows implements RowSink {
         int rows;
         int cols;
         float[] targets = new float[64];
         float[] x = new float[1024];
+
+        /** The rows read. */
+        Dataset dataset(String name) {
+            final float[] t = Arrays.copyOf(targets, rows);
+            return Dataset.dense(name, rows, cols, Labels.integerClasses(t), t, Arrays.copyOf(x, rows * cols));
+        }
 
         @Override
         public void denseRow(float target, float[] row, int n) {

@@ -35,6 +35,7 @@ import org.gossipmpi.data.DataSources;
 import org.gossipmpi.data.Dataset;
 import org.gossipmpi.data.Labels;
 import org.gossipmpi.data.Rows;
+import org.gossipmpi.data.TextPart;
 import org.gossipmpi.io.AtomicFiles;
 import org.gossipmpi.kernel.DeviceChoice;
 import org.gossipmpi.kernel.Devices;
@@ -130,9 +131,15 @@ public final class Training {
         this.codecThreads = codecThreads;
     }
 
-    /** The data a run trains and evaluates on: the labelled training set, this rank's shard, the test set. */
-    private record Data(Rows train, Dataset shard, Dataset test, Labels labels) {
+    /**
+     * The data a run trains and evaluates on: the labelled training set, this rank's shard, its part of the test
+     * set and of the training-loss sample (null: the loss is taken on the shards).
+     */
+    private record Data(Rows train, Dataset shard, Dataset test, Labels labels, Dataset lossSample) {
     }
+
+    /** Tags of the collective reading of text files ({@link SplitText}): four for the training file, four for the test. */
+    private static final int TAG_TEXT = 980;
 
     public Outcome run() {
         final Data data = loadData();
@@ -300,7 +307,7 @@ public final class Training {
     private Data loadData() {
         final DataSources.Opened loaded;
         try {
-            loaded = DataSources.open(config.data(), config.testData(), config.features());
+            loaded = openData();
         } catch (OutOfMemoryError e) {
             final long max = Runtime.getRuntime().maxMemory() >> 20;
             final long need = DataSources.heapBytesEstimate(config.data(), config.testData()) >> 20;
@@ -326,8 +333,33 @@ public final class Training {
         // The test set is evaluated in contiguous parts, one a rank: each rank keeps only its part.
         final Dataset test = testRows == null ? null : labeled(labels, testRows.read(part(testRows.rows()),
             testRows.source() + " part " + comm.rank()));
-        return new Data(train, labeled(labels, train.read(mine, train.source() + " shard " + comm.rank())), test,
-            labels);
+        final Dataset shard = labeled(labels, train.read(mine, train.source() + " shard " + comm.rank()));
+        final Dataset lossSample = lossSample(train, labels);
+        for (Rows rows : new Rows[] {train, testRows}) {
+            if (rows instanceof SplitText split) {
+                split.drop(); // read everything it will: its part of the text goes
+            }
+        }
+        return new Data(train, shard, test, labels, lossSample);
+    }
+
+    /**
+     * The training and test rows. With one rank per process, a LIBSVM or CSV file is parsed by all ranks together,
+     * a part each ({@link SplitText}), so the text is read once in total; otherwise as {@link DataSources#open}.
+     */
+    private DataSources.Opened openData() {
+        final boolean split = comm.size() > 1 && !comm.backend().startsWith("local");
+        if (!split || !TextPart.splits(config.data())) {
+            return DataSources.open(config.data(), config.testData(), config.features());
+        }
+        final Rows train = SplitText.read(comm, config.data(), config.features(), TAG_TEXT);
+        if (config.testData() == null) {
+            return new DataSources.Opened(train, null);
+        }
+        final int width = config.features() > 0 ? config.features() : train.isDense() ? 0 : train.cols();
+        return new DataSources.Opened(train, TextPart.splits(config.testData())
+            ? SplitText.read(comm, config.testData(), width, TAG_TEXT + 4)
+            : DataSources.open(config.testData(), null, width).train());
     }
 
     /** This rank's contiguous part of {@code n} rows: [n r / size, n (r + 1) / size). */
@@ -382,7 +414,7 @@ public final class Training {
             this.eval = new Evaluation(comm, model);
             this.average = new AllreduceAverage(comm, model.dimension());
             this.xbar = new float[model.dimension()];
-            this.lossSample = lossSample(data.train(), data);
+            this.lossSample = data.lossSample();
             this.lossEstimatedOn = lossSample == null ? "all " + data.train().rows() + " training rows"
                 : "a seeded sample of " + config.evalRows() + " of the " + data.train().rows() + " training rows";
             this.lossBatch = new Batch(lossSample == null ? data.shard() : lossSample);
@@ -599,7 +631,7 @@ public final class Training {
      * drawn without replacement from the seed (the same on every rank, in row order), of which each rank holds and
      * evaluates only its contiguous part; null for all rows (N = 0, or N at least the number of rows).
      */
-    private Dataset lossSample(Rows train, Data data) {
+    private Dataset lossSample(Rows train, Labels labels) {
         final int n = config.evalRows();
         if (n == 0 || n >= train.rows()) {
             return null;
@@ -620,7 +652,7 @@ public final class Training {
         for (int i = 0; i < mine.length; i++) {
             mine[i] = rows[mine[i]];
         }
-        return labeled(data.labels(), train.read(mine, train.source() + " loss sample, part " + comm.rank()));
+        return labeled(labels, train.read(mine, train.source() + " loss sample, part " + comm.rank()));
     }
 
     private void header(Decentralized opt, Model model, Rows train, Dataset shard, MinibatchSampler sampler,
