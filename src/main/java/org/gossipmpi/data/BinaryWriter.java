@@ -1,8 +1,6 @@
 package org.gossipmpi.data;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -67,9 +65,8 @@ final class BinaryWriter implements RowSink, AutoCloseable {
         }
         room(4 + 4L * n);
         row.putFloat(target);
-        for (int j = 0; j < n; j++) {
-            row.putFloat(x[j]);
-        }
+        row.asFloatBuffer().put(x, 0, n);
+        row.position(4 + 4 * n);
         try {
             data.put(row.array(), 4, 4 * n);
         } catch (IOException e) {
@@ -83,12 +80,10 @@ final class BinaryWriter implements RowSink, AutoCloseable {
     public void sparseRow(float target, int[] index, float[] value, int n) {
         room(4 + 8L * n);
         row.putFloat(target);
-        for (int j = 0; j < n; j++) {
-            row.putInt(index[j]);
-        }
-        for (int j = 0; j < n; j++) {
-            row.putFloat(value[j]);
-        }
+        row.asIntBuffer().put(index, 0, n); // bulk copies (the views share row's little-endian order)
+        row.position(4 + 4 * n);
+        row.asFloatBuffer().put(value, 0, n);
+        row.position(4 + 8 * n);
         if (n > 0) {
             maxIndex = Math.max(maxIndex, index[n - 1]);
         }
@@ -236,32 +231,52 @@ final class BinaryWriter implements RowSink, AutoCloseable {
         return new DataException(out + ": cannot write: " + AtomicFiles.reason(e));
     }
 
-    /** One section's file, written through a buffer. */
+    /** One section's file, written through a buffer of 1 MB. */
     private static final class Section {
         final Path file;
-        final OutputStream stream;
-        final ByteBuffer eight = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        final FileChannel channel;
+        final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
         boolean closed;
 
         Section(Path file) throws IOException {
             this.file = file;
-            this.stream = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+            this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
         }
 
         void put(byte[] b, int off, int len) throws IOException {
-            stream.write(b, off, len);
+            while (len > 0) {
+                if (!buffer.hasRemaining()) {
+                    drain();
+                }
+                final int piece = Math.min(len, buffer.remaining());
+                buffer.put(b, off, piece);
+                off += piece;
+                len -= piece;
+            }
         }
 
         void putLong(long v) throws IOException {
-            eight.clear();
-            eight.putLong(v);
-            stream.write(eight.array(), 0, 8);
+            if (buffer.remaining() < 8) {
+                drain();
+            }
+            buffer.putLong(v);
+        }
+
+        private void drain() throws IOException {
+            buffer.flip();
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            buffer.clear();
         }
 
         void close() throws IOException {
             if (!closed) {
                 closed = true;
-                stream.close();
+                try (channel) {
+                    drain();
+                }
             }
         }
     }

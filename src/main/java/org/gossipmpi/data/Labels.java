@@ -31,9 +31,21 @@ public final class Labels {
         private final TreeSet<Float> distinct = new TreeSet<>();
         private boolean real;
 
+        /** The first distinct labels, looked up before the tree: most files have a few. */
+        private final float[] seen = new float[16];
+        private int seenCount;
+
         void add(float t) {
             if (real) {
                 return;
+            }
+            for (int i = 0; i < seenCount; i++) {
+                if (Float.floatToIntBits(seen[i]) == Float.floatToIntBits(t)) { // as the tree compares
+                    return;
+                }
+            }
+            if (seenCount < seen.length && t == Math.rint(t)) {
+                seen[seenCount++] = t;
             }
             if (t != Math.rint(t) || (distinct.add(t) && distinct.size() > 100_000)) {
                 real = true;

@@ -1,7 +1,10 @@
 package org.gossipmpi.data;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -64,14 +67,14 @@ final class LibsvmReader {
     }
 
     private void run(FileChannel ch, long length) throws IOException {
-        byte[] buf = new byte[(int) Math.max(64, Math.min(1 << 22, length))];
+        byte[] buf = new byte[(int) Math.max(64, Math.min(1 << 22, length)) + PAD];
         long left = length;
         int filled = 0;
         boolean eof = false;
         while (true) {
-            if (!eof && filled < buf.length) {
+            if (!eof && filled < buf.length - PAD) {
                 final int n = left == 0 ? -1
-                    : ch.read(ByteBuffer.wrap(buf, filled, (int) Math.min(buf.length - filled, left)));
+                    : ch.read(ByteBuffer.wrap(buf, filled, (int) Math.min(buf.length - PAD - filled, left)));
                 if (n < 0) {
                     eof = true;
                 } else {
@@ -79,90 +82,93 @@ final class LibsvmReader {
                     left -= n;
                 }
             }
-            int start = 0;
-            int i = 0;
-            while (i < filled) {
-                final byte c = buf[i];
-                if (c != '\n' && c != '\r') {
-                    i++;
-                    continue;
+            if (eof && filled > 0 && buf[filled - 1] != '\n' && buf[filled - 1] != '\r') {
+                buf[filled++] = '\n'; // the last line, without an ending (the buffer keeps room for it)
+            }
+            // The lines that end in the buffer: up to its last ending (a \r at the very end may be half of a \r\n).
+            int last = filled - 1;
+            if (!eof && last >= 0 && buf[last] == '\r') {
+                last--;
+            }
+            while (last >= 0 && buf[last] != '\n' && buf[last] != '\r') {
+                last--;
+            }
+            if (last < 0) {
+                if (eof) {
+                    return;
                 }
-                if (c == '\r' && i + 1 == filled && !eof) {
-                    break; // a \r\n may straddle the buffer's end
+                if (filled == buf.length - PAD) {
+                    buf = Arrays.copyOf(buf, 2 * buf.length); // a line longer than the buffer
                 }
-                parse(buf, start, i);
-                i += c == '\r' && i + 1 < filled && buf[i + 1] == '\n' ? 2 : 1;
-                start = i;
-            }
-            if (eof && start == filled) {
-                return;
-            }
-            if (eof && i >= filled) {
-                parse(buf, start, filled); // the last line, without an ending
-                return;
-            }
-            if (start == 0 && filled == buf.length) {
-                buf = Arrays.copyOf(buf, 2 * buf.length); // a line longer than the buffer
                 continue;
             }
-            System.arraycopy(buf, start, buf, 0, filled - start);
-            filled -= start;
+            int i = 0;
+            while (i <= last) {
+                line++;
+                int end = fast(buf, i);
+                if (end < 0) {
+                    end = i;
+                    while (buf[end] != '\n' && buf[end] != '\r') {
+                        end++;
+                    }
+                    slow(new String(buf, i, end - i, StandardCharsets.UTF_8));
+                }
+                i = end + (buf[end] == '\r' && end + 1 < filled && buf[end + 1] == '\n' ? 2 : 1);
+            }
+            System.arraycopy(buf, i, buf, 0, filled - i);
+            filled -= i;
+            if (eof && filled == 0) {
+                return;
+            }
         }
     }
 
-    /** One line, {@code b[from, to)}, without its ending. */
-    private void parse(byte[] b, int from, int to) {
-        line++;
-        if (!fast(b, from, to)) {
-            slow(new String(b, from, to - from, StandardCharsets.UTF_8));
+    /**
+     * The fast path, one pass over the line at {@code b[from]}, which ends at a \n or \r in the buffer: the index of
+     * that ending, or -1 (nothing emitted) for anything but plain, valid tokens.
+     */
+    private int fast(byte[] b, int from) {
+        int i = from;
+        byte c = b[i];
+        while (c == ' ' || c == '\t') {
+            c = b[++i];
         }
-    }
-
-    /** The fast path: false (nothing emitted) for anything but plain, valid tokens. */
-    private boolean fast(byte[] b, int from, int to) {
-        int i = skipBlanks(b, from, to);
-        if (i < 0) {
-            return false;
+        if (c == '\n' || c == '\r') {
+            return i; // a blank line
         }
-        if (i == to) {
-            return true; // a blank line
-        }
-        int end = tokenEnd(b, i, to);
-        if (end < 0) {
-            return false;
-        }
-        final double label = decimal(b, i, end);
+        final double label = decimal(b, i);
         if (Double.isNaN(label)) {
-            return false;
+            return -1;
         }
+        i = at;
         int n = 0;
         int prev = 0;
-        i = end;
+        final long limit = features > 0 ? features : Integer.MAX_VALUE;
         while (true) {
-            i = skipBlanks(b, i, to);
-            if (i < 0) {
-                return false;
+            c = b[i];
+            while (c == ' ' || c == '\t') {
+                c = b[++i];
             }
-            if (i == to) {
+            if (c == '\n' || c == '\r') {
                 break;
             }
-            end = tokenEnd(b, i, to);
-            if (end < 0) {
-                return false;
+            int k = digits(b, i);
+            long idx = run;
+            final int indexFrom = i;
+            i += k;
+            if (k == 8) { // longer indices: at most 10 digits fit an int
+                k = digits(b, i);
+                idx = idx * LONG_POW10[k] + run;
+                i += k;
             }
-            int k = i;
-            long idx = 0;
-            while (k < end && b[k] >= '0' && b[k] <= '9' && idx <= Integer.MAX_VALUE) {
-                idx = idx * 10 + (b[k++] - '0');
+            if (i == indexFrom || i - indexFrom > 10 || b[i] != ':' || idx <= prev || idx > limit) {
+                return -1;
             }
-            if (k == i || k >= end - 1 || b[k] != ':' || idx <= prev || idx > Integer.MAX_VALUE
-                || (features > 0 && idx > features)) {
-                return false;
-            }
-            final double v = decimal(b, k + 1, end);
+            final double v = decimal(b, i + 1);
             if (Double.isNaN(v)) {
-                return false;
+                return -1;
             }
+            i = at;
             if (n == index.length) {
                 index = Arrays.copyOf(index, 2 * n);
                 value = Arrays.copyOf(value, 2 * n);
@@ -170,69 +176,86 @@ final class LibsvmReader {
             index[n] = (int) idx - 1;
             value[n++] = (float) v;
             prev = (int) idx;
-            i = end;
         }
         maxIndex = Math.max(maxIndex, prev);
         sink.sparseRow((float) label, index, value, n);
-        return true;
-    }
-
-    /** The first byte at or after {@code i} that is not a space or tab; -1 at a byte the fast path leaves alone. */
-    private static int skipBlanks(byte[] b, int i, int to) {
-        while (i < to && (b[i] == ' ' || b[i] == '\t')) {
-            i++;
-        }
-        return i < to && (b[i] < 0x21 || b[i] == '#') ? -1 : i;
-    }
-
-    /** The end of the token at {@code i}; -1 at a byte the fast path leaves alone (control, non-ASCII, '#'). */
-    private static int tokenEnd(byte[] b, int i, int to) {
-        while (i < to && b[i] != ' ' && b[i] != '\t') {
-            if (b[i] < 0x21 || b[i] == '#') {
-                return -1;
-            }
-            i++;
-        }
         return i;
     }
 
-    /** A plain decimal ([+-]digits[.digits], at most 15 significant digits) in {@code b[from, to)}, else NaN. */
-    private static double decimal(byte[] b, int from, int to) {
+    /** Where the last {@link #decimal} ended. */
+    private int at;
+
+    /**
+     * A plain decimal ([+-]digits[.digits]) at {@code b[from]}, ended by a blank or a line ending (its index goes
+     * to {@link #at}); NaN for anything else, or when its digits are not exact as a double (more than 2^53) or it
+     * has more than 22 fraction digits: the general path takes those.
+     */
+    private double decimal(byte[] b, int from) {
         int i = from;
-        boolean negative = false;
-        if (i < to && (b[i] == '+' || b[i] == '-')) {
-            negative = b[i++] == '-';
+        final byte sign = b[i];
+        if (sign == '+' || sign == '-') {
+            i++;
         }
         long m = 0;
-        int significant = 0;
-        int fraction = 0;
         int digits = 0;
-        boolean point = false;
-        for (; i < to; i++) {
-            final int c = b[i];
-            if (c == '.' && !point) {
-                point = true;
-                continue;
-            }
-            if (c < '0' || c > '9') {
-                return Double.NaN;
-            }
-            digits++;
-            if (point) {
-                fraction++;
-            }
-            if (m != 0 || c != '0') {
-                if (++significant > 15) {
-                    return Double.NaN;
-                }
-            }
-            m = m * 10 + (c - '0');
+        int k;
+        do {
+            k = digits(b, i);
+            m = m * LONG_POW10[k] + run;
+            digits += k;
+            i += k;
+        } while (k == 8 && digits <= 18);
+        int fraction = 0;
+        if (b[i] == '.') {
+            i++;
+            do {
+                k = digits(b, i);
+                m = m * LONG_POW10[k] + run;
+                fraction += k;
+                i += k;
+            } while (k == 8 && digits + fraction <= 18);
+            digits += fraction;
         }
-        if (digits == 0 || fraction >= POW10.length) {
+        final byte c = b[i];
+        if ((c != ' ' && c != '\t' && c != '\n' && c != '\r') || digits == 0 || digits > 18 || m > 1L << 53
+            || fraction >= POW10.length) {
             return Double.NaN;
         }
-        final double d = fraction == 0 ? m : m / POW10[fraction];
-        return negative ? -d : d;
+        at = i;
+        final double v = fraction == 0 ? m : m / POW10[fraction];
+        return sign == '-' ? -v : v;
+    }
+
+    /** Bytes the read buffer keeps beyond its data: an ending for the last line, and 8 for {@link #digits}. */
+    private static final int PAD = 9;
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
+        ByteOrder.LITTLE_ENDIAN);
+
+    private static final long[] LONG_POW10 = {1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
+
+    /** The value of the last {@link #digits} run. */
+    private long run;
+
+    /**
+     * How many decimal digits (0 to 8) start at {@code b[i]}, read eight bytes at a time; their value goes to
+     * {@link #run}. The eight bytes may reach past the line (into the buffer's padding): only digits before the
+     * first other byte count, and the line ends in one.
+     */
+    private int digits(byte[] b, int i) {
+        final long t = (long) LONGS.get(b, i) ^ 0x3030303030303030L; // a digit byte becomes 0..9
+        // A byte above 9 (or with its top bit) gets its top bit set; carries go only from such bytes upwards.
+        final long other = ((t + 0x7676767676767676L) | t) & 0x8080808080808080L;
+        final int k = Long.numberOfTrailingZeros(other) >>> 3;
+        if (k == 0) {
+            run = 0;
+            return 0;
+        }
+        long v = t << (8 * (8 - k)); // the k digits to the top bytes, zeros (leading digits) below
+        v = (v * 10 + (v >>> 8)) & 0x00FF00FF00FF00FFL; // pairs
+        v = (v * 100 + (v >>> 16)) & 0x0000FFFF0000FFFFL; // fours
+        run = (v * 10000 + (v >>> 32)) & 0xFFFFFFFFL; // eight
+        return k;
     }
 
     /** The general path: one line as a string, the JDK's numbers, every error named with the file and line. */
