@@ -13,8 +13,9 @@ csv=$OUT/data.csv
     echo "resident set: each rank's process's VmHWM at the end of the run (summary.json's \`memory_mb\`), the largest"
     echo "over the ranks; seconds to step 0: from the JVM's start to the first step (\`startup_seconds_per_rank\`), the"
     echo "largest over the ranks; training rows: what rank 0 keeps (its shard and its part of the loss sample)."
-    echo "IDX and text data are read whole by every process, which then keeps its shard; a binary file"
-    echo "(\`gossip-mpi data convert\`) is read by each rank at its own rows' offsets."
+    echo "IDX data is read whole by every process, which then keeps its shard; a binary file (\`gossip-mpi data"
+    echo "convert\`) is read by each rank at its own rows' offsets; text under mpirun (\`large-text\`) is parsed a part"
+    echo "a rank, and the ranks send one another the rows each keeps."
     echo
     echo "| part | input | ranks | rows | file MB | rank 0's training rows MB | peak resident MB (max) | s to step 0 (max) | convert MB/s | revision |"
     echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"
@@ -42,9 +43,9 @@ csv=$OUT/data.csv
             }
         }' "$csv"
     echo
-    echo "Where a goal is missed, why: the conversion writes each section to a file of its own and then joins them"
-    echo "(the output is written twice) and checks every row's CRC32C, on one core; its LIBSVM parser reads plain"
-    echo "decimals in place, the rest through the JDK's parser. The seconds to step 0 cannot fall beyond 2 ranks on"
+    echo "Where a goal is missed, why: the conversion runs on one core; its LIBSVM parser reads a line in one pass"
+    echo "(digit runs eight bytes at a time, plain decimals by Clinger's fast path, the rest through the JDK's parser),"
+    echo "and each section goes to a file of its own, joined at the end (the output is written twice). The seconds to step 0 cannot fall beyond 2 ranks on"
     echo "this machine's $(nproc) cores, which 4 and 8 ranks share, and part of every rank's start does not shrink with"
     echo "the ranks: it reads all targets and row checksums (8 bytes a row) and draws the seeded permutation of all"
     echo "rows for the iid shards. Per-rank memory does fall with the ranks, as the table shows."
