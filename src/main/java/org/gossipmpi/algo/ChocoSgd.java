@@ -42,14 +42,15 @@ final class ChocoSgd extends Update {
 
     @Override
     double step(long t, float[] x, float[] g, GradientSource source, float eta, boolean withLocalStep) {
-        double loss = Double.NaN;
-        if (withLocalStep && !gossipOnly) {
-            loss = gradient(x, g, source);
-            local.apply(x, g, eta);
-        }
+        final boolean localStep = withLocalStep && !gossipOnly;
+        final double loss = localStep ? gradient(x, g, source) : Double.NaN;
         long t0 = System.nanoTime();
-        for (int i = 0; i < d; i++) {
-            diff[i] = x[i] - xhat[i];
+        if (localStep) {
+            local.apply(x, g, eta, xhat, diff); // x^{t+1/2} and x^{t+1/2} - xhat_i in one pass
+        } else {
+            for (int i = 0; i < d; i++) {
+                diff[i] = x[i] - xhat[i];
+            }
         }
         exchange.encode(t, diff);
         exchange.start(t); // the payload travels while this rank decodes its own copy

@@ -180,9 +180,11 @@ public final class Optimizer implements Stateful, AutoCloseable {
         if (t < 0) {
             throw new IllegalArgumentException("step " + t + ": steps count from 0");
         }
+        final long start = System.nanoTime();
         final long before = exchange == null ? 0 : exchange.bytesSent();
         final double loss = update.step(t, x, g, source, eta, withLocalStep);
         count(t, exchange == null ? allreduce.bytesPerStep() : exchange.bytesSent() - before);
+        timers.recordStep(start);
         return loss;
     }
 

@@ -53,7 +53,10 @@ public final class Decentralized implements AutoCloseable {
     public enum Phase {
         /** The gradient, when the optimizer computes it through a {@link Gradient}. */
         GRADIENT,
-        /** Forming and encoding this rank's message, and decoding its own copy. */
+        /**
+         * Forming and encoding this rank's message, and decoding its own copy; for CHOCO-SGD also its local step,
+         * made in the same pass that forms the message.
+         */
         COMPRESS,
         /** Sending to and receiving from the neighbours (or the all-reduce), and adding their messages. */
         EXCHANGE,
@@ -234,6 +237,39 @@ public final class Decentralized implements AutoCloseable {
     public double phaseMicros(Phase phase, double percentile) {
         final Histogram h = histogram(phase);
         return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1e3;
+    }
+
+    /**
+     * A phase's mean time per step: its exact total over the steps taken, divided by their number (a phase that
+     * some steps skip counts as zero in those).
+     *
+     * @param phase the phase
+     * @return microseconds a step, NaN before the first step
+     */
+    public double phaseMeanMicros(Phase phase) {
+        return impl.timers().meanMicrosPerStep(PhaseTimers.Phase.valueOf(phase.name()));
+    }
+
+    /**
+     * A percentile of the whole steps' times (of {@code step} and {@code mix} calls), the phases and what lies
+     * between them.
+     *
+     * @param percentile from 0 to 100
+     * @return microseconds, NaN before the first step
+     */
+    public double stepMicros(double percentile) {
+        final Histogram h = impl.timers().steps();
+        return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1e3;
+    }
+
+    /**
+     * The whole steps' exact mean time: against the sum of the {@link #phaseMeanMicros phases' means}, how much of
+     * a step no phase covers.
+     *
+     * @return microseconds, NaN before the first step
+     */
+    public double stepMeanMicros() {
+        return impl.timers().stepMeanMicros();
     }
 
     private Histogram histogram(Phase phase) {

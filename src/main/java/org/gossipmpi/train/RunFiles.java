@@ -65,12 +65,20 @@ public final class RunFiles {
         s.put("seed", config.seed());
         s.put("eval_every", config.evalEvery());
         final ObjectNode phases = s.putObject("phases_rank0");
+        double phaseSum = 0;
         for (Decentralized.Phase p : Decentralized.Phase.values()) {
             final ObjectNode ph = phases.putObject(p.name().toLowerCase(Locale.ROOT));
             ph.put("count", opt.phaseCount(p));
             JsonIo.putNumber(ph, "p50_us", opt.phaseMicros(p, 50));
             JsonIo.putNumber(ph, "p99_us", opt.phaseMicros(p, 99));
+            JsonIo.putNumber(ph, "mean_us_per_step", opt.phaseMeanMicros(p));
+            phaseSum += opt.phaseMeanMicros(p);
         }
+        final ObjectNode step = s.putObject("step_rank0");
+        JsonIo.putNumber(step, "p50_us", opt.stepMicros(50));
+        JsonIo.putNumber(step, "p99_us", opt.stepMicros(99));
+        JsonIo.putNumber(step, "mean_us", opt.stepMeanMicros());
+        JsonIo.putNumber(step, "in_no_phase_share", 1 - phaseSum / opt.stepMeanMicros());
         final ObjectNode memory = s.putObject("memory_mb");
         final com.fasterxml.jackson.databind.node.ArrayNode data = memory.putArray("training_rows_per_rank");
         final com.fasterxml.jackson.databind.node.ArrayNode peak = memory.putArray("peak_resident_per_rank");

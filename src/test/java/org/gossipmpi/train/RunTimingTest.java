@@ -75,6 +75,17 @@ class RunTimingTest {
         assertEquals(train, toTarget, 1e-9, "the run stopped at the target");
         assertEquals(reached.history().get(reached.history().size() - 1).trainSeconds(), toTarget, 1e-9);
         assertTrue(field(summary, "train_loss_on").contains("all"), summary);
+        // Where a step's time goes: every phase's mean per step, and the whole step's, which they account for.
+        final String step = summary.substring(summary.indexOf("\"step_rank0\""));
+        final double stepMean = Double.parseDouble(field(step, "mean_us"));
+        final double share = Double.parseDouble(field(step, "in_no_phase_share"));
+        assertTrue(stepMean > 0 && share > -1e-9 && share < 1, step);
+        double phases = 0;
+        for (String phase : new String[] {"gradient", "compress", "exchange", "mix"}) {
+            final String ph = summary.substring(summary.indexOf("\"" + phase + "\""));
+            phases += Double.parseDouble(field(ph, "mean_us_per_step"));
+        }
+        assertEquals(1 - phases / stepMean, share, 1e-6, "the share is what the phases leave of the step");
 
         final List<String> history = Files.readAllLines(dir.resolve(reached.run()).resolve("history.csv"));
         assertTrue(history.get(0).endsWith(",seconds,train_seconds"), history.get(0));
