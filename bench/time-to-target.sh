@@ -10,8 +10,11 @@
 #   1. The target L: all-reduce SGD's training loss after STEPS steps (in-process ranks: the loss per step does
 #      not depend on the network).
 #   2. Gamma of each compressed algorithm: a sweep over GAMMAS (in-process ranks), each run stopped at L or after
-#      MAX_FACTOR x STEPS steps; the gamma reaching L in the fewest steps is kept. The best compressor is the
-#      CHOCO compressor of the sweep that reaches L with the fewest bytes.
+#      MAX_FACTOR x STEPS steps. A gamma that reaches L in S steps is then run again for 4 S steps without the
+#      target: it is stable when that run neither diverges nor lets the consensus distance grow past 10x its value
+#      at step S (a gamma that reaches L and then diverges is no setting a user can run). Of the stable gammas, the
+#      one reaching L in the fewest steps is kept (the smaller on a tie). The best compressor is the CHOCO
+#      compressor of the sweep that reaches L with the fewest bytes at a stable gamma.
 #   3. At each rate: all-reduce, D-PSGD, CHOCO-SGD (top-1%, sign, best) and DeepSqueeze (sign), each until L
 #      (at most MAX_FACTOR x STEPS steps), on a ring.
 # Writes bench/results/NAME.{md,csv}, NAME-sweep.csv and one loss-against-train-seconds plot per rate
@@ -45,10 +48,10 @@ MAX_STEPS=$((MAX_FACTOR * STEPS))
 say() { printf 'time-to-target: %s\n' "$*" >&2; }
 sweep=$OUT/$NAME-sweep.csv
 csv=$OUT/$NAME.csv
-# best_gamma ALGORITHM COMPRESSOR: the swept gamma reaching L in the fewest steps (the larger on a tie)
+# best_gamma ALGORITHM COMPRESSOR: the stable swept gamma reaching L in the fewest steps (the smaller on a tie)
 best_gamma() {
-    awk -F, -v a="$1" -v c="$2" '$1 == a && $2 == c && $4 == "true" && ($5 < s || (s == $5 && $3 > g) || g == "") \
-        { s = $5; g = $3 } END { print g }' "$sweep"
+    awk -F, -v a="$1" -v c="$2" '$1 == a && $2 == c && $4 == "true" && $8 == "true" \
+        && ($5 < s || (s == $5 && $3 < g) || g == "") { s = $5; g = $3 } END { print g }' "$sweep"
 }
 IFS=, read -r -a rates <<<"$RATES"
 if [ -z "${REPORT_ONLY:-}" ]; then
@@ -71,7 +74,7 @@ TARGET=$(summary_field "$WORK/target/allreduce/summary.json" final_train_loss)
 say "target loss L = $TARGET"
 
 # 2. The gamma sweep
-echo "algorithm,compressor,gamma,reached,steps,bytes_sent_total,final_train_loss" >"$sweep"
+echo "algorithm,compressor,gamma,reached,steps,bytes_sent_total,final_train_loss,stable,consensus_at_L,consensus_max_after" >"$sweep"
 sweep_one() { # algorithm compressor gamma
     local dir=$WORK/sweep/$1-$2-$3
     # shellcheck disable=SC2046
@@ -80,10 +83,31 @@ sweep_one() { # algorithm compressor gamma
     local s
     s=$(find "$dir" -name summary.json 2>/dev/null | head -1)
     if [ -z "$s" ]; then # the run stopped with an error: divergence (its message is in $dir.err)
-        echo "$1,$2,$3,diverged,,," >>"$sweep"
-    else
-        echo "$1,$2,$3,$(summary_field "$s" reached_target),$(summary_field "$s" steps),$(summary_field "$s" bytes_sent_total),$(summary_field "$s" final_train_loss)" >>"$sweep"
+        echo "$1,$2,$3,diverged,,,,false,," >>"$sweep"
+        return
     fi
+    local reached steps stability=",,"
+    reached=$(summary_field "$s" reached_target)
+    steps=$(summary_field "$s" steps)
+    if [ "$reached" = true ]; then
+        stability=$(stable_one "$1" "$2" "$3" "$steps")
+    fi
+    echo "$1,$2,$3,$reached,$steps,$(summary_field "$s" bytes_sent_total),$(summary_field "$s" final_train_loss),$stability" >>"$sweep"
+}
+# stable_one ALGORITHM COMPRESSOR GAMMA S: "STABLE,CONSENSUS_AT_S,MAX_AFTER" of a run of 4 S steps
+stable_one() {
+    local dir=$WORK/sweep/$1-$2-$3-stable h
+    # shellcheck disable=SC2046
+    bin/gossip-mpi train --ranks "$HOSTS" --algorithm "$1" --compressor "$2" $(gamma_option "$1" "$3") "${COMMON[@]}" \
+        --steps "$((4 * $4))" --out "$dir" >/dev/null 2>"$dir.err" || true
+    h=$(find "$dir" -name history.csv 2>/dev/null | head -1)
+    if [ -z "$h" ] || [ -z "$(find "$dir" -name summary.json | head -1)" ]; then
+        echo "false,,diverged"
+        return
+    fi
+    awk -F, -v s="$4" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "consensus") c = i; next }
+        $1 == s { at = $c } $1 > s && $c > max { max = $c }
+        END { printf "%s,%s,%s\n", (at != "" && max <= 10 * at) ? "true" : "false", at, max }' "$h"
 }
 IFS=, read -r -a gammas <<<"$GAMMAS"
 IFS=, read -r -a candidates <<<"$SWEEP_COMPRESSORS"
@@ -94,7 +118,7 @@ for g in "${gammas[@]}"; do say "sweep: deepsqueeze sign gamma $g"; sweep_one de
 fi
 
 # 3. The runs at each rate, with the sweep's gammas
-BEST=$(awk -F, 'NR > 1 && $1 == "choco" && $4 == "true" && (b == "" || $6 < b) { b = $6; c = $2 } END { print c }' "$sweep")
+BEST=$(awk -F, 'NR > 1 && $1 == "choco" && $4 == "true" && $8 == "true" && (b == "" || $6 < b) { b = $6; c = $2 } END { print c }' "$sweep")
 say "best CHOCO compressor by bytes to target: ${BEST:-none reached L}"
 runs=("allreduce none 1" "dpsgd none 1")
 for c in topk:0.01 sign ${BEST:+"$BEST"}; do
@@ -145,7 +169,7 @@ awk -F, -v OFS=, 'NR == FNR { if ($3 == "allreduce" && $9 != "") base[$1] = $9; 
 mv "$csv.tmp" "$csv"
 else
     TARGET=$(summary_field "$WORK/target/allreduce/summary.json" final_train_loss)
-    BEST=$(awk -F, 'NR > 1 && $1 == "choco" && $4 == "true" && (b == "" || $6 < b) { b = $6; c = $2 } END { print c }' "$sweep")
+    BEST=$(awk -F, 'NR > 1 && $1 == "choco" && $4 == "true" && $8 == "true" && (b == "" || $6 < b) { b = $6; c = $2 } END { print c }' "$sweep")
 fi
 
 md=$OUT/$NAME.md
@@ -165,7 +189,7 @@ md=$OUT/$NAME.md
     echo "Each run stops at L or after $MAX_STEPS steps. Train seconds exclude evaluation. Hosts are network"
     echo "namespaces of one $(nproc)-core machine with a tbf rate limit on every host's link (bench/cluster);"
     echo "\"shm\" is the same ranks on one host (shared memory). Gammas from the sweep in"
-    echo "[$NAME-sweep.csv]($NAME-sweep.csv) (fewest steps to L); \"best\" compressor: $BEST"
+    echo "[$NAME-sweep.csv]($NAME-sweep.csv) (fewest steps to L among the stable gammas: a run of 4x those steps neither diverges nor lets the consensus distance grow past 10x its value at L); \"best\" compressor: $BEST"
     echo "(fewest bytes to L). Raw: [$NAME.csv]($NAME.csv). All-reduce's bytes are modelled"
     echo "(2(n-1)/n x 4d per rank and step, what a ring all-reduce sends), the others' counted payloads."
     echo

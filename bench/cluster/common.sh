@@ -28,3 +28,12 @@ cluster_require() {
 cluster_hosts() {
     ip netns list 2>/dev/null | awk -v p="${PREFIX}-h" 'index($1, p) == 1 { print $1 }' | sort -V
 }
+
+# The bytes all hosts of this cluster have sent on their links (their eth0 counters, summed).
+cluster_tx_bytes() {
+    local h total=0
+    for h in $(cluster_hosts); do
+        total=$((total + $(ip netns exec "$h" cat /sys/class/net/eth0/statistics/tx_bytes)))
+    done
+    echo "$total"
+}
