@@ -98,7 +98,7 @@ if has large; then
     rm -rf "$WORK/large-text"
     mpirun "${MPIRUN_FLAGS[@]}" -np 8 bin/gossip-mpi "${large[@]}" --data "$text" --features "$FEATURES" \
         --out "$WORK/large-text" >&2
-    record large-text "synthetic LIBSVM text, a part a rank" 8 "$ROWS" "$text_mb" "$WORK"/large-text/*/summary.json
+    record large-text "synthetic LIBSVM text (a part a rank)" 8 "$ROWS" "$text_mb" "$WORK"/large-text/*/summary.json
     rm -f "$text"
     for n in 1 2 4 8; do
         say "large: $n ranks"

@@ -5,3 +5,9 @@ summary_field() { sed -n "s/.*\"$2\": *\"\{0,1\}\([^,\"}]*\)\"\{0,1\}[,}].*/\1/p
 
 # summary_p50 FILE PHASE: the p50 in microseconds of a phase of phases_rank0 (gradient, compress, exchange, mix).
 summary_p50() { sed -n "s/.*\"$2\": *{[^}]*\"p50_us\": *\([0-9.eE+-]*\).*/\1/p" "$1" | head -1; }
+
+# summary_mean FILE PHASE: a phase's mean microseconds per step (phases_rank0's mean_us_per_step).
+summary_mean() { sed -n "s/.*\"$2\": *{[^}]*\"mean_us_per_step\": *\([0-9.eE+-]*\).*/\1/p" "$1" | head -1; }
+
+# summary_step FILE KEY: a number of step_rank0 (p50_us, p99_us, mean_us, in_no_phase_share).
+summary_step() { sed -n "s/.*\"step_rank0\": *{[^}]*\"$2\": *\([0-9.eE+-]*\).*/\1/p" "$1" | head -1; }
