@@ -226,6 +226,20 @@ md=$OUT/$NAME.md
             }
         }' "$csv"
     echo
+    if [ -r "$OUT/peers.csv" ] && [ "$HOSTS" -eq 4 ]; then
+        echo "The strongest all-reduce at hand: against PyTorch's DistributedDataParallel on the same 4 hosts"
+        echo "([peers.md](peers.md), its own run, revision $(awk -F, 'NR == 2 { print $12 }' "$OUT/peers.csv")), gossip-mpi's all-reduce step is:"
+        echo
+        echo "| link | gossip-mpi all-reduce step ms | PyTorch DDP step ms | gossip-mpi CHOCO top-1% to L over DDP's |"
+        echo "|---|---|---|---|"
+        awk -F, 'NR > 1 { k = $1 "/" $4; st[k] = $10; to[k] = $9; l[$1] = 1 }
+            END { for (x in l) if ((x "/pytorch-ddp") in st)
+                printf "| %s | %s | %s | %.2fx |\n", x, st[x "/allreduce"], st[x "/pytorch-ddp"], to[x "/pytorch-ddp"] / to[x "/choco"] }' \
+            "$OUT/peers.csv" | sort
+        echo
+        echo "so where gossip-mpi's all-reduce is the slower one, the speed-ups over DDP are the figures to quote."
+        echo
+    fi
     echo "CHOCO top-1%'s step against its gradient (issue 23's goal: the mean step at most 1.5x the gradient's mean,"
     echo "both on rank 0's timers):"
     echo
