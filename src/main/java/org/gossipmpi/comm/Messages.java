@@ -124,8 +124,8 @@ public final class Messages {
                 if (inPiece > 0) {
                     in.get(0, recv, received, inPiece);
                 }
-                received += Math.max(inPiece, 0);
-                sent += Math.max(outPiece, 0);
+                received += inPiece;
+                sent += outPiece;
             }
             got[from] = recv;
         }

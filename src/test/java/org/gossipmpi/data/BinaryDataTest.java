@@ -1,5 +1,7 @@
 package org.gossipmpi.data;
 
+import static org.gossipmpi.data.DatasetAssertions.assertSameRows;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -86,23 +88,6 @@ class BinaryDataTest {
             rows[j] = t;
         }
         return java.util.Arrays.copyOf(rows, n / 2 + 3);
-    }
-
-    private static void assertSameRows(Dataset expected, Dataset got) {
-        assertEquals(expected.rows(), got.rows());
-        assertEquals(expected.cols(), got.cols());
-        assertEquals(expected.classes(), got.classes());
-        assertEquals(expected.isDense(), got.isDense());
-        for (int i = 0; i < expected.rows(); i++) {
-            assertEquals(expected.target(i), got.target(i), "target of row " + i);
-        }
-        if (expected.isDense()) {
-            assertArrayEquals(expected.denseValues(), got.denseValues());
-        } else {
-            assertArrayEquals(expected.rowStart(), got.rowStart());
-            assertArrayEquals(expected.colIndex(), got.colIndex());
-            assertArrayEquals(expected.values(), got.values());
-        }
     }
 
     @Test

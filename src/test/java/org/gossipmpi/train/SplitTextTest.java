@@ -1,6 +1,6 @@
 package org.gossipmpi.train;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.gossipmpi.data.DatasetAssertions.assertSameRows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -56,22 +56,6 @@ class SplitTextTest {
         final Path file = dir.resolve("rows-" + seed + ".libsvm");
         Files.writeString(file, s, StandardCharsets.UTF_8);
         return file;
-    }
-
-    private static void assertSameRows(Dataset expected, Dataset got) {
-        assertEquals(expected.rows(), got.rows());
-        assertEquals(expected.cols(), got.cols());
-        assertEquals(expected.classes(), got.classes());
-        for (int i = 0; i < expected.rows(); i++) {
-            assertEquals(Float.floatToIntBits(expected.target(i)), Float.floatToIntBits(got.target(i)), "target " + i);
-        }
-        if (expected.isDense()) {
-            assertArrayEquals(expected.denseValues(), got.denseValues());
-        } else {
-            assertArrayEquals(expected.rowStart(), got.rowStart());
-            assertArrayEquals(expected.colIndex(), got.colIndex());
-            assertArrayEquals(expected.values(), got.values());
-        }
     }
 
     /** Every rank asks for rows of every part, in a seeded order of its own, some twice. */
