@@ -182,7 +182,7 @@ public final class BinaryData implements Rows {
         final ByteBuffer target = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < rows.length; ) {
             final int run = run(rows, i, most);
-            final ByteBuffer b = readFully(file, channel, header.valuesAt() + rows[i] * rowBytes, run * rowBytes);
+            final ByteBuffer b = readFully(file, channel, header.rowsAt() + rows[i] * rowBytes, run * rowBytes);
             for (int k = 0; k < run; k++) {
                 final int r = rows[i + k];
                 t[i + k] = targets[r];
@@ -202,7 +202,7 @@ public final class BinaryData implements Rows {
         long nnz = 0;
         for (int i = 0; i < rows.length; ) {
             final int run = run(rows, i, 1 << 20);
-            final ByteBuffer b = readFully(file, channel, header.dataAt() + 8L * rows[i], 8L * (run + 1));
+            final ByteBuffer b = readFully(file, channel, header.startsAt() + 8L * rows[i], 8L * (run + 1));
             for (int k = 0; k < run; k++) {
                 from[i + k] = b.getLong(8 * k);
                 final long len = b.getLong(8 * (k + 1)) - from[i + k];
@@ -226,33 +226,25 @@ public final class BinaryData implements Rows {
         final CRC32C crc = new CRC32C();
         final ByteBuffer target = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < rows.length; ) {
-            final int run = run(rows, i, 1 << 16);
+            int run = run(rows, i, 1 << 16);
+            while (run > 1 && 8 * (from[i + run - 1] + length[i + run - 1] - from[i]) > 1 << 26) {
+                run /= 2; // reads of at most 64 MB
+            }
             final long first = from[i];
             final long count = from[i + run - 1] + length[i + run - 1] - first;
-            final ByteBuffer ib = readFully(file, channel, header.indicesAt() + 4 * first, 4 * count);
-            final ByteBuffer vb = readFully(file, channel, header.valuesAt() + 4 * first, 4 * count);
+            final ByteBuffer b = readFully(file, channel, header.rowsAt() + 8 * first, 8 * count);
             for (int k = 0; k < run; k++) {
                 final int r = rows[i + k];
-                final int at = (int) (from[i + k] - first);
+                final int at = 8 * (int) (from[i + k] - first);
                 final int len = length[i + k];
                 t[i + k] = targets[r];
                 start[i + k + 1] = start[i + k] + len;
-                crc.reset();
-                target.clear();
-                target.putFloat(0, targets[r]);
-                crc.update(target);
-                ib.limit(4 * (at + len)).position(4 * at);
-                crc.update(ib);
-                vb.limit(4 * (at + len)).position(4 * at);
-                crc.update(vb);
-                if ((int) crc.getValue() != checksums[r]) {
-                    throw damaged(r);
-                }
-                ib.limit(4 * (at + len)).position(4 * at);
-                ib.asIntBuffer().get(idx, start[i + k], len);
-                vb.limit(4 * (at + len)).position(4 * at);
-                vb.asFloatBuffer().get(val, start[i + k], len);
-                for (int q = start[i + k]; q < start[i + k + 1]; q++) {
+                b.limit(at + 8 * len).position(at);
+                check(crc, target, r, b);
+                for (int q = start[i + k], e = at; q < start[i + k + 1]; q++, e += 8) {
+                    final long entry = b.getLong(e);
+                    idx[q] = (int) entry;
+                    val[q] = Float.intBitsToFloat((int) (entry >>> 32));
                     if (idx[q] < 0 || idx[q] >= header.cols() || (q > start[i + k] && idx[q] <= idx[q - 1])) {
                         throw damaged(r);
                     }

@@ -15,19 +15,21 @@ import java.util.zip.CRC32C;
 import org.gossipmpi.io.AtomicFiles;
 
 /**
- * Streams rows into a {@link BinaryFormat} file: each section goes to a file of its own in a folder beside the
- * output while rows come, and {@link #finish} writes the header and joins the sections into the output (under a
- * temporary name, renamed when complete), so memory does not grow with the rows.
+ * Streams rows into a {@link BinaryFormat} file, writing each byte once: the rows go straight to their place in the
+ * output (under a temporary name, renamed when complete) while they come, the per-row tables (16 bytes a row) to
+ * files of their own in a folder beside it, and {@link #finish} appends the tables and writes the header, so memory
+ * does not grow with the rows.
  */
 final class BinaryWriter implements RowSink, AutoCloseable {
     private final Path out;
+    private final Path tmp;
     private final Path parts;
     private final boolean dense;
+    private final FileChannel file;
+    private final Section body;
     private final Section targets;
     private final Section checksums;
-    private final Section data;
-    private final Section indices;
-    private final Section values;
+    private final Section starts;
     private final CRC32C rowCrc = new CRC32C();
     private final CRC32C payloadCrc = new CRC32C();
     private final Labels.ClassCounter classes = new Labels.ClassCounter();
@@ -42,16 +44,19 @@ final class BinaryWriter implements RowSink, AutoCloseable {
     BinaryWriter(Path out, boolean dense) {
         this.out = out;
         this.dense = dense;
+        this.tmp = out.resolveSibling(out.getFileName() + ".tmp");
         this.parts = out.resolveSibling(out.getFileName() + ".parts");
         try {
             Files.createDirectories(parts);
+            file = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+            file.position(BinaryFormat.HEADER_BYTES); // the header goes last, when its counts are known
+            body = new Section(file);
             targets = new Section(parts.resolve("targets"));
             checksums = new Section(parts.resolve("checksums"));
-            data = new Section(parts.resolve("data"));
-            indices = dense ? null : new Section(parts.resolve("indices"));
-            values = dense ? null : new Section(parts.resolve("values"));
+            starts = dense ? null : new Section(parts.resolve("starts"));
             if (!dense) {
-                data.putLong(0);
+                starts.putLong(0);
             }
         } catch (IOException e) {
             throw failure(e);
@@ -68,7 +73,7 @@ final class BinaryWriter implements RowSink, AutoCloseable {
         row.asFloatBuffer().put(x, 0, n);
         row.position(4 + 4 * n);
         try {
-            data.put(row.array(), 4, 4 * n);
+            body.put(row.array(), 4, 4 * n);
         } catch (IOException e) {
             throw failure(e);
         }
@@ -79,19 +84,18 @@ final class BinaryWriter implements RowSink, AutoCloseable {
     @Override
     public void sparseRow(float target, int[] index, float[] value, int n) {
         room(4 + 8L * n);
-        row.putFloat(target);
-        row.asIntBuffer().put(index, 0, n); // bulk copies (the views share row's little-endian order)
-        row.position(4 + 4 * n);
-        row.asFloatBuffer().put(value, 0, n);
+        row.putFloat(0, target);
+        for (int j = 0; j < n; j++) { // (index, value) entries: the index in the low half, little-endian
+            row.putLong(4 + 8 * j, (index[j] & 0xFFFF_FFFFL) | (long) Float.floatToRawIntBits(value[j]) << 32);
+        }
         row.position(4 + 8 * n);
         if (n > 0) {
             maxIndex = Math.max(maxIndex, index[n - 1]);
         }
         try {
-            indices.put(row.array(), 4, 4 * n);
-            values.put(row.array(), 4 + 4 * n, 4 * n);
+            body.put(row.array(), 4, 8 * n);
             stored += n;
-            data.putLong(stored);
+            starts.putLong(stored);
         } catch (IOException e) {
             throw failure(e);
         }
@@ -108,7 +112,8 @@ final class BinaryWriter implements RowSink, AutoCloseable {
     }
 
     /**
-     * Writes the file: the header, then the sections; returns its size.
+     * Completes the file: appends the per-row tables, writes the header, forces it to disk and renames it into
+     * place; returns its size.
      *
      * @param features the features per row of a sparse file (at least {@link #sparseColumns}); ignored when dense
      */
@@ -119,29 +124,28 @@ final class BinaryWriter implements RowSink, AutoCloseable {
         final int width = dense ? cols : Math.max(features, sparseColumns());
         final BinaryFormat.Header h = new BinaryFormat.Header(dense, rows, width, classes.classes(), stored,
             (int) payloadCrc.getValue());
-        final Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
         try {
-            for (Section s : new Section[] {targets, checksums, data, indices, values}) {
+            body.flush();
+            for (Section s : new Section[] {targets, checksums, starts}) {
                 if (s != null) {
                     s.close();
                 }
             }
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ch.write(h.encode());
-                append(ch, targets.file, h.targetsAt());
-                append(ch, checksums.file, h.checksumsAt());
-                append(ch, data.file, h.dataAt());
-                if (!dense) {
-                    append(ch, indices.file, h.indicesAt());
-                    append(ch, values.file, h.valuesAt());
-                }
-                if (ch.size() != h.fileBytes()) {
-                    throw new IllegalStateException(tmp + ": wrote " + ch.size() + " bytes, the header says "
-                        + h.fileBytes());
-                }
-                ch.force(true);
+            append(file, targets.file, h.targetsAt());
+            append(file, checksums.file, h.checksumsAt());
+            if (!dense) {
+                append(file, starts.file, h.startsAt());
             }
+            if (file.size() != h.fileBytes()) {
+                throw new IllegalStateException(tmp + ": wrote " + file.size() + " bytes, the header says "
+                    + h.fileBytes());
+            }
+            final ByteBuffer header = h.encode();
+            while (header.hasRemaining()) {
+                file.write(header, header.position());
+            }
+            file.force(true);
+            file.close();
             Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             finished = true;
             return h.fileBytes();
@@ -156,11 +160,12 @@ final class BinaryWriter implements RowSink, AutoCloseable {
     @Override
     public void close() {
         try {
-            for (Section s : new Section[] {targets, checksums, data, indices, values}) {
+            for (Section s : new Section[] {targets, checksums, starts}) {
                 if (s != null) {
                     s.close();
                 }
             }
+            file.close();
             if (Files.isDirectory(parts)) {
                 try (Stream<Path> files = Files.walk(parts)) {
                     for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
@@ -169,7 +174,7 @@ final class BinaryWriter implements RowSink, AutoCloseable {
                 }
             }
             if (!finished) {
-                Files.deleteIfExists(out.resolveSibling(out.getFileName() + ".tmp"));
+                Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
             throw failure(e);
@@ -231,7 +236,7 @@ final class BinaryWriter implements RowSink, AutoCloseable {
         return new DataException(out + ": cannot write: " + AtomicFiles.reason(e));
     }
 
-    /** One section's file, written through a buffer of 1 MB. */
+    /** A section written through a buffer of 1 MB: to a file of its own, or to the output at its position. */
     private static final class Section {
         final Path file;
         final FileChannel channel;
@@ -242,6 +247,12 @@ final class BinaryWriter implements RowSink, AutoCloseable {
             this.file = file;
             this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
+        }
+
+        /** Writes to {@code output} from its position on; {@link #flush} ends it, the owner closes the channel. */
+        Section(FileChannel output) {
+            this.file = null;
+            this.channel = output;
         }
 
         void put(byte[] b, int off, int len) throws IOException {
@@ -261,6 +272,10 @@ final class BinaryWriter implements RowSink, AutoCloseable {
                 drain();
             }
             buffer.putLong(v);
+        }
+
+        void flush() throws IOException {
+            drain();
         }
 
         private void drain() throws IOException {

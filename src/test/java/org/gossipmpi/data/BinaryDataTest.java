@@ -126,12 +126,29 @@ class BinaryDataTest {
     void aDamagedRowIsRefusedByNumberAndTheOthersRead(@TempDir Path dir) throws IOException {
         final Path bin = dir.resolve("data.gmd");
         Convert.run(csv(dir, 50), bin, 0);
-        final long valuesAt = BinaryFormat.align(BinaryFormat.align(64 + 4 * 50) + 4 * 50);
-        flip(bin, valuesAt + 7 * 12 * 4 + 5); // a byte of row 8 (1-based)
+        flip(bin, BinaryFormat.HEADER_BYTES + 7 * 12 * 4 + 5); // a byte of row 8 (1-based): rows come first
         final BinaryData b = BinaryData.open(bin);
         final DataException e = assertThrows(DataException.class, () -> b.read(new int[] {3, 7}, "x"));
         assertTrue(e.getMessage().contains("row 8 does not match its checksum"), e.getMessage());
         assertEquals(2, b.read(new int[] {3, 6}, "x").rows());
+    }
+
+    @Test
+    void aDamagedSparseEntryIsRefusedByItsRowWhetherIndexOrValue(@TempDir Path dir) throws IOException {
+        final Path text = libsvm(dir, 60);
+        final Dataset all = TextReaders.libsvm(text, 0);
+        final int row = 5; // 0-based; its entries follow those of the rows before it
+        assertTrue(all.rowStart()[row + 1] > all.rowStart()[row]);
+        final long before = all.rowStart()[row];
+        for (int half = 0; half < 2; half++) { // the index's bytes, then the value's
+            final Path bin = dir.resolve("sparse" + half + ".gmd");
+            Convert.run(text, bin, 0);
+            flip(bin, BinaryFormat.HEADER_BYTES + 8 * before + 4 * half + 1);
+            final BinaryData b = BinaryData.open(bin);
+            final DataException e = assertThrows(DataException.class, () -> b.read(new int[] {row}, "x"));
+            assertTrue(e.getMessage().contains("row " + (row + 1) + " does not match its checksum"), e.getMessage());
+            assertSameRows(all.subset(new int[] {row - 1, row + 1}, "x"), b.read(new int[] {row - 1, row + 1}, "x"));
+        }
     }
 
     @Test
@@ -149,22 +166,25 @@ class BinaryDataTest {
         Files.copy(bin, header);
         flip(header, 17);
         assertRefused(header, "header's checksum does not match");
-        final Path newer = dir.resolve("newer.gmd");
-        Files.copy(bin, newer);
-        try (RandomAccessFile f = new RandomAccessFile(newer.toFile(), "rw")) {
-            final byte[] h = new byte[52];
-            f.readFully(h);
-            ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 2);
-            final CRC32C crc = new CRC32C();
-            crc.update(h);
-            f.seek(0);
-            f.write(h);
-            f.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue()).array());
+        for (int version : new int[] {BinaryFormat.VERSION - 1, BinaryFormat.VERSION + 1}) {
+            final Path other = dir.resolve("version" + version + ".gmd");
+            Files.copy(bin, other);
+            try (RandomAccessFile f = new RandomAccessFile(other.toFile(), "rw")) {
+                final byte[] h = new byte[52];
+                f.readFully(h);
+                ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN).putInt(8, version);
+                final CRC32C crc = new CRC32C();
+                crc.update(h);
+                f.seek(0);
+                f.write(h);
+                f.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue()).array());
+            }
+            assertRefused(other, "format version " + version + ", this gossip-mpi reads version "
+                + BinaryFormat.VERSION + ": convert the data again");
         }
-        assertRefused(newer, "format version 2, this gossip-mpi reads version 1");
         final Path table = dir.resolve("table.gmd");
         Files.copy(bin, table);
-        flip(table, BinaryFormat.align(64 + 4 * 20) + 9);
+        flip(table, new BinaryFormat.Header(true, 20, 12, 0, 20 * 12, 0).checksumsAt() + 9);
         assertRefused(table, "row checksums do not match the header's");
         final DataException e = assertThrows(DataException.class, () -> Convert.run(text, dir.resolve("x.bin"), 0));
         assertTrue(e.getMessage().contains("must end in .gmd"), e.getMessage());
