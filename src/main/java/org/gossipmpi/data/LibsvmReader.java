@@ -196,6 +196,22 @@ final class LibsvmReader {
         if (sign == '+' || sign == '-') {
             i++;
         }
+        final long t = (long) LONGS.get(b, i) ^ 0x3030303030303030L;
+        final long other = ((t + 0x7676767676767676L) | t) & 0x8080808080808080L;
+        final int point = Long.numberOfTrailingZeros(other) >>> 3;
+        if (point > 0 && point < 7 && ((t >>> (8 * point)) & 0xFF) == ('.' ^ '0')) {
+            // Digits, a point and more digits ended within these eight bytes ("0.1234"): one conversion for all.
+            final int end = Long.numberOfTrailingZeros(other & ~(0x80L << (8 * point))) >>> 3;
+            final byte c = end < 8 ? b[i + end] : 0;
+            if (end > point + 1 && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
+                final long below = (1L << (8 * point)) - 1;
+                final int n = end - 1;
+                final long packed = (t & below) | ((t >>> 8) & ~below & ((1L << (8 * n)) - 1));
+                at = i + end;
+                final double v = eight(packed << (8 * (8 - n))) / POW10[end - point - 1];
+                return sign == '-' ? -v : v;
+            }
+        }
         long m = 0;
         int digits = 0;
         int k;
@@ -251,11 +267,15 @@ final class LibsvmReader {
             run = 0;
             return 0;
         }
-        long v = t << (8 * (8 - k)); // the k digits to the top bytes, zeros (leading digits) below
+        run = eight(t << (8 * (8 - k))); // the k digits to the top bytes, zeros (leading digits) below
+        return k;
+    }
+
+    /** The value of eight digit bytes (0..9 each, the first in the lowest byte). */
+    private static long eight(long v) {
         v = (v * 10 + (v >>> 8)) & 0x00FF00FF00FF00FFL; // pairs
         v = (v * 100 + (v >>> 16)) & 0x0000FFFF0000FFFFL; // fours
-        run = (v * 10000 + (v >>> 32)) & 0xFFFFFFFFL; // eight
-        return k;
+        return (v * 10000 + (v >>> 32)) & 0xFFFFFFFFL; // eight
     }
 
     /** The general path: one line as a string, the JDK's numbers, every error named with the file and line. */

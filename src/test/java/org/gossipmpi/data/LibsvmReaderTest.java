@@ -29,7 +29,7 @@ class LibsvmReaderTest {
 
     private static String number(SplittableRandom r) {
         final double v = r.nextGaussian() * Math.pow(10, r.nextInt(9) - 4);
-        switch (r.nextInt(9)) {
+        switch (r.nextInt(11)) {
             case 0: return String.format(Locale.ROOT, "%.3f", v);
             case 1: return String.format(Locale.ROOT, "%.17g", v);
             case 2: return String.format(Locale.ROOT, "%e", v);
@@ -38,6 +38,8 @@ class LibsvmReaderTest {
             case 5: return String.format(Locale.ROOT, "%.0f", v) + ".";
             case 6: return "000" + r.nextInt(1000) + "." + r.nextInt(100000);
             case 7: return Float.toString((float) v);
+            case 8: return String.format(Locale.ROOT, "%.4f", r.nextDouble()); // digits, point, digits in 8 bytes
+            case 9: return String.format(Locale.ROOT, "%.1f", v);
             default: return String.format(Locale.ROOT, "%.14f", v);
         }
     }
