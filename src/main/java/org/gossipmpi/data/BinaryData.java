@@ -12,8 +12,8 @@ import java.util.zip.CRC32C;
 
 /**
  * A {@link BinaryFormat} file opened for reading: its header, targets and row checksums are read and checked when
- * it is opened; rows are read only when asked for ({@link #read}), at their offsets, each checked against its
- * checksum. Many threads may read it at once (positional reads of one channel); the file stays open for the
+ * it is opened; rows are read only when asked for ({@link #read}), at their offsets and in file order (rows closer than
+ * {@value #GAP} bytes in one read), each checked against its checksum. Many threads may read it at once (positional reads of one channel); the file stays open for the
  * process's life.
  */
 public final class BinaryData implements Rows {
@@ -56,8 +56,8 @@ public final class BinaryData implements Rows {
         try {
             final BinaryFormat.Header h = header(file, ch);
             final float[] t = new float[(int) h.rows()];
-            readFully(file, ch, h.targetsAt(), 4L * t.length).asFloatBuffer().get(t);
-            final ByteBuffer sums = readFully(file, ch, h.checksumsAt(), 4L * t.length);
+            readFully(file, ch, h.targetsAt(), 4L * t.length, null).asFloatBuffer().get(t);
+            final ByteBuffer sums = readFully(file, ch, h.checksumsAt(), 4L * t.length, null);
             final CRC32C crc = new CRC32C();
             crc.update(sums.duplicate());
             if ((int) crc.getValue() != h.payloadChecksum()) {
@@ -84,7 +84,7 @@ public final class BinaryData implements Rows {
             throw new DataException(file + ": " + size + " bytes, shorter than the " + BinaryFormat.HEADER_BYTES
                 + "-byte header of a gossip-mpi data file: not one, or truncated");
         }
-        final ByteBuffer b = readFully(file, ch, 0, BinaryFormat.HEADER_BYTES);
+        final ByteBuffer b = readFully(file, ch, 0, BinaryFormat.HEADER_BYTES, ByteBuffer.allocate(BinaryFormat.HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN));
         final byte[] magic = new byte[8];
         b.get(magic);
         if (!Arrays.equals(magic, BinaryFormat.MAGIC)) {
@@ -169,6 +169,15 @@ public final class BinaryData implements Rows {
         return header.dense() ? readDense(rows, name) : readSparse(rows, name);
     }
 
+    /**
+     * A read costs about what copying this many bytes does: rows (in file order) closer than this are read in one
+     * piece with what lies between them, so that a shard of randomly chosen rows is not read a row per system call.
+     */
+    private static final long GAP = 4 << 10;
+
+    /** The most one read takes in (beyond a single row longer than this). */
+    private static final long WINDOW = 8 << 20;
+
     private Dataset readDense(int[] rows, String name) {
         final int cols = header.cols();
         final long rowBytes = 4L * cols;
@@ -177,21 +186,30 @@ public final class BinaryData implements Rows {
         }
         final float[] x = new float[rows.length * cols];
         final float[] t = new float[rows.length];
-        final int most = (int) Math.max(1, (1 << 24) / rowBytes); // rows per read: about 16 MB
         final CRC32C crc = new CRC32C();
         final ByteBuffer target = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < rows.length; ) {
-            final int run = run(rows, i, most);
-            final ByteBuffer b = readFully(file, channel, header.rowsAt() + rows[i] * rowBytes, run * rowBytes);
-            for (int k = 0; k < run; k++) {
-                final int r = rows[i + k];
-                t[i + k] = targets[r];
-                b.limit((int) ((k + 1) * rowBytes)).position((int) (k * rowBytes));
-                check(crc, target, r, b);
-                b.limit((int) ((k + 1) * rowBytes)).position((int) (k * rowBytes));
-                b.asFloatBuffer().get(x, (i + k) * cols, cols);
+        final int[] order = fileOrder(rows);
+        ByteBuffer b = null;
+        for (int j = 0; j < order.length; ) {
+            final long first = rows[order[j]];
+            int e = j + 1;
+            while (e < order.length && (rows[order[e]] - rows[order[e - 1]] - 1) * rowBytes <= GAP
+                && (rows[order[e]] - first + 1) * rowBytes <= WINDOW) {
+                e++;
             }
-            i += run;
+            b = readFully(file, channel, header.rowsAt() + first * rowBytes,
+                (rows[order[e - 1]] - first + 1) * rowBytes, b);
+            for (int q = j; q < e; q++) {
+                final int i = order[q];
+                final int r = rows[i];
+                final int at = (int) ((r - first) * rowBytes);
+                t[i] = targets[r];
+                b.limit(at + (int) rowBytes).position(at);
+                check(crc, target, r, b);
+                b.limit(at + (int) rowBytes).position(at);
+                b.asFloatBuffer().get(x, i * cols, cols);
+            }
+            j = e;
         }
         return Dataset.dense(name, rows.length, cols, header.classes(), t, x);
     }
@@ -199,69 +217,99 @@ public final class BinaryData implements Rows {
     private Dataset readSparse(int[] rows, String name) {
         final long[] from = new long[rows.length];
         final int[] length = new int[rows.length];
+        final int[] order = fileOrder(rows);
         long nnz = 0;
-        for (int i = 0; i < rows.length; ) {
-            final int run = run(rows, i, 1 << 20);
-            final ByteBuffer b = readFully(file, channel, header.startsAt() + 8L * rows[i], 8L * (run + 1));
-            for (int k = 0; k < run; k++) {
-                from[i + k] = b.getLong(8 * k);
-                final long len = b.getLong(8 * (k + 1)) - from[i + k];
-                if (len < 0 || len > header.cols() || from[i + k] + len > header.stored()) {
-                    throw new DataException(file + ": row " + (rows[i + k] + 1) + " has a bad extent: the file is"
+        ByteBuffer b = null;
+        for (int j = 0; j < order.length; ) { // the rows' extents, from the row starts
+            final long first = rows[order[j]];
+            int e = j + 1;
+            while (e < order.length && 8L * (rows[order[e]] - rows[order[e - 1]]) <= GAP
+                && 8 * (rows[order[e]] - first + 2) <= WINDOW) {
+                e++;
+            }
+            b = readFully(file, channel, header.startsAt() + 8 * first, 8 * (rows[order[e - 1]] - first + 2), b);
+            for (int q = j; q < e; q++) {
+                final int i = order[q];
+                final int at = 8 * (int) (rows[i] - first);
+                from[i] = b.getLong(at);
+                final long len = b.getLong(at + 8) - from[i];
+                if (from[i] < 0 || len < 0 || len > header.cols() || from[i] + len > header.stored()) {
+                    throw new DataException(file + ": row " + (rows[i] + 1) + " has a bad extent: the file is"
                         + " damaged");
                 }
-                length[i + k] = (int) len;
+                length[i] = (int) len;
                 nnz += len;
             }
-            i += run;
+            j = e;
         }
         if (nnz > Integer.MAX_VALUE - 8) {
             throw new DataException(file + ": the " + rows.length + " rows hold " + nnz + " non-zeros, more than one"
                 + " array holds: use more ranks");
         }
         final int[] start = new int[rows.length + 1];
+        for (int i = 0; i < rows.length; i++) {
+            start[i + 1] = start[i] + length[i];
+        }
         final int[] idx = new int[(int) nnz];
         final float[] val = new float[(int) nnz];
         final float[] t = new float[rows.length];
         final CRC32C crc = new CRC32C();
         final ByteBuffer target = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < rows.length; ) {
-            int run = run(rows, i, 1 << 16);
-            while (run > 1 && 8 * (from[i + run - 1] + length[i + run - 1] - from[i]) > 1 << 26) {
-                run /= 2; // reads of at most 64 MB
+        for (int j = 0; j < order.length; ) { // the rows' entries
+            final long first = from[order[j]];
+            long end = first + length[order[j]];
+            int e = j + 1;
+            while (e < order.length && 8 * (from[order[e]] - end) <= GAP
+                && 8 * (from[order[e]] + length[order[e]] - first) <= WINDOW) {
+                end = Math.max(end, from[order[e]] + length[order[e]]);
+                e++;
             }
-            final long first = from[i];
-            final long count = from[i + run - 1] + length[i + run - 1] - first;
-            final ByteBuffer b = readFully(file, channel, header.rowsAt() + 8 * first, 8 * count);
-            for (int k = 0; k < run; k++) {
-                final int r = rows[i + k];
-                final int at = 8 * (int) (from[i + k] - first);
-                final int len = length[i + k];
-                t[i + k] = targets[r];
-                start[i + k + 1] = start[i + k] + len;
-                b.limit(at + 8 * len).position(at);
-                check(crc, target, r, b);
-                for (int q = start[i + k], e = at; q < start[i + k + 1]; q++, e += 8) {
-                    final long entry = b.getLong(e);
-                    idx[q] = (int) entry;
-                    val[q] = Float.intBitsToFloat((int) (entry >>> 32));
-                    if (idx[q] < 0 || idx[q] >= header.cols() || (q > start[i + k] && idx[q] <= idx[q - 1])) {
-                        throw damaged(r);
-                    }
-                }
+            b = readFully(file, channel, header.rowsAt() + 8 * first, 8 * (end - first), b);
+            for (int q = j; q < e; q++) {
+                final int i = order[q];
+                t[i] = targets[rows[i]];
+                unpack(rows[i], b, 8 * (int) (from[i] - first), length[i], idx, val, start[i], crc, target);
             }
-            i += run;
+            j = e;
         }
         return Dataset.sparse(name, rows.length, header.cols(), header.classes(), t, start, idx, val);
     }
 
-    /** The length of the run of consecutive rows starting at {@code rows[i]}, at most {@code most}. */
-    private static int run(int[] rows, int i, int most) {
-        int k = 1;
-        while (i + k < rows.length && k < most && rows[i + k] == rows[i] + k) {
-            k++;
+    /** The positions of {@code rows} in file order: {@code rows[order[j]]} ascends with {@code j}. */
+    private static int[] fileOrder(int[] rows) {
+        final long[] keyed = new long[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            keyed[i] = (long) rows[i] << 32 | i;
         }
-        return k;
+        Arrays.sort(keyed);
+        final int[] order = new int[rows.length];
+        for (int j = 0; j < rows.length; j++) {
+            order[j] = (int) keyed[j];
+        }
+        return order;
+    }
+
+    /**
+     * Checks one sparse row, {@code len} entries at {@code b[at]}, against its checksum and copies its indices and
+     * values to {@code idx} and {@code val} from {@code to} on. (A method of its own, so that it is compiled as one,
+     * not only through the caller's long-running loop.)
+     */
+    private void unpack(int row, ByteBuffer b, int at, int len, int[] idx, float[] val, int to, CRC32C crc,
+                        ByteBuffer target) {
+        b.limit(at + 8 * len).position(at);
+        check(crc, target, row, b);
+        final int cols = header.cols();
+        int prev = -1;
+        for (int q = to, e = at; q < to + len; q++, e += 8) {
+            final long entry = b.getLong(e);
+            final int index = (int) entry;
+            if (index <= prev || index >= cols) {
+                throw damaged(row);
+            }
+            idx[q] = index;
+            val[q] = Float.intBitsToFloat((int) (entry >>> 32));
+            prev = index;
+        }
     }
 
     /** Checks the row's checksum: its target, then the bytes of {@code b} from its position to its limit. */
@@ -281,11 +329,17 @@ public final class BinaryData implements Rows {
             + " convert it again");
     }
 
-    private static ByteBuffer readFully(Path file, FileChannel ch, long at, long bytes) {
+    /**
+     * Reads {@code bytes} bytes at {@code at} into {@code into} (from its start), or into a new direct buffer when it
+     * is null or too small (reuse the one returned); returns it with those bytes between position 0 and its limit.
+     */
+    private static ByteBuffer readFully(Path file, FileChannel ch, long at, long bytes, ByteBuffer into) {
         if (bytes > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("a read of " + bytes + " bytes");
         }
-        final ByteBuffer b = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+        final ByteBuffer b = into != null && into.capacity() >= bytes ? into
+            : ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+        b.clear().limit((int) bytes);
         try {
             while (b.hasRemaining()) {
                 if (ch.read(b, at + b.position()) < 0) {
