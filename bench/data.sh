@@ -87,6 +87,7 @@ if has large; then
             print line
         }
     }' >"$text"
+    sync # on disk before the conversion starts, as a user's file is: not written back while it is converted
     text_mb=$(stat -c %s "$text" | awk '{ printf "%.0f", $1 / 1e6 }')
     say "large: converting $text_mb MB"
     bin/gossip-mpi data convert "$text" "$WORK/large.gmd" --features "$FEATURES" | tee "$WORK/convert.log" >&2
