@@ -83,10 +83,21 @@ public final class RunFiles {
         final com.fasterxml.jackson.databind.node.ArrayNode data = memory.putArray("training_rows_per_rank");
         final com.fasterxml.jackson.databind.node.ArrayNode peak = memory.putArray("peak_resident_per_rank");
         final com.fasterxml.jackson.databind.node.ArrayNode startup = s.putArray("startup_seconds_per_rank");
-        for (int r = 0; r < o.memory().dataMb().length; r++) {
-            data.add(Math.round(o.memory().dataMb()[r] * 10) / 10.0);
-            peak.add(Math.round(o.memory().peakResidentMb()[r]));
-            startup.add(Math.round(o.memory().startupSeconds()[r] * 100) / 100.0);
+        for (int r = 0; r < o.perRank().dataMb().length; r++) {
+            data.add(Math.round(o.perRank().dataMb()[r] * 10) / 10.0);
+            peak.add(Math.round(o.perRank().peakResidentMb()[r]));
+            startup.add(Math.round(o.perRank().startupSeconds()[r] * 100) / 100.0);
+        }
+        final com.fasterxml.jackson.databind.node.ArrayNode stepMean = s.putArray("step_mean_ms_per_rank");
+        for (float v : o.perRank().stepMeanMs()) {
+            stepMean.add(Math.round(v * 100) / 100.0);
+        }
+        final ObjectNode phaseMean = s.putObject("phase_mean_ms_per_rank");
+        for (Decentralized.Phase p : Decentralized.Phase.values()) {
+            final com.fasterxml.jackson.databind.node.ArrayNode a = phaseMean.putArray(p.name().toLowerCase(Locale.ROOT));
+            for (float v : o.perRank().phaseMeanMs()[p.ordinal()]) {
+                a.add(Math.round(v * 100) / 100.0);
+            }
         }
         s.put("gossip_mpi_version", Version.get());
         final List<Training.Point> points = o.history();

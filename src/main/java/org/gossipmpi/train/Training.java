@@ -70,12 +70,15 @@ public final class Training {
     private final java.util.function.UnaryOperator<String> names;
 
     /**
-     * Every rank's footprint at the end of a run: the training rows it keeps in MB (its shard and its part of the
-     * loss sample), its process's peak resident set in MB (VmHWM; -1 where the kernel does not say), and the
-     * seconds from its JVM's start to its first step (loading the data, building the model). In-process ranks
-     * share one process, its peak and its start.
+     * Every rank's footprint and pace at the end of a run: the training rows it keeps in MB (its shard and its part
+     * of the loss sample), its process's peak resident set in MB (VmHWM; -1 where the kernel does not say), the
+     * seconds from its JVM's start to its first step (loading the data, building the model), its mean step in ms
+     * and each phase's mean ms per step ({@code phaseMeanMs[phase.ordinal()][rank]}, the phases of
+     * {@link Decentralized.Phase}): where a slow rank computes and the others wait for it. In-process ranks share
+     * one process, its peak and its start.
      */
-    public record Memory(float[] dataMb, float[] peakResidentMb, float[] startupSeconds) {
+    public record PerRank(float[] dataMb, float[] peakResidentMb, float[] startupSeconds, float[] stepMeanMs,
+                          float[][] phaseMeanMs) {
         /** The largest peak over the ranks. */
         public float maxPeakResidentMb() {
             float m = -1;
@@ -105,11 +108,11 @@ public final class Training {
     public record Outcome(String run, long steps, double trainLoss, double testAccuracy, double consensus,
                           double bytesTotal, double paperBitsTotal, double seconds, double trainSeconds,
                           double evalSeconds, double secondsToTarget, String lossEstimatedOn, boolean reachedTarget,
-                          float[] model, List<Point> history, Memory memory, RunRecord record) {
+                          float[] model, List<Point> history, PerRank perRank, RunRecord record) {
         /** The same outcome with its record (summary and history as the report reads them). */
         Outcome withRecord(RunRecord r) {
             return new Outcome(run, steps, trainLoss, testAccuracy, consensus, bytesTotal, paperBitsTotal, seconds,
-                trainSeconds, evalSeconds, secondsToTarget, lossEstimatedOn, reachedTarget, model, history, memory, r);
+                trainSeconds, evalSeconds, secondsToTarget, lossEstimatedOn, reachedTarget, model, history, perRank, r);
         }
     }
 
@@ -252,7 +255,7 @@ public final class Training {
             closeQuietly(jsonl);
         }
         return finish(tally, x, opt, runDir, evaluator.lossEstimatedOn, checkpoints != null,
-            memory(data.shard().bytes() + evaluator.lossSampleBytes(), tally.startupSeconds), model, tally.t * (double) comm.size() * sampler.batchSize() / data.train().rows());
+            perRank(data.shard().bytes() + evaluator.lossSampleBytes(), tally.startupSeconds, opt), model, tally.t * (double) comm.size() * sampler.batchSize() / data.train().rows());
     }
 
     /** x^0: the model's seeded initialisation, the same on every rank; for choco-gossip, each rank's own vector. */
@@ -478,27 +481,34 @@ public final class Training {
         }
     }
 
-    /** Every rank's footprint, gathered (a collective: every rank calls it). */
-    private Memory memory(long dataBytes, double startupSeconds) {
+    /** Every rank's footprint and pace, gathered (a collective: every rank calls it). */
+    private PerRank perRank(long dataBytes, double startupSeconds, Decentralized opt) {
         final int n = comm.size();
-        final FloatBuffer all = ByteBuffer.allocateDirect(12 * n).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        all.put(comm.rank(), (float) (dataBytes / 1e6));
+        final Decentralized.Phase[] phases = Decentralized.Phase.values();
+        final int fields = 4 + phases.length;
+        final FloatBuffer all = ByteBuffer.allocateDirect(4 * fields * n).order(ByteOrder.nativeOrder())
+            .asFloatBuffer();
         final long peak = MemoryUse.peakResidentBytes();
-        all.put(n + comm.rank(), peak < 0 ? -1f : (float) (peak / 1e6));
-        all.put(2 * n + comm.rank(), (float) startupSeconds);
-        comm.allreduceSum(all, 3 * n);
-        final float[] data = new float[n];
-        final float[] peaks = new float[n];
-        final float[] startup = new float[n];
-        all.get(0, data, 0, n);
-        all.get(n, peaks, 0, n);
-        all.get(2 * n, startup, 0, n);
-        return new Memory(data, peaks, startup);
+        final int r = comm.rank();
+        all.put(r, (float) (dataBytes / 1e6));
+        all.put(n + r, peak < 0 ? -1f : (float) (peak / 1e6));
+        all.put(2 * n + r, (float) startupSeconds);
+        all.put(3 * n + r, (float) (opt.stepMeanMicros() / 1e3));
+        for (Decentralized.Phase p : phases) {
+            all.put((4 + p.ordinal()) * n + r, (float) (opt.phaseMeanMicros(p) / 1e3));
+        }
+        comm.allreduceSum(all, fields * n);
+        final float[][] field = new float[fields][n];
+        for (int f = 0; f < fields; f++) {
+            all.get(f * n, field[f], 0, n);
+        }
+        return new PerRank(field[0], field[1], field[2], field[3],
+            java.util.Arrays.copyOfRange(field, 4, fields));
     }
 
     /** The last line, the outcome, the summary and history files (rank 0) and the saved models. */
     private Outcome finish(Tally tally, float[] x, Decentralized opt, Path runDir, String lossEstimatedOn,
-                           boolean checkpointed, Memory memory, Model model, double epochs) {
+                           boolean checkpointed, PerRank memory, Model model, double epochs) {
         final Point last = tally.history.get(tally.history.size() - 1);
         final double seconds = tally.seconds();
         final long t = tally.t;

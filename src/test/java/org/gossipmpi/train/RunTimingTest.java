@@ -53,6 +53,18 @@ class RunTimingTest {
         return m.group(1).trim();
     }
 
+    /** The numbers of the array {@code key} (the first one after the start of {@code json}). */
+    private static double[] perRank(String json, String key) {
+        final Matcher m = Pattern.compile("\"" + key + "\": ?\\[([^]]*)]").matcher(json);
+        assertTrue(m.find(), key + " missing from " + json);
+        final String[] items = m.group(1).split(",");
+        final double[] v = new double[items.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Double.parseDouble(items[i].trim());
+        }
+        return v;
+    }
+
     @Test
     void summaryAndHistorySeparateTrainingFromEvaluationAndTellTheTimeToTarget(@TempDir Path dir) throws Exception {
         final Path data = AlgorithmTrajectoryTest.dataFile();
@@ -86,6 +98,18 @@ class RunTimingTest {
             phases += Double.parseDouble(field(ph, "mean_us_per_step"));
         }
         assertEquals(1 - phases / stepMean, share, 1e-6, "the share is what the phases leave of the step");
+        // Every rank's pace: one mean step and one mean per phase a rank, rank 0's the same as step_rank0's.
+        final double[] steps = perRank(summary, "step_mean_ms_per_rank");
+        final String perPhase = summary.substring(summary.indexOf("\"phase_mean_ms_per_rank\""));
+        final double[] gradients = perRank(perPhase, "gradient");
+        assertEquals(4, steps.length, summary);
+        assertEquals(4, gradients.length, summary);
+        assertEquals(stepMean / 1e3, steps[0], 0.006, summary);
+        final String gradient0 = summary.substring(summary.indexOf("\"gradient\""));
+        assertEquals(Double.parseDouble(field(gradient0, "mean_us_per_step")) / 1e3, gradients[0], 0.006, summary);
+        for (int r = 0; r < 4; r++) {
+            assertTrue(steps[r] > 0 && gradients[r] > 0 && gradients[r] < steps[r] * 1.001, "rank " + r + ": " + summary);
+        }
 
         final List<String> history = Files.readAllLines(dir.resolve(reached.run()).resolve("history.csv"));
         assertTrue(history.get(0).endsWith(",seconds,train_seconds"), history.get(0));
