@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Stragglers (issue 24): what one slow host costs synchronous training on the emulated cluster, host by host.
+#
+#   bench/stragglers.sh          # HOSTS=4 RATE=1gbit SLOW=3:0.25 STEPS=200 MAX_FACTOR=3
+#
+# The problem of bench/time-to-target.sh: an MLP (784-1280-10, 1,017,610 parameters) on Fashion-MNIST, batch 32
+# per rank, lr 0.1, seed 1, a ring, the training loss of the averaged model every EVAL_EVERY steps on a seeded
+# sample of EVAL_ROWS training rows.
+#   1. Without a slow host: all-reduce SGD for STEPS steps; its last training loss is the target L.
+#   2. Without and with the slow host (bench/cluster/up --slow SLOW: host 3 held to a quarter of one core by a CPU
+#      control group): all-reduce SGD, and CHOCO-SGD with top-1% at gamma 0.05 (the stable gamma of
+#      time-to-target.md), each until L (at most MAX_FACTOR x STEPS steps).
+# Each run gives its train seconds to L and every host's mean step, gradient and exchange ms per step (summary.json's
+# step_mean_ms_per_rank and phase_mean_ms_per_rank): the slow host computes longer, the others wait in exchange.
+# Writes bench/results/stragglers.md and stragglers.csv. Needs root (the cluster).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+# shellcheck source=bench/lib/summary.sh
+. bench/lib/summary.sh
+# shellcheck source=bin/lib/jobs.sh
+. bin/lib/jobs.sh
+HOSTS=${HOSTS:-4}
+RATE=${RATE:-1gbit}
+SLOW=${SLOW:-3:0.25}
+STEPS=${STEPS:-200}
+MAX_FACTOR=${MAX_FACTOR:-3}
+EVAL_EVERY=${EVAL_EVERY:-20}
+EVAL_ROWS=${EVAL_ROWS:-2000}
+WORK=${WORK:-${TMPDIR:-/tmp}/gossip-mpi-stragglers}
+OUT=bench/results
+COMMON=(--model mlp --hidden 1280 --data fashion-mnist --batch 32 --lr 0.1 --seed 1 --device java --topology ring
+        --eval-every "$EVAL_EVERY" --eval-rows "$EVAL_ROWS")
+RUNS=("allreduce none 1" "choco topk:0.01 0.05")
+say() { printf 'stragglers: %s\n' "$*" >&2; }
+[ "$(id -u)" -eq 0 ] || { echo "stragglers: needs root (the emulated cluster)" >&2; exit 1; }
+bin/setup >/dev/null
+stamp=$(revision_stamp)
+rev=$(echo "$stamp" | sed 's/^revision \([^,]*\),.*/\1/')
+rm -rf "$WORK"
+mkdir -p "$WORK" "$OUT"
+trap 'bench/cluster/down >/dev/null 2>&1 || true' EXIT
+
+bench/cluster/up "$HOSTS" "$RATE" >&2
+say "target: all-reduce, $STEPS steps, no slow host"
+bench/cluster/run bin/gossip-mpi train "${COMMON[@]}" --algorithm allreduce --steps "$STEPS" --out "$WORK/target" \
+    >"$WORK/target.log" 2>&1
+TARGET=$(summary_field "$WORK/target/allreduce/summary.json" final_train_loss)
+say "L = $TARGET"
+
+csv=$OUT/stragglers.csv
+echo "slow_host,algorithm,compressor,gamma,reached,steps,train_s,s_to_target,final_loss,test_acc,step_ms_per_rank,gradient_ms_per_rank,compress_ms_per_rank,exchange_ms_per_rank,mix_ms_per_rank,revision" >"$csv"
+for slow in none "$SLOW"; do
+    if [ "$slow" = none ]; then bench/cluster/up "$HOSTS" "$RATE" >&2; else bench/cluster/up "$HOSTS" "$RATE" --slow "$slow" >&2; fi
+    tag=$([ "$slow" = none ] && echo none || echo "slow-${slow%%:*}")
+    mkdir -p "$WORK/$tag"
+    for run in "${RUNS[@]}"; do
+        read -r algorithm compressor gamma <<<"$run"
+        dir=$WORK/$tag/$algorithm
+        say "slow host $slow: $algorithm $compressor"
+        bench/cluster/run bin/gossip-mpi train "${COMMON[@]}" --algorithm "$algorithm" --compressor "$compressor" \
+            --gamma "$gamma" --steps $((MAX_FACTOR * STEPS)) --target-loss "$TARGET" --out "$dir" >"$dir.log" 2>&1
+        s=$(ls "$dir"/*/summary.json)
+        printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n' "$slow" "$algorithm" "$compressor" "$gamma" \
+            "$(summary_field "$s" reached_target)" "$(summary_field "$s" steps)" "$(summary_field "$s" train_seconds)" \
+            "$(summary_field "$s" seconds_to_target)" "$(summary_field "$s" final_train_loss)" \
+            "$(summary_field "$s" test_accuracy)" "$(summary_per_rank "$s" step_mean_ms_per_rank)" \
+            "$(summary_per_rank "$s" phase_mean_ms_per_rank gradient)" "$(summary_per_rank "$s" phase_mean_ms_per_rank compress)" \
+            "$(summary_per_rank "$s" phase_mean_ms_per_rank exchange)" "$(summary_per_rank "$s" phase_mean_ms_per_rank mix)" \
+            "$rev" >>"$csv"
+    done
+done
+bench/cluster/down >&2
+
+{
+    echo "# Stragglers: one slow host and synchronous training"
+    echo
+    echo "Command: \`bench/stragglers.sh\` (HOSTS=$HOSTS RATE=$RATE SLOW=$SLOW STEPS=$STEPS MAX_FACTOR=$MAX_FACTOR);"
+    echo "$stamp. Raw: [stragglers.csv](stragglers.csv). $(nproc) cores, $(free -g | awk '/^Mem/ { print $2 }') GiB."
+    echo
+    echo "$HOSTS emulated hosts at $RATE (bench/cluster), one rank each, an MLP of 1,017,610 parameters on Fashion-MNIST,"
+    echo "batch 32 per rank, a ring. The slow host is held to ${SLOW#*:} of one core by a CPU control group (\`bench/cluster/up"
+    echo "--slow $SLOW\`); the other hosts share this machine's $(nproc) cores, about $(awk -v n="$(nproc)" -v h="$HOSTS" 'BEGIN { printf "%.2g", n / (h - 1) }') of a core each. L = $TARGET,"
+    echo "all-reduce's training loss after $STEPS steps without the slow host; every run stops at L (or after"
+    echo "$((MAX_FACTOR * STEPS)) steps). Per host (rank 0 first): the mean step and the mean gradient and exchange ms per"
+    echo "step, so a reader sees who computes slowly and who waits for it (the exchange phase holds the waiting)."
+    echo
+    echo "| slow host | algorithm | compressor | gamma | steps to L | train s to L | test accuracy | step ms per host | gradient ms per host | exchange ms per host |"
+    echo "|---|---|---|---|---:|---:|---:|---|---|---|"
+    awk -F, 'NR > 1 { printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1 == "none" ? "none" : "host " $1, $2, $3, $4, ($5 == "true" ? $6 : "not in " $6), ($5 == "true" ? $8 : "-"), $10, $11, $12, $14 }' "$csv" | sed 's/;/, /g'
+    echo
+    awk -F, 'NR > 1 && $5 == "true" { t[$1 "," $2] = $8 }
+        END {
+            for (k in t) { split(k, p, ","); if (p[1] != "none" && ((("none," p[2]) in t))) printf "- %s: %.2fx the train seconds to L with the slow host\n", p[2], t[k] / t["none," p[2]] }
+        }' "$csv" | sort
+    echo
+    echo "Every algorithm of gossip-mpi is synchronous today: each step waits for the neighbours' payloads (CHOCO, a"
+    echo "ring) or for every rank (all-reduce), so the slow host sets every host's pace. Asynchronous gossip (issue 24)"
+    echo "is what would let the other hosts go on; it is not built yet."
+} >"$OUT/stragglers.md"
+say "wrote $OUT/stragglers.md"
