@@ -12,7 +12,8 @@
 #      time-to-target.md), each until L (at most MAX_FACTOR x STEPS steps).
 # Each run gives its train seconds to L and every host's mean step, gradient and exchange ms per step (summary.json's
 # step_mean_ms_per_rank and phase_mean_ms_per_rank): the slow host computes longer, the others wait in exchange.
-# Writes bench/results/stragglers.md and stragglers.csv. Needs root (the cluster).
+# Writes bench/results/stragglers.md and stragglers.csv. Needs root (the cluster). REPORT_ONLY=1 rewrites the page
+# from stragglers.csv and WORK's target run, without running.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -33,6 +34,8 @@ COMMON=(--model mlp --hidden 1280 --data fashion-mnist --batch 32 --lr 0.1 --see
         --eval-every "$EVAL_EVERY" --eval-rows "$EVAL_ROWS")
 RUNS=("allreduce none 1" "choco topk:0.01 0.05")
 say() { printf 'stragglers: %s\n' "$*" >&2; }
+csv=$OUT/stragglers.csv
+if [ -z "${REPORT_ONLY:-}" ]; then
 [ "$(id -u)" -eq 0 ] || { echo "stragglers: needs root (the emulated cluster)" >&2; exit 1; }
 bin/setup >/dev/null
 stamp=$(revision_stamp)
@@ -48,7 +51,6 @@ bench/cluster/run bin/gossip-mpi train "${COMMON[@]}" --algorithm allreduce --st
 TARGET=$(summary_field "$WORK/target/allreduce/summary.json" final_train_loss)
 say "L = $TARGET"
 
-csv=$OUT/stragglers.csv
 echo "slow_host,algorithm,compressor,gamma,reached,steps,train_s,s_to_target,final_loss,test_acc,step_ms_per_rank,gradient_ms_per_rank,compress_ms_per_rank,exchange_ms_per_rank,mix_ms_per_rank,revision" >"$csv"
 for slow in none "$SLOW"; do
     if [ "$slow" = none ]; then bench/cluster/up "$HOSTS" "$RATE" >&2; else bench/cluster/up "$HOSTS" "$RATE" --slow "$slow" >&2; fi
@@ -58,8 +60,9 @@ for slow in none "$SLOW"; do
         read -r algorithm compressor gamma <<<"$run"
         dir=$WORK/$tag/$algorithm
         say "slow host $slow: $algorithm $compressor"
+        # shellcheck disable=SC2046
         bench/cluster/run bin/gossip-mpi train "${COMMON[@]}" --algorithm "$algorithm" --compressor "$compressor" \
-            --gamma "$gamma" --steps $((MAX_FACTOR * STEPS)) --target-loss "$TARGET" --out "$dir" >"$dir.log" 2>&1
+            $(gamma_option "$algorithm" "$gamma") --steps $((MAX_FACTOR * STEPS)) --target-loss "$TARGET" --out "$dir" >"$dir.log" 2>&1
         s=$(ls "$dir"/*/summary.json)
         printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n' "$slow" "$algorithm" "$compressor" "$gamma" \
             "$(summary_field "$s" reached_target)" "$(summary_field "$s" steps)" "$(summary_field "$s" train_seconds)" \
@@ -71,12 +74,16 @@ for slow in none "$SLOW"; do
     done
 done
 bench/cluster/down >&2
-
+fi
+TARGET=$(summary_field "$WORK/target/allreduce/summary.json" final_train_loss)
+if [ -n "${REPORT_ONLY:-}" ]; then
+    stamp="revision $(awk -F, 'NR == 2 { print $NF }' "$csv"), $(date -u -r "$csv" +%Y-%m-%d), $(nproc) cores"
+fi
 {
     echo "# Stragglers: one slow host and synchronous training"
     echo
     echo "Command: \`bench/stragglers.sh\` (HOSTS=$HOSTS RATE=$RATE SLOW=$SLOW STEPS=$STEPS MAX_FACTOR=$MAX_FACTOR);"
-    echo "$stamp. Raw: [stragglers.csv](stragglers.csv). $(nproc) cores, $(free -g | awk '/^Mem/ { print $2 }') GiB."
+    echo "$stamp, $(free -g | awk '/^Mem/ { print $2 }') GiB. Raw: [stragglers.csv](stragglers.csv)."
     echo
     echo "$HOSTS emulated hosts at $RATE (bench/cluster), one rank each, an MLP of 1,017,610 parameters on Fashion-MNIST,"
     echo "batch 32 per rank, a ring. The slow host is held to ${SLOW#*:} of one core by a CPU control group (\`bench/cluster/up"
@@ -87,7 +94,7 @@ bench/cluster/down >&2
     echo
     echo "| slow host | algorithm | compressor | gamma | steps to L | train s to L | test accuracy | step ms per host | gradient ms per host | exchange ms per host |"
     echo "|---|---|---|---|---:|---:|---:|---|---|---|"
-    awk -F, 'NR > 1 { printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1 == "none" ? "none" : "host " $1, $2, $3, $4, ($5 == "true" ? $6 : "not in " $6), ($5 == "true" ? $8 : "-"), $10, $11, $12, $14 }' "$csv" | sed 's/;/, /g'
+    awk -F, 'NR > 1 { split($1, h, ":"); printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1 == "none" ? "none" : "host " h[1] " at " h[2] " core", $2, $3, $4, ($5 == "true" ? $6 : "not in " $6), ($5 == "true" ? sprintf("%.1f", $8) : "-"), $10, $11, $12, $14 }' "$csv" | sed 's/;/, /g'
     echo
     awk -F, 'NR > 1 && $5 == "true" { t[$1 "," $2] = $8 }
         END {
