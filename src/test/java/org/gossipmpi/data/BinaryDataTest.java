@@ -123,6 +123,21 @@ class BinaryDataTest {
     }
 
     @Test
+    void rowsFarApartAreReadInPiecesAndComeBackInTheOrderAsked(@TempDir Path dir) throws IOException {
+        // Rows more than 4 KB apart in the file are read apart, nearer ones together; either way each lands at
+        // its place in the order asked (repeated rows too).
+        final int[] rows = {1999, 0, 1000, 1001, 5, 1500, 3, 1000};
+        final Path sparse = libsvm(dir, 2000);
+        final Path sparseBin = dir.resolve("sparse.gmd");
+        Convert.run(sparse, sparseBin, 0);
+        assertSameRows(TextReaders.libsvm(sparse, 0).subset(rows, "x"), BinaryData.open(sparseBin).read(rows, "x"));
+        final Path dense = csv(dir, 2000);
+        final Path denseBin = dir.resolve("dense.gmd");
+        Convert.run(dense, denseBin, 0);
+        assertSameRows(TextReaders.csv(dense).subset(rows, "x"), BinaryData.open(denseBin).read(rows, "x"));
+    }
+
+    @Test
     void aDamagedRowIsRefusedByNumberAndTheOthersRead(@TempDir Path dir) throws IOException {
         final Path bin = dir.resolve("data.gmd");
         Convert.run(csv(dir, 50), bin, 0);
