@@ -9,6 +9,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
@@ -18,7 +23,8 @@ import org.gossipmpi.io.AtomicFiles;
  * Streams rows into a {@link BinaryFormat} file, writing each byte once: the rows go straight to their place in the
  * output (under a temporary name, renamed when complete) while they come, the per-row tables (16 bytes a row) to
  * files of their own in a folder beside it, and {@link #finish} appends the tables and writes the header, so memory
- * does not grow with the rows.
+ * does not grow with the rows. A thread of its own writes the output back to disk every 64 MB while rows come, so the
+ * final force, which makes the file durable before it is renamed into place, waits for little.
  */
 final class BinaryWriter implements RowSink, AutoCloseable {
     private final Path out;
@@ -27,6 +33,14 @@ final class BinaryWriter implements RowSink, AutoCloseable {
     private final boolean dense;
     private final FileChannel file;
     private final Section body;
+    /** Writes the output back to disk while rows still come, so that the final force has little left to do. */
+    private final ExecutorService flusher = Executors.newSingleThreadExecutor(r -> {
+        final Thread t = new Thread(r, "convert-flush");
+        t.setDaemon(true);
+        return t;
+    });
+    private Future<?> flushing;
+    private long flushedTo;
     private final Section targets;
     private final Section checksums;
     private final Section starts;
@@ -79,6 +93,7 @@ final class BinaryWriter implements RowSink, AutoCloseable {
         }
         stored += n;
         endRow(target);
+        flushBehind();
     }
 
     @Override
@@ -100,6 +115,45 @@ final class BinaryWriter implements RowSink, AutoCloseable {
             throw failure(e);
         }
         endRow(target);
+        flushBehind();
+    }
+
+    /** The output written between two write-backs started in the background. */
+    private static final long FLUSH_EVERY = 64L << 20;
+
+    /**
+     * Every {@link #FLUSH_EVERY} bytes of rows, starts writing the output back to disk on the flusher thread (unless
+     * the last write-back is still running): the disk works while the parser does.
+     */
+    private void flushBehind() {
+        final long written = stored * (dense ? 4 : 8);
+        if (written - flushedTo < FLUSH_EVERY || (flushing != null && !flushing.isDone())) {
+            return;
+        }
+        awaitFlush();
+        flushedTo = written;
+        flushing = flusher.submit(() -> {
+            file.force(false);
+            return null;
+        });
+    }
+
+    /** Waits for the write-back in flight, if any; its failure is the conversion's. */
+    private void awaitFlush() {
+        if (flushing == null) {
+            return;
+        }
+        try {
+            flushing.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? failure(io)
+                : new DataException(out + ": cannot write: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DataException(out + ": interrupted while writing");
+        } finally {
+            flushing = null;
+        }
     }
 
     /** The columns of a sparse file: the largest index + 1 unless more are given. */
@@ -125,6 +179,7 @@ final class BinaryWriter implements RowSink, AutoCloseable {
         final BinaryFormat.Header h = new BinaryFormat.Header(dense, rows, width, classes.classes(), stored,
             (int) payloadCrc.getValue());
         try {
+            awaitFlush();
             body.flush();
             for (Section s : new Section[] {targets, checksums, starts}) {
                 if (s != null) {
@@ -156,28 +211,48 @@ final class BinaryWriter implements RowSink, AutoCloseable {
         }
     }
 
-    /** Removes the sections and any partial output (after {@link #finish}, only the sections). */
+    /**
+     * Removes the per-row tables and, unless {@link #finish} completed, the partial output. Every step is tried even
+     * when one fails (a full disk fails the tables' last writes); a failure is reported only after a completed
+     * file, since otherwise the error that stopped the conversion is the one to give.
+     */
     @Override
     public void close() {
+        flusher.shutdown(); // not interrupted: an interrupted force would close the channel under it
         try {
-            for (Section s : new Section[] {targets, checksums, starts}) {
+            flusher.awaitTermination(10, TimeUnit.MINUTES); // a write-back in flight ends before the file closes
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        IOException first = null;
+        for (Section s : new Section[] {targets, checksums, starts}) {
+            try {
                 if (s != null) {
                     s.close();
                 }
+            } catch (IOException e) {
+                first = first == null ? e : first;
             }
+        }
+        try {
             file.close();
-            if (Files.isDirectory(parts)) {
-                try (Stream<Path> files = Files.walk(parts)) {
-                    for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-            }
             if (!finished) {
                 Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
-            throw failure(e);
+            first = first == null ? e : first;
+        }
+        if (Files.isDirectory(parts)) {
+            try (Stream<Path> files = Files.walk(parts)) {
+                for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (IOException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null && finished) {
+            throw failure(first);
         }
     }
 
