@@ -19,7 +19,7 @@ csv=$OUT/data.csv
     echo
     echo "| part | input | ranks | rows | file MB | rank 0's training rows MB | peak resident MB (max) | s to step 0 (max) | convert MB/s | revision |"
     echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"
-    awk -F, 'NR > 1 { printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 == "" ? "-" : $9, $10 }' "$csv"
+    awk -F, 'NR > 1 { c = $9; sub(";", ", again ", c); printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, c == "" ? "-" : c, $10 }' "$csv"
     echo
     echo "Goals (issue 22):"
     echo
@@ -28,7 +28,8 @@ csv=$OUT/data.csv
     awk -F, '
         NR > 1 && $1 == "fashion" { peak[$2] = $7; start[$2] = $8 }
         NR > 1 && $1 == "inprocess" && $3 == 256 { ip = $7 }
-        NR > 1 && $1 == "large" { lp[$3] = $7; lf = $5; conv = $9; ls[$3] = $8 }
+        NR > 1 && $1 == "large" { lp[$3] = $7; lf = $5; split($9, cv, ";"); conv = cv[1]; again = cv[2]; ls[$3] = $8 }
+        NR > 1 && $1 == "tiny" { ts[$3] = $8 }
         END {
             if ("binary" in peak) {
                 printf "| Fashion-MNIST, 4 ranks, MLP 1e6: per-rank peak <= 250 MB | %s MB (IDX: %s MB) | %s |\n", peak["binary"], peak["idx"], (peak["binary"] <= 250 ? "met" : "missed")
@@ -38,19 +39,23 @@ csv=$OUT/data.csv
             if (8 in lp) {
                 lim = lf / 8 + 300
                 printf "| synthetic file, 8 ranks: per-rank peak <= file / 8 + 300 MB = %.0f MB | %s MB | %s |\n", lim, lp[8], (lp[8] <= lim ? "met" : "missed")
-                printf "| conversion >= 300 MB of text per second per core | %s MB/s (one core) | %s |\n", conv, (conv >= 300 ? "met" : "missed")
-                printf "| seconds to step 0 fall with ranks (1, 2, 4, 8) | %s, %s, %s, %s s | %s |\n", ls[1], ls[2], ls[4], ls[8], (ls[8] < ls[4] && ls[4] < ls[2] && ls[2] < ls[1]) ? "met" : "missed"
+                printf "| conversion >= 300 MB of text per second per core | %s MB/s (one core; the same file again: %s) | %s |\n", conv, (again == "" ? "-" : again), (conv >= 300 ? "met" : (again >= 300 ? "missed on the first conversion, met on the second" : "missed"))
+                printf "| seconds to step 0 fall with ranks (1, 2, 4, 8) | %s, %s, %s, %s s (2,000 rows: %s, -, %s, %s s) | %s |\n", ls[1], ls[2], ls[4], ls[8], ts[1], ts[4], ts[8], (ls[8] < ls[4] && ls[4] < ls[2] && ls[2] < ls[1]) ? "met" : "missed"
             }
         }' "$csv"
     echo
     echo "Where a goal is missed, why: the conversion runs on one core and writes every byte once (format 2: the rows"
-    echo "straight to their place, the per-row tables after them), then forces the file to disk before renaming it;"
-    echo "its LIBSVM parser reads a line in one pass (digit runs eight bytes at a time, a value of digits, point and"
+    echo "straight to their place, the per-row tables after them; written back to disk every 64 MB as it goes), then"
+    echo "forces the file to disk before renaming it. The first conversion of the freshly generated file is the"
+    echo "slower one; the second finds the memory of the first's output (just replaced) free, where the first"
+    echo "presumably waits for the kernel to reclaim page cache for its 2.5 GB (not measured apart). The"
+    echo "LIBSVM parser reads a line in one pass (digit runs eight bytes at a time, a value of digits, point and"
     echo "digits within eight bytes in one conversion, plain decimals by Clinger's fast path, the rest through the"
     echo "JDK's parser). The seconds to step 0 cannot fall beyond 2 ranks on this machine's $(nproc) cores, which 4 and 8"
-    echo "ranks share: each process's JVM start and compilation (about 1.2 s of a core alone, 2.3 s each when 4 start"
-    echo "at once, measured on a 2,000-row file) and what every rank reads whatever the ranks (all targets and row"
-    echo "checksums, 8 bytes a row, and the seeded permutation of all rows for the iid shards) add up over the ranks."
+    echo "ranks share: each process's JVM start and compilation and what every rank reads whatever the ranks (all"
+    echo "targets and row checksums, 8 bytes a row, and the seeded permutation of all rows for the iid shards) add up"
+    echo "over the ranks; the \`tiny\` rows, the same runs on the file's first 2,000 rows, show what a rank's start costs"
+    echo "without data."
     echo "A rank reads its rows in file order, rows less than 4 KB apart in one read, so on this file (rows of about 450"
     echo "bytes) each of up to 8 ranks reads past the rows of the others rather than making a system call a row."
     echo "Per-rank memory does fall with the ranks, as the table shows."
