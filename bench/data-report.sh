@@ -8,7 +8,7 @@ csv=$OUT/data.csv
 {
     echo "# Data at cluster scale: what each rank holds"
     echo
-    echo "Command: \`bench/data.sh\` (parts \`PARTS=fashion,inprocess,large\`); every row names the revision it"
+    echo "Command: \`bench/data.sh\` (parts \`PARTS=fashion,inprocess,large,tiny\`); every row names the revision it"
     echo "measured. Raw: [data.csv](data.csv). $(nproc) cores, $(free -g | awk '/^Mem/ { print $2 }') GiB. Peak"
     echo "resident set: each rank's process's VmHWM at the end of the run (summary.json's \`memory_mb\`), the largest"
     echo "over the ranks; seconds to step 0: from the JVM's start to the first step (\`startup_seconds_per_rank\`), the"
@@ -46,9 +46,8 @@ csv=$OUT/data.csv
     echo
     echo "Where a goal is missed, why: the conversion runs on one core and writes every byte once (format 2: the rows"
     echo "straight to their place, the per-row tables after them; written back to disk every 64 MB as it goes), then"
-    echo "forces the file to disk before renaming it. The first conversion of the freshly generated file is the"
-    echo "slower one; the second finds the memory of the first's output (just replaced) free, where the first"
-    echo "presumably waits for the kernel to reclaim page cache for its 2.5 GB (not measured apart). The"
+    echo "forces the file to disk before renaming it; the two conversions of the same file show how much this"
+    echo "machine's speed varies from one run to the next. The"
     echo "LIBSVM parser reads a line in one pass (digit runs eight bytes at a time, a value of digits, point and"
     echo "digits within eight bytes in one conversion, plain decimals by Clinger's fast path, the rest through the"
     echo "JDK's parser). The seconds to step 0 cannot fall beyond 2 ranks on this machine's $(nproc) cores, which 4 and 8"
