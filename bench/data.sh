@@ -126,7 +126,7 @@ if has tiny; then
         say "tiny: the large file's first 2,000 rows, $n ranks"
         rm -rf "$WORK/tiny-$n"
         mpirun "${MPIRUN_FLAGS[@]}" -np "$n" bin/gossip-mpi "${tiny[@]}" --data "$WORK/tiny.gmd" --out "$WORK/tiny-$n" >&2
-        record tiny "the synthetic file's first 2,000 rows" "$n" 2000 \
+        record tiny "the synthetic file's first 2000 rows" "$n" 2000 \
             "$(stat -c %s "$WORK/tiny.gmd" | awk '{ printf "%.1f", $1 / 1e6 }')" "$WORK"/tiny-$n/*/summary.json
     done
 fi
