@@ -11,7 +11,8 @@
 #      control group): all-reduce SGD, and CHOCO-SGD with top-1% at gamma 0.05 (the stable gamma of
 #      time-to-target.md), each until L (at most MAX_FACTOR x STEPS steps).
 # Each run gives its train seconds to L and every host's mean step, gradient and exchange ms per step (summary.json's
-# step_mean_ms_per_rank and phase_mean_ms_per_rank): the slow host computes longer, the others wait in exchange.
+# step_mean_us_per_rank and phase_mean_us_per_rank, in ms here): the slow host computes longer, the others wait in
+# exchange.
 # Writes bench/results/stragglers.md and stragglers.csv. Needs root (the cluster). REPORT_ONLY=1 rewrites the page
 # from stragglers.csv and WORK's target run, without running.
 set -euo pipefail
@@ -34,6 +35,8 @@ COMMON=(--model mlp --hidden 1280 --data fashion-mnist --batch 32 --lr 0.1 --see
         --eval-every "$EVAL_EVERY" --eval-rows "$EVAL_ROWS")
 RUNS=("allreduce none 1" "choco topk:0.01 0.05")
 say() { printf 'stragglers: %s\n' "$*" >&2; }
+# ms_per_rank FILE KEY [PHASE]: summary_per_rank's microseconds in ms
+ms_per_rank() { summary_per_rank "$@" | awk -F';' '{ for (i = 1; i <= NF; i++) printf "%s%.2f", (i > 1 ? ";" : ""), $i / 1000 }'; }
 csv=$OUT/stragglers.csv
 if [ -z "${REPORT_ONLY:-}" ]; then
 [ "$(id -u)" -eq 0 ] || { echo "stragglers: needs root (the emulated cluster)" >&2; exit 1; }
@@ -67,9 +70,9 @@ for slow in none "$SLOW"; do
         printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n' "$slow" "$algorithm" "$compressor" "$gamma" \
             "$(summary_field "$s" reached_target)" "$(summary_field "$s" steps)" "$(summary_field "$s" train_seconds)" \
             "$(summary_field "$s" seconds_to_target)" "$(summary_field "$s" final_train_loss)" \
-            "$(summary_field "$s" test_accuracy)" "$(summary_per_rank "$s" step_mean_ms_per_rank)" \
-            "$(summary_per_rank "$s" phase_mean_ms_per_rank gradient)" "$(summary_per_rank "$s" phase_mean_ms_per_rank compress)" \
-            "$(summary_per_rank "$s" phase_mean_ms_per_rank exchange)" "$(summary_per_rank "$s" phase_mean_ms_per_rank mix)" \
+            "$(summary_field "$s" test_accuracy)" "$(ms_per_rank "$s" step_mean_us_per_rank)" \
+            "$(ms_per_rank "$s" phase_mean_us_per_rank gradient)" "$(ms_per_rank "$s" phase_mean_us_per_rank compress)" \
+            "$(ms_per_rank "$s" phase_mean_us_per_rank exchange)" "$(ms_per_rank "$s" phase_mean_us_per_rank mix)" \
             "$rev" >>"$csv"
     done
 done

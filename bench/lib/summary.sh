@@ -13,7 +13,7 @@ summary_mean() { sed -n "s/.*\"$2\": *{[^}]*\"mean_us_per_step\": *\([0-9.eE+-]*
 summary_step() { sed -n "s/.*\"step_rank0\": *{[^}]*\"$2\": *\([0-9.eE+-]*\).*/\1/p" "$1" | head -1; }
 
 # summary_per_rank FILE KEY [PHASE]: an array of one number per rank, joined by ';': KEY a top-level array
-# (step_mean_ms_per_rank, startup_seconds_per_rank), or with PHASE the phase's array in phase_mean_ms_per_rank.
+# (step_mean_us_per_rank, startup_seconds_per_rank), or with PHASE the phase's array in phase_mean_us_per_rank.
 summary_per_rank() {
     if [ $# -eq 3 ]; then
         sed -n "s/.*\"$2\": *{[^}]*\"$3\": *\[\([^]]*\)\].*/\1/p" "$1" | head -1 | tr ',' ';'

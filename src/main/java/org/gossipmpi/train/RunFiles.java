@@ -88,15 +88,15 @@ public final class RunFiles {
             peak.add(Math.round(o.perRank().peakResidentMb()[r]));
             startup.add(Math.round(o.perRank().startupSeconds()[r] * 100) / 100.0);
         }
-        final com.fasterxml.jackson.databind.node.ArrayNode stepMean = s.putArray("step_mean_ms_per_rank");
-        for (float v : o.perRank().stepMeanMs()) {
-            stepMean.add(Math.round(v * 100) / 100.0);
+        final com.fasterxml.jackson.databind.node.ArrayNode stepMean = s.putArray("step_mean_us_per_rank");
+        for (float v : o.perRank().stepMeanMicros()) {
+            stepMean.add(Math.round(v * 10) / 10.0);
         }
-        final ObjectNode phaseMean = s.putObject("phase_mean_ms_per_rank");
+        final ObjectNode phaseMean = s.putObject("phase_mean_us_per_rank");
         for (Decentralized.Phase p : Decentralized.Phase.values()) {
             final com.fasterxml.jackson.databind.node.ArrayNode a = phaseMean.putArray(p.name().toLowerCase(Locale.ROOT));
-            for (float v : o.perRank().phaseMeanMs()[p.ordinal()]) {
-                a.add(Math.round(v * 100) / 100.0);
+            for (float v : o.perRank().phaseMeanMicros()[p.ordinal()]) {
+                a.add(Math.round(v * 10) / 10.0);
             }
         }
         s.put("gossip_mpi_version", Version.get());

@@ -72,13 +72,13 @@ public final class Training {
     /**
      * Every rank's footprint and pace at the end of a run: the training rows it keeps in MB (its shard and its part
      * of the loss sample), its process's peak resident set in MB (VmHWM; -1 where the kernel does not say), the
-     * seconds from its JVM's start to its first step (loading the data, building the model), its mean step in ms
-     * and each phase's mean ms per step ({@code phaseMeanMs[phase.ordinal()][rank]}, the phases of
+     * seconds from its JVM's start to its first step (loading the data, building the model), its mean step in
+     * microseconds and each phase's mean microseconds per step ({@code phaseMeanMicros[phase.ordinal()][rank]}, the phases of
      * {@link Decentralized.Phase}): where a slow rank computes and the others wait for it. In-process ranks share
      * one process, its peak and its start.
      */
-    public record PerRank(float[] dataMb, float[] peakResidentMb, float[] startupSeconds, float[] stepMeanMs,
-                          float[][] phaseMeanMs) {
+    public record PerRank(float[] dataMb, float[] peakResidentMb, float[] startupSeconds, float[] stepMeanMicros,
+                          float[][] phaseMeanMicros) {
         /** The largest peak over the ranks. */
         public float maxPeakResidentMb() {
             float m = -1;
@@ -493,9 +493,9 @@ public final class Training {
         all.put(r, (float) (dataBytes / 1e6));
         all.put(n + r, peak < 0 ? -1f : (float) (peak / 1e6));
         all.put(2 * n + r, (float) startupSeconds);
-        all.put(3 * n + r, (float) (opt.stepMeanMicros() / 1e3));
+        all.put(3 * n + r, (float) opt.stepMeanMicros());
         for (Decentralized.Phase p : phases) {
-            all.put((4 + p.ordinal()) * n + r, (float) (opt.phaseMeanMicros(p) / 1e3));
+            all.put((4 + p.ordinal()) * n + r, (float) opt.phaseMeanMicros(p));
         }
         comm.allreduceSum(all, fields * n);
         final float[][] field = new float[fields][n];
