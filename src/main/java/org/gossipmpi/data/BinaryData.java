@@ -12,9 +12,9 @@ import java.util.zip.CRC32C;
 
 /**
  * A {@link BinaryFormat} file opened for reading: its header, targets and row checksums are read and checked when
- * it is opened; rows are read only when asked for ({@link #read}), at their offsets and in file order (rows closer than
- * {@value #GAP} bytes in one read), each checked against its checksum. Many threads may read it at once (positional reads of one channel); the file stays open for the
- * process's life.
+ * it is opened; rows are read only when asked for ({@link #read}), at their offsets and in file order (rows closer
+ * than {@value #GAP} bytes in one read), each checked against its checksum. Many threads may read it at once
+ * (positional reads of one channel); the file stays open for the process's life.
  */
 public final class BinaryData implements Rows {
     /** The file name ending that marks the format. */
@@ -84,7 +84,8 @@ public final class BinaryData implements Rows {
             throw new DataException(file + ": " + size + " bytes, shorter than the " + BinaryFormat.HEADER_BYTES
                 + "-byte header of a gossip-mpi data file: not one, or truncated");
         }
-        final ByteBuffer b = readFully(file, ch, 0, BinaryFormat.HEADER_BYTES, ByteBuffer.allocate(BinaryFormat.HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN));
+        final ByteBuffer b = readFully(file, ch, 0, BinaryFormat.HEADER_BYTES,
+            ByteBuffer.allocate(BinaryFormat.HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN));
         final byte[] magic = new byte[8];
         b.get(magic);
         if (!Arrays.equals(magic, BinaryFormat.MAGIC)) {
@@ -189,23 +190,23 @@ public final class BinaryData implements Rows {
         final CRC32C crc = new CRC32C();
         final ByteBuffer target = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
         final int[] order = fileOrder(rows);
+        final long[] lo = new long[rows.length];
+        final long[] hi = new long[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            lo[i] = rows[i] * rowBytes;
+            hi[i] = lo[i] + rowBytes;
+        }
         ByteBuffer b = null;
         for (int j = 0; j < order.length; ) {
-            final long first = rows[order[j]];
-            int e = j + 1;
-            while (e < order.length && (rows[order[e]] - rows[order[e - 1]] - 1) * rowBytes <= GAP
-                && (rows[order[e]] - first + 1) * rowBytes <= WINDOW) {
-                e++;
-            }
-            b = readFully(file, channel, header.rowsAt() + first * rowBytes,
-                (rows[order[e - 1]] - first + 1) * rowBytes, b);
+            final int e = piece(lo, hi, order, j);
+            final long first = lo[order[j]];
+            b = readFully(file, channel, header.rowsAt() + first, pieceEnd(hi, order, j, e) - first, b);
             for (int q = j; q < e; q++) {
                 final int i = order[q];
-                final int r = rows[i];
-                final int at = (int) ((r - first) * rowBytes);
-                t[i] = targets[r];
+                final int at = (int) (lo[i] - first);
+                t[i] = targets[rows[i]];
                 b.limit(at + (int) rowBytes).position(at);
-                check(crc, target, r, b);
+                check(crc, target, rows[i], b);
                 b.limit(at + (int) rowBytes).position(at);
                 b.asFloatBuffer().get(x, i * cols, cols);
             }
@@ -215,22 +216,24 @@ public final class BinaryData implements Rows {
     }
 
     private Dataset readSparse(int[] rows, String name) {
+        final int[] order = fileOrder(rows);
+        final long[] lo = new long[rows.length];
+        final long[] hi = new long[rows.length];
+        for (int i = 0; i < rows.length; i++) { // in the row starts: the row's start and the next
+            lo[i] = 8L * rows[i];
+            hi[i] = lo[i] + 16;
+        }
         final long[] from = new long[rows.length];
         final int[] length = new int[rows.length];
-        final int[] order = fileOrder(rows);
         long nnz = 0;
         ByteBuffer b = null;
-        for (int j = 0; j < order.length; ) { // the rows' extents, from the row starts
-            final long first = rows[order[j]];
-            int e = j + 1;
-            while (e < order.length && 8L * (rows[order[e]] - rows[order[e - 1]]) <= GAP
-                && 8 * (rows[order[e]] - first + 2) <= WINDOW) {
-                e++;
-            }
-            b = readFully(file, channel, header.startsAt() + 8 * first, 8 * (rows[order[e - 1]] - first + 2), b);
+        for (int j = 0; j < order.length; ) {
+            final int e = piece(lo, hi, order, j);
+            final long first = lo[order[j]];
+            b = readFully(file, channel, header.startsAt() + first, pieceEnd(hi, order, j, e) - first, b);
             for (int q = j; q < e; q++) {
                 final int i = order[q];
-                final int at = 8 * (int) (rows[i] - first);
+                final int at = (int) (lo[i] - first);
                 from[i] = b.getLong(at);
                 final long len = b.getLong(at + 8) - from[i];
                 if (from[i] < 0 || len < 0 || len > header.cols() || from[i] + len > header.stored()) {
@@ -249,30 +252,51 @@ public final class BinaryData implements Rows {
         final int[] start = new int[rows.length + 1];
         for (int i = 0; i < rows.length; i++) {
             start[i + 1] = start[i] + length[i];
+            lo[i] = 8 * from[i]; // now in the rows section: the row's entries
+            hi[i] = lo[i] + 8L * length[i];
         }
         final int[] idx = new int[(int) nnz];
         final float[] val = new float[(int) nnz];
         final float[] t = new float[rows.length];
         final CRC32C crc = new CRC32C();
         final ByteBuffer target = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-        for (int j = 0; j < order.length; ) { // the rows' entries
-            final long first = from[order[j]];
-            long end = first + length[order[j]];
-            int e = j + 1;
-            while (e < order.length && 8 * (from[order[e]] - end) <= GAP
-                && 8 * (from[order[e]] + length[order[e]] - first) <= WINDOW) {
-                end = Math.max(end, from[order[e]] + length[order[e]]);
-                e++;
-            }
-            b = readFully(file, channel, header.rowsAt() + 8 * first, 8 * (end - first), b);
+        for (int j = 0; j < order.length; ) {
+            final int e = piece(lo, hi, order, j);
+            final long first = lo[order[j]];
+            b = readFully(file, channel, header.rowsAt() + first, pieceEnd(hi, order, j, e) - first, b);
             for (int q = j; q < e; q++) {
                 final int i = order[q];
                 t[i] = targets[rows[i]];
-                unpack(rows[i], b, 8 * (int) (from[i] - first), length[i], idx, val, start[i], crc, target);
+                unpack(rows[i], b, (int) (lo[i] - first), length[i], idx, val, start[i], crc, target);
             }
             j = e;
         }
         return Dataset.sparse(name, rows.length, header.cols(), header.classes(), t, start, idx, val);
+    }
+
+    /**
+     * The rows read in one piece from {@code order[j]} on: {@code order[j, end)}, each row's bytes
+     * {@code [lo, hi)} in its section, the next row taken while it begins less than {@link #GAP} bytes after
+     * the piece so far ends and the piece stays within {@link #WINDOW} (a single longer row is a piece alone).
+     */
+    private static int piece(long[] lo, long[] hi, int[] order, int j) {
+        final long first = lo[order[j]];
+        long end = hi[order[j]];
+        int e = j + 1;
+        while (e < order.length && lo[order[e]] - end <= GAP && hi[order[e]] - first <= WINDOW) {
+            end = Math.max(end, hi[order[e]]);
+            e++;
+        }
+        return e;
+    }
+
+    /** Where the piece {@code order[j, e)} ends: the largest {@code hi} of its rows. */
+    private static long pieceEnd(long[] hi, int[] order, int j, int e) {
+        long end = 0;
+        for (int q = j; q < e; q++) {
+            end = Math.max(end, hi[order[q]]);
+        }
+        return end;
     }
 
     /** The positions of {@code rows} in file order: {@code rows[order[j]]} ascends with {@code j}. */
