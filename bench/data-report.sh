@@ -15,11 +15,14 @@ csv=$OUT/data.csv
     echo "largest over the ranks; training rows: what rank 0 keeps (its shard and its part of the loss sample)."
     echo "IDX data is read whole by every process, which then keeps its shard; a binary file (\`gossip-mpi data"
     echo "convert\`) is read by each rank at its own rows' offsets; text under mpirun (\`large-text\`) is parsed a part"
-    echo "a rank, and the ranks send one another the rows each keeps."
+    echo "a rank, and the ranks send one another the rows each keeps. Convert MB/s: MB of text a second, one figure"
+    echo "per conversion of the same file, separated by commas, each \"wall/core\" where \`data convert\` reported its CPU"
+    echo "seconds: over the wall time, then over the CPU seconds the process used (every thread, the kernel's work for"
+    echo "it included), which is the rate per core."
     echo
     echo "| part | input | ranks | rows | file MB | rank 0's training rows MB | peak resident MB (max) | s to step 0 (max) | convert MB/s | revision |"
     echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"
-    awk -F, 'NR > 1 { c = $9; sub(";", ", again ", c); printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, c == "" ? "-" : c, $10 }' "$csv"
+    awk -F, 'NR > 1 { c = $9; gsub(";", ", ", c); printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, c == "" ? "-" : c, $10 }' "$csv"
     echo
     echo "Goals (issue 22):"
     echo
@@ -28,7 +31,7 @@ csv=$OUT/data.csv
     awk -F, '
         NR > 1 && $1 == "fashion" { peak[$2] = $7; start[$2] = $8 }
         NR > 1 && $1 == "inprocess" && $3 == 256 { ip = $7 }
-        NR > 1 && $1 == "large" { lp[$3] = $7; lf = $5; split($9, cv, ";"); conv = cv[1]; again = cv[2]; ls[$3] = $8 }
+        NR > 1 && $1 == "large" { lp[$3] = $7; lf = $5; conv = $9; ls[$3] = $8 }
         NR > 1 && $1 == "tiny" { ts[$3] = $8 }
         END {
             if ("binary" in peak) {
@@ -39,17 +42,24 @@ csv=$OUT/data.csv
             if (8 in lp) {
                 lim = lf / 8 + 300
                 printf "| synthetic file, 8 ranks: per-rank peak <= file / 8 + 300 MB = %.0f MB | %s MB | %s |\n", lim, lp[8], (lp[8] <= lim ? "met" : "missed")
-                printf "| conversion >= 300 MB of text per second per core | %s MB/s (one core; the same file again: %s) | %s |\n", conv, (again == "" ? "-" : again), (conv >= 300 ? "met" : (again >= 300 ? "missed on the first conversion, met on the second" : "missed"))
+                # per core: the MB per CPU second of each conversion ("wall/core"; older rows give the wall rate only)
+                n = split(conv, cv, ";"); met = 0; list = ""
+                for (k = 1; k <= n; k++) {
+                    m = split(cv[k], wc, "/"); core[k] = wc[m] + 0; met += core[k] >= 300
+                    list = list (k > 1 ? ", " : "") wc[m]
+                }
+                printf "| conversion >= 300 MB of text per second per core | %s MB/s per core (%d conversions of the same file; wall rates in the table) | %s |\n", list, n, (met == n ? "met" : (met > 0 ? sprintf("met in %d of %d", met, n) : "missed"))
                 printf "| seconds to step 0 fall with ranks (1, 2, 4, 8) | %s, %s, %s, %s s (less the same runs on 2,000 rows: %s, -, %s, %s s) | %s |\n", ls[1], ls[2], ls[4], ls[8], (1 in ts) ? sprintf("%.1f", ls[1] - ts[1]) : "-", (4 in ts) ? sprintf("%.1f", ls[4] - ts[4]) : "-", (8 in ts) ? sprintf("%.1f", ls[8] - ts[8]) : "-", (ls[8] < ls[4] && ls[4] < ls[2] && ls[2] < ls[1]) ? "met" : "missed"
             }
         }' "$csv"
     echo
-    echo "Where a goal is missed, why: the conversion runs on one core and writes every byte once (format 2: the rows"
-    echo "straight to their place, the per-row tables after them; written back to disk every 64 MB as it goes), then"
-    echo "forces the file to disk before renaming it; the two conversions of the same file show how much this"
+    echo "Where a goal is missed, why: the conversion parses on one core and writes every byte once (format 2: the"
+    echo "rows straight to their place, the per-row tables after them; written back to disk every 64 MB as it goes),"
+    echo "then forces the file to disk before renaming it; the conversions of the same file show how much this"
     echo "machine's speed varies from one run to the next. The"
     echo "LIBSVM parser reads a line in one pass (digit runs eight bytes at a time, a value of digits, point and"
-    echo "digits within eight bytes in one conversion, plain decimals by Clinger's fast path, the rest through the"
+    echo "digits within eight bytes in one conversion, an index of up to seven digits with its colon in one load, each"
+    echo "token's start known from the last one's load; plain decimals by Clinger's fast path, the rest through the"
     echo "JDK's parser). The seconds to step 0 cannot fall beyond 2 ranks on this machine's $(nproc) cores, which 4 and 8"
     echo "ranks share: each process's JVM start and compilation and what every rank reads whatever the ranks (all"
     echo "targets and row checksums, 8 bytes a row, and the seeded permutation of all rows for the iid shards) add up"

@@ -40,10 +40,12 @@ final class DataCommand {
         public Integer call() {
             final Convert.Result r = Convert.run(in, out, features);
             final PrintWriter w = Main.out(spec);
+            final String perCore = r.cpuSeconds() <= 0 ? "" : String.format(Locale.ROOT,
+                "; %.1f s of CPU: %.0f MB/s per core", r.cpuSeconds(), r.inputBytes() / 1e6 / r.cpuSeconds());
             w.printf(Locale.ROOT, "data convert: %s -> %s: %d rows x %d features (%s, %s), %.1f MB -> %.1f MB in"
-                    + " %.1f s (%.0f MB/s of input)%n", in, r.out(), r.rows(), r.cols(), r.dense() ? "dense" : "sparse",
-                r.classes() == 0 ? "real targets" : r.classes() + " classes", r.inputBytes() / 1e6,
-                r.outputBytes() / 1e6, r.seconds(), r.inputBytes() / 1e6 / r.seconds());
+                    + " %.1f s (%.0f MB/s of input%s)%n", in, r.out(), r.rows(), r.cols(),
+                r.dense() ? "dense" : "sparse", r.classes() == 0 ? "real targets" : r.classes() + " classes",
+                r.inputBytes() / 1e6, r.outputBytes() / 1e6, r.seconds(), r.inputBytes() / 1e6 / r.seconds(), perCore);
             w.flush();
             return 0;
         }

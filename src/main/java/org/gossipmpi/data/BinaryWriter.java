@@ -47,7 +47,6 @@ final class BinaryWriter implements RowSink, AutoCloseable {
     private final CRC32C rowCrc = new CRC32C();
     private final CRC32C payloadCrc = new CRC32C();
     private final Labels.ClassCounter classes = new Labels.ClassCounter();
-    private ByteBuffer row = ByteBuffer.allocate(1 << 12).order(ByteOrder.LITTLE_ENDIAN);
     private final ByteBuffer four = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
     private long rows;
     private long stored;
@@ -82,40 +81,32 @@ final class BinaryWriter implements RowSink, AutoCloseable {
         if (cols < 0) {
             cols = n;
         }
-        room(4 + 4L * n);
-        row.putFloat(target);
-        row.asFloatBuffer().put(x, 0, n);
-        row.position(4 + 4 * n);
-        try {
-            body.put(row.array(), 4, 4 * n);
-        } catch (IOException e) {
-            throw failure(e);
+        final ByteBuffer to = room(4L * n);
+        final int at = to.position();
+        for (int j = 0; j < n; j++) {
+            to.putFloat(at + 4 * j, x[j]);
         }
         stored += n;
-        endRow(target);
-        flushBehind();
+        endRow(target, to, at, 4 * n);
     }
 
     @Override
     public void sparseRow(float target, int[] index, float[] value, int n) {
-        room(4 + 8L * n);
-        row.putFloat(0, target);
+        final ByteBuffer to = room(8L * n);
+        final int at = to.position();
         for (int j = 0; j < n; j++) { // (index, value) entries: the index in the low half, little-endian
-            row.putLong(4 + 8 * j, (index[j] & 0xFFFF_FFFFL) | (long) Float.floatToRawIntBits(value[j]) << 32);
+            to.putLong(at + 8 * j, (index[j] & 0xFFFF_FFFFL) | (long) Float.floatToRawIntBits(value[j]) << 32);
         }
-        row.position(4 + 8 * n);
         if (n > 0) {
             maxIndex = Math.max(maxIndex, index[n - 1]);
         }
+        stored += n;
         try {
-            body.put(row.array(), 4, 8 * n);
-            stored += n;
             starts.putLong(stored);
         } catch (IOException e) {
             throw failure(e);
         }
-        endRow(target);
-        flushBehind();
+        endRow(target, to, at, 8 * n);
     }
 
     /** The output written between two write-backs started in the background. */
@@ -256,15 +247,19 @@ final class BinaryWriter implements RowSink, AutoCloseable {
         }
     }
 
-    private void endRow(float target) {
-        rowCrc.reset();
-        rowCrc.update(row.array(), 0, row.position());
-        final int crc = (int) rowCrc.getValue();
-        four.clear();
-        four.putInt(crc);
-        payloadCrc.update(four.array(), 0, 4);
+    /**
+     * Ends the row just put at {@code to[at, at + bytes)}: its checksum (of the target, then those bytes), its entries
+     * in the per-row tables, and a write-back when one is due.
+     */
+    private void endRow(float target, ByteBuffer to, int at, int bytes) {
         four.clear();
         four.putFloat(target);
+        rowCrc.reset();
+        rowCrc.update(four.array(), 0, 4);
+        to.limit(at + bytes);
+        rowCrc.update(to); // up to the limit, which leaves the position after the row
+        to.limit(to.capacity());
+        final int crc = (int) rowCrc.getValue();
         try {
             targets.put(four.array(), 0, 4);
             four.clear();
@@ -273,21 +268,25 @@ final class BinaryWriter implements RowSink, AutoCloseable {
         } catch (IOException e) {
             throw failure(e);
         }
+        payloadCrc.update(four.array(), 0, 4);
         classes.add(target);
         rows++;
         if (rows > Integer.MAX_VALUE - 8) {
             throw new DataException(out + ": more than " + (Integer.MAX_VALUE - 8) + " rows");
         }
+        flushBehind();
     }
 
-    private void room(long bytes) {
+    /** The output's buffer with room for a row of {@code bytes} from its position on. */
+    private ByteBuffer room(long bytes) {
         if (bytes > Integer.MAX_VALUE - 8) {
             throw new DataException(out + ": a row of " + bytes + " bytes");
         }
-        if (row.capacity() < bytes) {
-            row = ByteBuffer.allocate((int) Math.max(bytes, 2L * row.capacity())).order(ByteOrder.LITTLE_ENDIAN);
+        try {
+            return body.room((int) bytes);
+        } catch (IOException e) {
+            throw failure(e);
         }
-        row.clear();
     }
 
     /** Pads {@code ch} with zeros up to {@code at}, then appends {@code file}. */
@@ -311,11 +310,14 @@ final class BinaryWriter implements RowSink, AutoCloseable {
         return new DataException(out + ": cannot write: " + AtomicFiles.reason(e));
     }
 
-    /** A section written through a buffer of 1 MB: to a file of its own, or to the output at its position. */
+    /**
+     * A section written through a buffer of 1 MB (or of its longest row): to a file of its own, or to the output at
+     * its position.
+     */
     private static final class Section {
         final Path file;
         final FileChannel channel;
-        final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
         boolean closed;
 
         Section(Path file) throws IOException {
@@ -340,6 +342,20 @@ final class BinaryWriter implements RowSink, AutoCloseable {
                 off += piece;
                 len -= piece;
             }
+        }
+
+        /**
+         * The buffer, with at least {@code bytes} remaining (drained first if need be, replaced by a larger one for a
+         * row longer than it).
+         */
+        ByteBuffer room(int bytes) throws IOException {
+            if (buffer.remaining() < bytes) {
+                drain();
+                if (buffer.capacity() < bytes) {
+                    buffer = ByteBuffer.allocateDirect(bytes).order(ByteOrder.LITTLE_ENDIAN);
+                }
+            }
+            return buffer;
         }
 
         void putLong(long v) throws IOException {

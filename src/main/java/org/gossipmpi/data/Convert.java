@@ -1,6 +1,7 @@
 package org.gossipmpi.data;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -13,9 +14,19 @@ public final class Convert {
     private Convert() {
     }
 
-    /** What a conversion wrote. */
+    /**
+     * What a conversion wrote, in how many seconds, and the CPU seconds the process used meanwhile (every thread,
+     * the JIT compiler's and the kernel's work for it included; -1 where the JVM cannot tell): input bytes over CPU
+     * seconds is the rate per core, which the disk's waits do not lower.
+     */
     public record Result(Path out, long rows, int cols, int classes, boolean dense, long inputBytes, long outputBytes,
-                         double seconds) {
+                         double seconds, double cpuSeconds) {
+    }
+
+    /** The process's CPU time in nanoseconds, or -1. */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+            ? os.getProcessCpuTime() : -1;
     }
 
     /**
@@ -34,6 +45,7 @@ public final class Convert {
             throw new DataException(in + ": already a gossip-mpi data file");
         }
         final long t0 = System.nanoTime();
+        final long cpu0 = processCpuNanos();
         final String name = in.getFileName() == null ? in.toString() : in.getFileName().toString();
         final boolean csv = name.endsWith(".csv");
         final boolean idx = name.contains("images-idx3");
@@ -58,6 +70,7 @@ public final class Convert {
             }
             written = w.finish(features);
         }
+        final long cpu1 = processCpuNanos();
         final BinaryData check = BinaryData.open(out);
         long inputBytes;
         try {
@@ -66,6 +79,6 @@ public final class Convert {
             inputBytes = -1;
         }
         return new Result(out, check.rows(), check.cols(), check.classes(), check.isDense(), inputBytes, written,
-            (System.nanoTime() - t0) / 1e9);
+            (System.nanoTime() - t0) / 1e9, cpu0 < 0 || cpu1 < 0 ? -1 : (cpu1 - cpu0) / 1e9);
     }
 }

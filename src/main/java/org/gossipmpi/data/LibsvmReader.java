@@ -141,27 +141,42 @@ final class LibsvmReader {
             return -1;
         }
         i = at;
+        c = stop;
         int n = 0;
         int prev = 0;
         final long limit = features > 0 ? features : Integer.MAX_VALUE;
-        while (true) {
-            c = b[i];
-            while (c == ' ' || c == '\t') {
-                c = b[++i];
-            }
-            if (c == '\n' || c == '\r') {
-                break;
-            }
-            int k = digits(b, i);
-            long idx = run;
-            final int indexFrom = i;
-            i += k;
-            if (k == 8) { // longer indices: at most 10 digits fit an int
-                k = digits(b, i);
-                idx = idx * LONG_POW10[k] + run;
+        // Each token's start follows from the last one's end without reading a byte again: the usual single blank
+        // and an index of up to seven digits with its colon are one eight-byte load, so the next token's loads do
+        // not wait on a chain of byte reads (the parse is bound by that chain, not by arithmetic).
+        while (c == ' ' || c == '\t') {
+            final long t = (long) LONGS.get(b, ++i) ^ 0x3030303030303030L;
+            final int k = Long.numberOfTrailingZeros(((t + 0x7676767676767676L) | t) & 0x8080808080808080L) >>> 3;
+            long idx;
+            if (k > 0 && k < 8 && ((t >>> (8 * k)) & 0xFF) == (':' ^ '0')) {
+                idx = eight(t << (8 * (8 - k)));
                 i += k;
+            } else { // more blanks, the line's end, or a long index
+                c = b[i];
+                while (c == ' ' || c == '\t') {
+                    c = b[++i];
+                }
+                if (c == '\n' || c == '\r') {
+                    break;
+                }
+                final int indexFrom = i;
+                int j = digits(b, i);
+                idx = run;
+                i += j;
+                if (j == 8) { // longer indices: at most 10 digits fit an int
+                    j = digits(b, i);
+                    idx = idx * LONG_POW10[j] + run;
+                    i += j;
+                }
+                if (i == indexFrom || i - indexFrom > 10 || b[i] != ':') {
+                    return -1;
+                }
             }
-            if (i == indexFrom || i - indexFrom > 10 || b[i] != ':' || idx <= prev || idx > limit) {
+            if (idx <= prev || idx > limit) {
                 return -1;
             }
             final double v = decimal(b, i + 1);
@@ -169,6 +184,7 @@ final class LibsvmReader {
                 return -1;
             }
             i = at;
+            c = stop;
             if (n == index.length) {
                 index = Arrays.copyOf(index, 2 * n);
                 value = Arrays.copyOf(value, 2 * n);
@@ -182,8 +198,9 @@ final class LibsvmReader {
         return i;
     }
 
-    /** Where the last {@link #decimal} ended. */
+    /** Where the last {@link #decimal} ended, and the byte there (a blank or a line ending). */
     private int at;
+    private byte stop;
 
     /**
      * A plain decimal ([+-]digits[.digits]) at {@code b[from]}, ended by a blank or a line ending (its index goes
@@ -202,8 +219,9 @@ final class LibsvmReader {
         if (point > 0 && point < 7 && ((t >>> (8 * point)) & 0xFF) == ('.' ^ '0')) {
             // Digits, a point and more digits ended within these eight bytes ("0.1234"): one conversion for all.
             final int end = Long.numberOfTrailingZeros(other & ~(0x80L << (8 * point))) >>> 3;
-            final byte c = end < 8 ? b[i + end] : 0;
+            final byte c = (byte) (end < 8 ? (t >>> (8 * end)) ^ '0' : 0); // the byte after, from the same load
             if (end > point + 1 && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
+                stop = c;
                 final long below = (1L << (8 * point)) - 1;
                 final int n = end - 1;
                 final long packed = (t & below) | ((t >>> 8) & ~below & ((1L << (8 * n)) - 1));
@@ -238,6 +256,7 @@ final class LibsvmReader {
             return Double.NaN;
         }
         at = i;
+        stop = c;
         final double v = fraction == 0 ? m : m / POW10[fraction];
         return sign == '-' ? -v : v;
     }

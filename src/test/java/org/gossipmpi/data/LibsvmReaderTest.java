@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The LIBSVM reader's fast path gives, bit for bit, what the JDK's parser gives on the same text (an oracle here:
  * readLine, split, Double.parseDouble, then float), over numbers of every shape (plain, signed, exponents, many
- * digits, leading zeros, trailing points), blank and comment lines, tabs, and \n, \r\n and \r endings; and its
- * errors name the line as the general path does.
+ * digits, leading zeros, trailing points), indices of up to nine digits, blank and comment lines, runs of blanks,
+ * tabs, and \n, \r\n and \r endings; and its errors name the line as the general path does.
  */
 class LibsvmReaderTest {
 
@@ -57,9 +57,9 @@ class LibsvmReaderTest {
             int col = 0;
             final int nnz = r.nextInt(12);
             for (int k = 0; k < nnz; k++) {
-                col += 1 + r.nextInt(9);
-                sb.append(r.nextInt(7) == 0 ? '\t' : ' ').append(r.nextInt(11) == 0 ? "0" + col : col).append(':')
-                    .append(number(r));
+                col += 1 + r.nextInt(9) + (r.nextInt(15) == 0 ? 9_999_999 : 0); // indices of 8 and 9 digits too
+                sb.append(r.nextInt(13) == 0 ? "  " : "").append(r.nextInt(7) == 0 ? '\t' : ' ')
+                    .append(r.nextInt(11) == 0 ? "0" + col : col).append(':').append(number(r));
             }
             if (r.nextInt(9) == 0) {
                 sb.append(" # trailing");
