@@ -109,6 +109,7 @@ public final class Devices {
     public static Device openClDevice() {
         try {
             final Device best = KernelManager.instance().bestDevice();
+            AparapiLibrary.removeCopy(); // loaded now: its copy in the temporary directory is not needed
             return best instanceof OpenCLDevice ? best : null;
         } catch (Throwable t) { // no OpenCL library at all
             return null;

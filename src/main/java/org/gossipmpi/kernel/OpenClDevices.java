@@ -31,6 +31,7 @@ public final class OpenClDevices {
             lines.add("no OpenCL runtime (" + t + ")");
             return lines;
         }
+        AparapiLibrary.removeCopy();
         if (lines.isEmpty()) {
             lines.add("no OpenCL platform found");
         }

@@ -2,12 +2,15 @@ package org.gossipmpi.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +33,8 @@ import com.aparapi.device.Device;
 /**
  * The choice of backend, and OpenCL kernels under in-process ranks: many threads launching on one device at
  * once get exactly what each gets alone, and many short in-process runs on the device all finish (before
- * signal chaining and serialized launches, such runs died with a bare "Segmentation fault" in 2 of 5).
+ * signal chaining and serialized launches, such runs died with a bare "Segmentation fault" in 2 of 5); and
+ * Aparapi's copy of its native library leaves the temporary directory once loaded.
  */
 class DevicesTest {
 
@@ -38,6 +42,24 @@ class DevicesTest {
     void testJvmsPreloadSignalChainingWhereverOpenClExists() {
         org.gossipmpi.testing.TestData.requireOpenCl();
         assertTrue(Devices.signalChaining(), "the test JVM lacks libjsig.so: the OpenCL tests would not run");
+    }
+
+    @Test
+    void aparapisCopyOfItsLibraryInTheTemporaryDirectoryIsRemovedOnceLoaded() throws IOException {
+        org.gossipmpi.testing.TestData.requireOpenCl();
+        Devices.openClDevice();
+        final List<String> mapped = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
+            if (line.contains("/libaparapi.so")) {
+                mapped.add(line);
+            }
+        }
+        assertFalse(mapped.isEmpty(), "Aparapi's library is not loaded");
+        for (String line : mapped) {
+            assertTrue(line.endsWith("/libaparapi.so (deleted)"), "still on disk: " + line);
+            final Path dir = Path.of(line.substring(line.indexOf('/'), line.indexOf("/libaparapi.so")));
+            assertFalse(Files.exists(dir), dir + " left behind");
+        }
     }
 
     @Test
