@@ -42,7 +42,8 @@ VECTOR_LOOPS_APART=(-XX:CompileCommand=quiet
     -XX:CompileCommand=dontinline,org.gossipmpi.compress.simd.VectorQuantizer::pack*
     -XX:CompileCommand=dontinline,org.gossipmpi.compress.simd.VectorQuantizer::add*
     -XX:CompileCommand=dontinline,org.gossipmpi.compress.simd.VectorQuantizer::chunkNorms
-    -XX:CompileCommand=dontinline,org.gossipmpi.compress.simd.VectorQuantizer::allBelow)
+    -XX:CompileCommand=dontinline,org.gossipmpi.compress.simd.VectorQuantizer::allBelow
+    -XX:CompileCommand=dontinline,org.gossipmpi.compress.simd.VectorQuantizer::notBelow)
 
 # Preloads the JVM's signal-chaining library (libjsig.so of $JDK) for the java started after this. OpenCL
 # compilers built on LLVM (PoCL's among them) and MPI transports built on UCX (MPICH's ch4:ucx, Open MPI's

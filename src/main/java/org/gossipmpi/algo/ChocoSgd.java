@@ -54,8 +54,7 @@ final class ChocoSgd extends Update {
         }
         exchange.encode(t, diff);
         exchange.start(t); // the payload travels while this rank decodes its own copy
-        exchange.decodeOwn(1f, xhat);
-        exchange.decodeOwn((float) exchange.selfWeight(t), s);
+        exchange.decodeOwn(1f, xhat, (float) exchange.selfWeight(t), s);
         t0 = timers.record(Phase.COMPRESS, t0);
         exchange.finish(t, s, 1f);
         t0 = timers.record(Phase.EXCHANGE, t0);

@@ -38,8 +38,7 @@ final class DeepSqueeze extends Update {
         }
         exchange.encode(t, delta);
         exchange.start(t); // the payload travels while this rank decodes its own copy
-        exchange.decodeOwn(-1f, delta);
-        exchange.decodeOwn((float) (gamma * (exchange.selfWeight(t) - 1)), x);
+        exchange.decodeOwn(-1f, delta, (float) (gamma * (exchange.selfWeight(t) - 1)), x);
         t0 = timers.record(Phase.COMPRESS, t0);
         exchange.finish(t, x, gamma);
         timers.record(Phase.EXCHANGE, t0);

@@ -235,6 +235,17 @@ public final class NeighborExchange {
     }
 
     /**
+     * {@code target1 += weight1 * Q} and {@code target2 += weight2 * Q} for this rank's last payload, read once where
+     * the format allows ({@link Compressor#decodeAdd(ByteBuffer, int, float, float[], float, float[])}).
+     */
+    public void decodeOwn(float weight1, float[] target1, float weight2, float[] target2) {
+        if (lastEncodedBytes == 0) {
+            throw new IllegalStateException("decodeOwn before encode: there is no payload of this rank's");
+        }
+        compressor.decodeAdd(sendBuffer, lastEncodedBytes, weight1, target1, weight2, target2);
+    }
+
+    /**
      * Encodes {@code v} into the send buffer as step t's payload, for {@link #start}; returns its length.
      *
      * @throws IllegalStateException while a step is in flight: its payload is still being sent from that buffer

@@ -63,6 +63,22 @@ public interface Compressor {
     void decodeAdd(ByteBuffer src, int length, float weight, float[] target);
 
     /**
+     * {@link #decodeAdd} into two targets, {@code target1 += weight1 * Q} and {@code target2 += weight2 * Q}, with
+     * the same numbers as the two calls: CHOCO's public copy and its weighted sum take this rank's own payload at
+     * once. Sparse formats read the payload and find their indices once (rand-k draws them once); the others
+     * decode twice.
+     *
+     * @param src     not modified
+     * @param target1 modified
+     * @param target2 modified; not {@code target1}
+     */
+    default void decodeAdd(ByteBuffer src, int length, float weight1, float[] target1, float weight2,
+                           float[] target2) {
+        decodeAdd(src, length, weight1, target1);
+        decodeAdd(src, length, weight2, target2);
+    }
+
+    /**
      * The bits one message of dimension d counts as on the papers' bit axes: values and indices as the
      * papers count them (32-bit floats, ceil(log2 d)-bit indices, the stated bits per quantized element),
      * no header.

@@ -51,7 +51,7 @@ public final class Compressors {
                 return new Fp16Compressor(quantizer, threads);
             case "topk":
                 arity(s, p, 2, 2);
-                return new TopKCompressor(fraction(s, p[1]), s, seed, rank, threads);
+                return new TopKCompressor(fraction(s, p[1]), s, seed, rank, quantizer, threads);
             case "randk":
                 arity(s, p, 2, 3);
                 return new RandKCompressor(fraction(s, p[1]), variant(s, p, "unbiased"), s, seed, rank, threads);

@@ -92,6 +92,19 @@ public interface Quantizer {
     }
 
     /**
+     * The elements of {@code x[at, at + n)} (n at most 64) that are not below {@code limit} in magnitude, as bits:
+     * bit j is set when {@code !(|x[at + j]| < limit)}, so a NaN always sets its bit. Top-k's candidate scan, which
+     * looks closer only at the few elements set.
+     */
+    default long notBelow(float[] x, int at, int n, float limit) {
+        long bits = 0;
+        for (int j = 0; j < n; j++) {
+            bits |= (Math.abs(x[at + j]) < limit ? 0L : 1L) << j;
+        }
+        return bits;
+    }
+
+    /**
      * {@code target[at + j] += w * values[j]} for j &lt; n, as a multiplication and then an addition (no fused
      * multiply-add), so every path gives the same bits.
      */

@@ -81,6 +81,19 @@ public final class RandKCompressor extends AbstractCompressor {
         }
     }
 
+    @Override
+    public void decodeAdd(ByteBuffer src, int length, float weight1, float[] target1, float weight2,
+                          float[] target2) {
+        final int d = PayloadDescriptor.dimension(src);
+        final int k = PayloadDescriptor.count(src);
+        draw(src.getInt(PayloadDescriptor.HEADER_LENGTH), d, k);
+        for (int j = 0, p = VALUES_OFFSET; j < k; j++, p += 4) {
+            final float v = src.getFloat(p);
+            target1[drawn[j]] += weight1 * v;
+            target2[drawn[j]] += weight2 * v;
+        }
+    }
+
     /** Floyd's algorithm: {@code drawn[0, k)} = k distinct coordinates of [0, d), in drawing order. */
     private void draw(int key, int d, int k) {
         if (taken.length < (d + 63) >>> 6) {

@@ -16,12 +16,12 @@ public final class TopKCompressor extends AbstractCompressor {
     private final TopKSelector selector;
     private final IndexCodec.Reader indexReader = new IndexCodec.Reader();
 
-    TopKCompressor(double fraction, String spec, long seed, int rank, CodecThreads threads) {
+    TopKCompressor(double fraction, String spec, long seed, int rank, Quantizer quantizer, CodecThreads threads) {
         super(spec, ID, 0, false, threads);
         this.fraction = fraction;
         this.seed = seed;
         this.rank = rank;
-        this.selector = new TopKSelector(threads);
+        this.selector = new TopKSelector(threads, quantizer);
     }
 
     int k(int d) {
@@ -73,6 +73,21 @@ public final class TopKCompressor extends AbstractCompressor {
         int p = PayloadDescriptor.HEADER_LENGTH;
         for (int j = 0; j < k; j++, p += 4) {
             target[indices.next()] += weight * src.getFloat(p);
+        }
+    }
+
+    @Override
+    public void decodeAdd(ByteBuffer src, int length, float weight1, float[] target1, float weight2,
+                          float[] target2) {
+        final int k = PayloadDescriptor.count(src);
+        final IndexCodec.Reader indices = indexReader.start(src, PayloadDescriptor.HEADER_LENGTH + 4 * k,
+            PayloadDescriptor.flags(src));
+        int p = PayloadDescriptor.HEADER_LENGTH;
+        for (int j = 0; j < k; j++, p += 4) {
+            final int i = indices.next();
+            final float v = src.getFloat(p);
+            target1[i] += weight1 * v;
+            target2[i] += weight2 * v;
         }
     }
 }

@@ -21,6 +21,8 @@ public final class TopKNatDitherCompressor extends AbstractCompressor {
     private final TopKSelector selector;
     private final IndexCodec.Reader indexReader = new IndexCodec.Reader();
     private float[] kept = new float[0];
+    /** The second target's values in a two-target decode. */
+    private float[] kept2 = new float[0];
     private float[] squares = new float[1];
     private float[] absolutes = new float[1];
 
@@ -33,7 +35,7 @@ public final class TopKNatDitherCompressor extends AbstractCompressor {
         this.rank = rank;
         this.quantizer = quantizer;
         this.width = 1 + Bits.ceilLog2(levels + 1L);
-        this.selector = new TopKSelector(threads);
+        this.selector = new TopKSelector(threads, quantizer);
     }
 
     int k(int d) {
@@ -99,17 +101,40 @@ public final class TopKNatDitherCompressor extends AbstractCompressor {
     @Override
     public void decodeAdd(ByteBuffer src, int length, float weight, float[] target) {
         final int k = PayloadDescriptor.count(src);
-        final int indicesAt = PayloadDescriptor.HEADER_LENGTH + WordPacking.bytes(k, width);
-        // The codes decode into a dense scratch of k values, which then scatter to their indices.
-        if (kept.length < k) {
-            kept = new float[k];
-        }
-        java.util.Arrays.fill(kept, 0, k, 0f);
-        quantizer.addLevels(Quantizer.NAT_DITHER, src, PayloadDescriptor.HEADER_LENGTH, k, width, levels,
-            weight * PayloadDescriptor.scale(src), 0, WordPacking.groups(k, width), kept);
-        final IndexCodec.Reader indices = indexReader.start(src, indicesAt, PayloadDescriptor.flags(src));
+        kept = values(src, k, weight, kept);
+        final IndexCodec.Reader indices = indexReader.start(src, indicesAt(k), PayloadDescriptor.flags(src));
         for (int j = 0; j < k; j++) {
             target[indices.next()] += kept[j];
         }
+    }
+
+    @Override
+    public void decodeAdd(ByteBuffer src, int length, float weight1, float[] target1, float weight2,
+                          float[] target2) {
+        final int k = PayloadDescriptor.count(src);
+        kept = values(src, k, weight1, kept);
+        kept2 = values(src, k, weight2, kept2);
+        final IndexCodec.Reader indices = indexReader.start(src, indicesAt(k), PayloadDescriptor.flags(src));
+        for (int j = 0; j < k; j++) {
+            final int i = indices.next();
+            target1[i] += kept[j];
+            target2[i] += kept2[j];
+        }
+    }
+
+    private int indicesAt(int k) {
+        return PayloadDescriptor.HEADER_LENGTH + WordPacking.bytes(k, width);
+    }
+
+    /**
+     * The k kept values times {@code weight}, decoded into {@code into} (or a larger array, returned): the codes
+     * decode into this dense scratch, which then scatters to the indices.
+     */
+    private float[] values(ByteBuffer src, int k, float weight, float[] into) {
+        final float[] v = into.length < k ? new float[k] : into;
+        java.util.Arrays.fill(v, 0, k, 0f);
+        quantizer.addLevels(Quantizer.NAT_DITHER, src, PayloadDescriptor.HEADER_LENGTH, k, width, levels,
+            weight * PayloadDescriptor.scale(src), 0, WordPacking.groups(k, width), v);
+        return v;
     }
 }

@@ -19,6 +19,7 @@ final class TopKSelector implements CodecThreads.Task {
     static final int SMALL = 8 * SAMPLE;
 
     private final CodecThreads threads;
+    private final Quantizer dense;
     private final float[] sample = new float[SAMPLE];
     private final int[][] partIndices;
     private final float[][] partMagnitudes;
@@ -36,8 +37,10 @@ final class TopKSelector implements CodecThreads.Task {
     private float threshold;
     private int capacity;
 
-    TopKSelector(CodecThreads threads) {
+    /** @param dense where the candidate scan's elementwise tests run ({@link Quantizer#notBelow}) */
+    TopKSelector(CodecThreads threads, Quantizer dense) {
         this.threads = threads;
+        this.dense = dense;
         final int parts = threads.threads();
         this.partIndices = new int[parts][0];
         this.partMagnitudes = new float[parts][0];
@@ -159,28 +162,32 @@ final class TopKSelector implements CodecThreads.Task {
         final float[] mag = partMagnitudes[part];
         final float t = threshold;
         int n = 0;
-        int bad = 0;
-        for (int i = from; i < to; i++) {
-            final int bits = Float.floatToRawIntBits(x[off + i]) & 0x7FFFFFFF;
-            bad |= bits + 0x00800000; // bit 31 set for an exponent of all ones
-            final float a = Float.intBitsToFloat(bits);
-            if (a >= t) {
-                if (n == cap) {
-                    n = -1;
-                    break;
+        boolean special = false;
+        // 64 elements at a time, tested together; only the few not below t are looked at one by one. Past the
+        // capacity the scan goes on for the finite check alone.
+        for (int base = from; base < to; base += 64) {
+            long bits = dense.notBelow(x, off + base, Math.min(64, to - base), t);
+            while (bits != 0) {
+                final int i = base + Long.numberOfTrailingZeros(bits);
+                bits &= bits - 1;
+                final int b = Float.floatToRawIntBits(x[off + i]) & 0x7FFFFFFF;
+                if (b >= 0x7F800000) { // an exponent of all ones: NaN or infinity
+                    special = true;
+                    continue;
                 }
-                idx[n] = i;
-                mag[n++] = a;
+                final float a = Float.intBitsToFloat(b);
+                if (n >= 0 && a >= t) { // (a NaN threshold sets every bit and admits none)
+                    if (n == cap) {
+                        n = -1;
+                    } else {
+                        idx[n] = i;
+                        mag[n++] = a;
+                    }
+                }
             }
         }
         partCount[part] = n;
-        partSpecial[part] = n >= 0 && bad < 0;
-        if (n < 0) { // over capacity: the finite check still covers the whole range
-            for (int i = from; i < to; i++) {
-                bad |= (Float.floatToRawIntBits(x[off + i]) & 0x7FFFFFFF) + 0x00800000;
-            }
-            partSpecial[part] = bad < 0;
-        }
+        partSpecial[part] = special;
     }
 
     /** The k-th largest of a[0, d) (k in 1..d); reorders a. */

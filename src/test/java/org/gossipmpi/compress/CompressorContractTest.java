@@ -126,6 +126,30 @@ class CompressorContractTest {
 
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("specs")
+    void decodingIntoTwoTargetsAtOnceGivesTheNumbersOfTwoDecodes(String spec, Quantizer path) {
+        final Compressor c = make(spec, 0, path);
+        final SplittableRandom r = new SplittableRandom(5);
+        for (int trial = 0; trial < 60; trial++) {
+            final int d = 1 + r.nextInt(trial < 30 ? 50 : 5000);
+            final float[] x = vector(r, d);
+            final ByteBuffer buf = c.newPayloadBuffer(d);
+            final int n = c.encode(x, 0, d, buf, trial);
+            final float[] a1 = vector(r, d);
+            final float[] a2 = vector(r, d);
+            final float[] b1 = a1.clone();
+            final float[] b2 = a2.clone();
+            final float w1 = (float) r.nextGaussian();
+            final float w2 = (float) r.nextGaussian();
+            c.decodeAdd(buf, n, w1, a1);
+            c.decodeAdd(buf, n, w2, a2);
+            c.decodeAdd(buf, n, w1, b1, w2, b2);
+            assertArrayEquals(a1, b1, spec + " d=" + d + ": the first target");
+            assertArrayEquals(a2, b2, spec + " d=" + d + ": the second target");
+        }
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("specs")
     void measuredOmegaMeetsTheClaimedBound(String spec, Quantizer path) {
         final Compressor c = make(spec, 3, path);
         final SplittableRandom r = new SplittableRandom(2);

@@ -84,6 +84,24 @@ public final class VectorQuantizer implements Quantizer {
     }
 
     @Override
+    public long notBelow(float[] x, int at, int n, float limit) {
+        final int bound = FS.loopBound(n);
+        long bits = 0;
+        int j = 0;
+        for (; j < bound; j += LANES) { // a NaN compares false, so its bit is set
+            final VectorMask<Float> set = FloatVector.fromArray(FS, x, at + j).abs().compare(VectorOperators.LT, limit)
+                .not();
+            if (set.anyTrue()) { // seldom: top-k's threshold leaves few elements above it
+                bits |= set.toLong() << j;
+            }
+        }
+        for (; j < n; j++) {
+            bits |= (Math.abs(x[at + j]) < limit ? 0L : 1L) << j;
+        }
+        return bits;
+    }
+
+    @Override
     public void addScaled(float[] values, int n, float w, float[] target, int at) {
         final int bound = FS.loopBound(n);
         int j = 0;
