@@ -57,15 +57,19 @@ class ModelGradientTest {
     }
 
     static Model model(String name) {
+        return model(name, 0.1);
+    }
+
+    static Model model(String name, double lambda) {
         switch (name) {
             case "logistic":
-                return LinearModel.logistic(D, 0.1, new GemmReference());
+                return LinearModel.logistic(D, lambda, new GemmReference());
             case "leastsquares":
-                return LinearModel.leastSquares(D, 0.1, new GemmReference());
+                return LinearModel.leastSquares(D, lambda, new GemmReference());
             case "softmax":
-                return new SoftmaxRegression(D, C, 0.1, new GemmReference());
+                return new SoftmaxRegression(D, C, lambda, new GemmReference());
             default:
-                return new Mlp(D, 5, C, 0.1, new GemmReference());
+                return new Mlp(D, 5, C, lambda, new GemmReference());
         }
     }
 
@@ -104,6 +108,26 @@ class ModelGradientTest {
             final double fd = (up - down) / (2 * eps);
             assertEquals(fd, grad[j], 2e-3 + 2e-3 * Math.abs(fd), name + " parameter " + j);
         }
+    }
+
+    /**
+     * Without regularization (lambda 0, which skips the pass over the weights) the gradient still overwrites the
+     * buffer it is given, and the loss is the data's alone.
+     */
+    @ParameterizedTest(name = "{0}, dense {1}")
+    @MethodSource("cases")
+    void withoutRegularizationTheGradientStillOverwritesItsBuffer(String name, boolean dense) {
+        final Dataset d = data(name, dense, 4);
+        final Model m = model(name, 0);
+        final float[] w = weights(m, 3, 0.2f);
+        final Batch batch = new Batch(d).fill(d, null, 0, ROWS);
+        final float[] clean = new float[m.dimension()];
+        final float[] stale = new float[m.dimension()];
+        java.util.Arrays.fill(stale, 7f);
+        final double loss = m.lossAndGradient(w, batch, clean);
+        assertEquals(Double.doubleToLongBits(loss), Double.doubleToLongBits(m.lossAndGradient(w, batch, stale)));
+        assertTrue(java.util.Arrays.equals(clean, stale), name + ": a value of the buffer before survived");
+        assertEquals(0.0, m.regularization(w), name);
     }
 
     /** The model's initial weights from {@code seed}, with the first one set to {@code first}. */
