@@ -118,18 +118,22 @@ public final class VectorGemm implements Gemm {
     /** C[i, j] += alpha A[i, :] . B[j, :], for rows i in pairs and rows j in fours. */
     private static void dots(int m, int n, int k, float alpha, float[] a, int aOff, int lda, float[] b, int bOff,
                              int ldb, float[] c, int cOff, int ldc) {
-        int i = 0;
-        for (; i + 1 < m; i += 2) {
-            final int a0 = aOff + i * lda;
-            final int a1 = a0 + lda;
-            final int r0 = cOff + i * ldc;
-            final int r1 = r0 + ldc;
-            int j = 0;
-            for (; j + 3 < n; j += 4) {
-                final int b0 = bOff + j * ldb;
-                final int b1 = b0 + ldb;
-                final int b2 = b1 + ldb;
-                final int b3 = b2 + ldb;
+        // B's rows, four at a time, are the outer loop and A's the inner one: each four rows of B (an MLP's weights,
+        // MBs in all) come from memory once and stay in cache while every row of A (a minibatch, KBs) meets them;
+        // with A's rows outside, B was read again from memory for every two rows of A. Every C[i, j] is the same
+        // sum, in the same order, as before.
+        final int pairs = m - m % 2;
+        final int quads = n - n % 4;
+        for (int j = 0; j < quads; j += 4) {
+            final int b0 = bOff + j * ldb;
+            final int b1 = b0 + ldb;
+            final int b2 = b1 + ldb;
+            final int b3 = b2 + ldb;
+            for (int i = 0; i < pairs; i += 2) {
+                final int a0 = aOff + i * lda;
+                final int a1 = a0 + lda;
+                final int r0 = cOff + i * ldc;
+                final int r1 = r0 + ldc;
                 FloatVector s00 = FloatVector.zero(S);
                 FloatVector s01 = FloatVector.zero(S);
                 FloatVector s02 = FloatVector.zero(S);
@@ -185,16 +189,18 @@ public final class VectorGemm implements Gemm {
                 c[r1 + j + 2] += alpha * t12;
                 c[r1 + j + 3] += alpha * t13;
             }
-            for (; j < n; j++) {
-                c[r0 + j] += alpha * dot(a, a0, b, bOff + j * ldb, k);
-                c[r1 + j] += alpha * dot(a, a1, b, bOff + j * ldb, k);
+            for (int i = pairs; i < m; i++) { // the last row of an odd count
+                final int a0 = aOff + i * lda;
+                final int r0 = cOff + i * ldc;
+                c[r0 + j] += alpha * dot(a, a0, b, b0, k);
+                c[r0 + j + 1] += alpha * dot(a, a0, b, b1, k);
+                c[r0 + j + 2] += alpha * dot(a, a0, b, b2, k);
+                c[r0 + j + 3] += alpha * dot(a, a0, b, b3, k);
             }
         }
-        for (; i < m; i++) {
-            final int a0 = aOff + i * lda;
-            final int r0 = cOff + i * ldc;
-            for (int j = 0; j < n; j++) {
-                c[r0 + j] += alpha * dot(a, a0, b, bOff + j * ldb, k);
+        for (int j = quads; j < n; j++) { // the last rows of B, fewer than four
+            for (int i = 0; i < m; i++) {
+                c[cOff + i * ldc + j] += alpha * dot(a, aOff + i * lda, b, bOff + j * ldb, k);
             }
         }
     }
