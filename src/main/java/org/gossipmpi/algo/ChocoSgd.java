@@ -32,7 +32,8 @@ final class ChocoSgd extends Update {
         this.gamma = (float) gamma;
         this.xhat = new float[d];
         this.s = new float[d];
-        this.diff = new float[d];
+        // x - xhat written out only for a compressor that cannot read the two itself
+        this.diff = exchange.compressor().encodesDifferences() ? null : new float[d];
     }
 
     @Override
@@ -45,14 +46,21 @@ final class ChocoSgd extends Update {
         final boolean localStep = withLocalStep && !gossipOnly;
         final double loss = localStep ? gradient(x, g, source) : Double.NaN;
         long t0 = System.nanoTime();
-        if (localStep) {
-            local.apply(x, g, eta, xhat, diff); // x^{t+1/2} and x^{t+1/2} - xhat_i in one pass
-        } else {
-            for (int i = 0; i < d; i++) {
-                diff[i] = x[i] - xhat[i];
+        if (diff == null) { // the compressor reads x^{t+1/2} and xhat_i and takes their difference itself
+            if (localStep) {
+                local.apply(x, g, eta);
             }
+            exchange.encodeDifference(t, x, xhat);
+        } else {
+            if (localStep) {
+                local.apply(x, g, eta, xhat, diff); // x^{t+1/2} and x^{t+1/2} - xhat_i in one pass
+            } else {
+                for (int i = 0; i < d; i++) {
+                    diff[i] = x[i] - xhat[i];
+                }
+            }
+            exchange.encode(t, diff);
         }
-        exchange.encode(t, diff);
         exchange.start(t); // the payload travels while this rank decodes its own copy
         exchange.decodeOwn(1f, xhat, (float) exchange.selfWeight(t), s);
         t0 = timers.record(Phase.COMPRESS, t0);

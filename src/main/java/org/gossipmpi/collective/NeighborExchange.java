@@ -251,13 +251,33 @@ public final class NeighborExchange {
      * @throws IllegalStateException while a step is in flight: its payload is still being sent from that buffer
      */
     public int encode(long t, float[] v) {
+        idle(t);
+        return encoded(t, compressor.encode(v, 0, dimension, sendBuffer, t));
+    }
+
+    /**
+     * Encodes {@code a - b} into the send buffer as step t's payload, where the compressor reads both operands
+     * ({@link Compressor#encodesDifferences}); returns its length.
+     *
+     * @throws IllegalStateException while a step is in flight
+     */
+    public int encodeDifference(long t, float[] a, float[] b) {
+        idle(t);
+        return encoded(t, compressor.encodeDifference(a, b, 0, dimension, sendBuffer, t));
+    }
+
+    /** Refuses to encode step t while a step's payload is still being sent from the send buffer. */
+    private void idle(long t) {
         if (inFlight) {
             throw new IllegalStateException("encode of step " + t + " while step " + inFlightStep + " is in flight"
                 + " (its payload is still being sent from the send buffer): finish it first");
         }
-        lastEncodedBytes = compressor.encode(v, 0, dimension, sendBuffer, t);
+    }
+
+    private int encoded(long t, int bytes) {
+        lastEncodedBytes = bytes;
         encodedStep = t;
-        return lastEncodedBytes;
+        return bytes;
     }
 
     /** w_ii of step t for this rank. */

@@ -44,10 +44,16 @@ abstract class AbstractCompressor implements Compressor {
      * that overflowed: names the first bad element, or says that the vector's norm overflows float.
      */
     protected final IllegalArgumentException nonFinite(float[] src, int off, int len, long step) {
+        return nonFinite(src, null, off, len, step);
+    }
+
+    /** {@link #nonFinite(float[], int, int, long)} of the difference {@code src - sub} (sub null: of src). */
+    protected final IllegalArgumentException nonFinite(float[] src, float[] sub, int off, int len, long step) {
         for (int i = 0; i < len; i++) {
-            if (!Float.isFinite(src[off + i])) {
+            final float v = sub == null ? src[off + i] : src[off + i] - sub[off + i];
+            if (!Float.isFinite(v)) {
                 return new IllegalArgumentException("compressor " + spec + ": element " + i + " of the vector is "
-                    + src[off + i] + " at step " + step + "; the run diverged (lower the learning rate or gamma)");
+                    + v + " at step " + step + "; the run diverged (lower the learning rate or gamma)");
             }
         }
         return new IllegalArgumentException("compressor " + spec + ": the norm of the vector overflows float at step "

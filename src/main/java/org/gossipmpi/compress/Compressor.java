@@ -54,6 +54,28 @@ public interface Compressor {
     int encode(float[] src, int off, int len, ByteBuffer dst, long step);
 
     /**
+     * Whether {@link #encodeDifference} reads its two operands itself. Where not, a caller that has the difference
+     * to compute anyway (CHOCO's x - xhat, in the pass of its local step) writes it out and calls {@link #encode}.
+     */
+    default boolean encodesDifferences() {
+        return false;
+    }
+
+    /**
+     * Encodes {@code a[off, off + len) - b[off, off + len)} into {@code dst}, byte for byte as {@link #encode} encodes
+     * that difference written out, without writing it out: each difference is computed where it is read.
+     *
+     * @param a not modified
+     * @param b not modified
+     * @throws UnsupportedOperationException where {@link #encodesDifferences} is false
+     * @throws IllegalArgumentException      if the difference holds NaN or an infinity (naming the element and the
+     *                                       step)
+     */
+    default int encodeDifference(float[] a, float[] b, int off, int len, ByteBuffer dst, long step) {
+        throw new UnsupportedOperationException(spec() + " encodes a vector written out: use encode");
+    }
+
+    /**
      * {@code target[0, d) += weight * Q} for the payload in {@code src[0, length)}, which the caller has
      * checked with {@link PayloadDescriptor#mismatch}; O(payload) work for sparse payloads.
      *

@@ -92,14 +92,15 @@ public interface Quantizer {
     }
 
     /**
-     * The elements of {@code x[at, at + n)} (n at most 64) that are not below {@code limit} in magnitude, as bits:
-     * bit j is set when {@code !(|x[at + j]| < limit)}, so a NaN always sets its bit. Top-k's candidate scan, which
-     * looks closer only at the few elements set.
+     * The elements of {@code x[at, at + n) - y[at, at + n)} (n at most 64; y null: of x) that are not below
+     * {@code limit} in magnitude, as bits: bit j is set when {@code !(|x[at + j] - y[at + j]| < limit)}, so a NaN
+     * always sets its bit. Top-k's candidate scan, which looks closer only at the few elements set.
      */
-    default long notBelow(float[] x, int at, int n, float limit) {
+    default long notBelow(float[] x, float[] y, int at, int n, float limit) {
         long bits = 0;
         for (int j = 0; j < n; j++) {
-            bits |= (Math.abs(x[at + j]) < limit ? 0L : 1L) << j;
+            final float v = y == null ? x[at + j] : x[at + j] - y[at + j];
+            bits |= (Math.abs(v) < limit ? 0L : 1L) << j;
         }
         return bits;
     }

@@ -51,14 +51,30 @@ public final class TopKCompressor extends AbstractCompressor {
 
     @Override
     public int encode(float[] src, int off, int len, ByteBuffer dst, long step) {
+        return encode(src, null, off, len, dst, step);
+    }
+
+    @Override
+    public boolean encodesDifferences() {
+        return true;
+    }
+
+    @Override
+    public int encodeDifference(float[] a, float[] b, int off, int len, ByteBuffer dst, long step) {
+        return encode(a, b, off, len, dst, step);
+    }
+
+    /** The k largest of {@code src - sub} in magnitude (sub null: of src), each difference computed where read. */
+    private int encode(float[] src, float[] sub, int off, int len, ByteBuffer dst, long step) {
         final int k = k(len);
-        final int[] idx = selector.select(src, off, len, k, CounterRandom.streamKey(seed, rank, step));
+        final int[] idx = selector.select(src, sub, off, len, k, CounterRandom.streamKey(seed, rank, step));
         if (idx == null) {
-            throw nonFinite(src, off, len, step);
+            throw nonFinite(src, sub, off, len, step);
         }
         int p = PayloadDescriptor.HEADER_LENGTH;
         for (int j = 0; j < k; j++, p += 4) {
-            dst.putFloat(p, src[off + idx[j]]);
+            final int i = off + idx[j];
+            dst.putFloat(p, sub == null ? src[i] : src[i] - sub[i]);
         }
         final long written = IndexCodec.write(idx, k, dst, p);
         PayloadDescriptor.write(dst, ID, 0, (int) (written >>> 32), len, k, 1f);

@@ -32,6 +32,8 @@ final class TopKSelector implements CodecThreads.Task {
 
     // The pass in flight.
     private float[] x;
+    /** Subtracted from x elementwise when not null: the selection is then of x - y, never written out. */
+    private float[] y;
     private int off;
     private int d;
     private float threshold;
@@ -55,18 +57,26 @@ final class TopKSelector implements CodecThreads.Task {
      *         when {@code x[off, off + d)} holds a NaN or an infinity
      */
     int[] select(float[] x, int off, int d, int k, int key) {
+        return select(x, null, off, d, k, key);
+    }
+
+    /**
+     * {@link #select(float[], int, int, int, int)} of the difference {@code x - y} (y null: of x), computed where
+     * it is read, never written out: the same indices as for the difference materialized.
+     */
+    int[] select(float[] x, float[] y, int off, int d, int k, int key) {
         if (indices.length < k) {
             indices = new int[k];
         }
         int found = -1;
         if (d >= SMALL) {
-            found = collect(x, off, d, estimateThreshold(x, off, d, k, key), Math.max(2 * k + 1024, 3 * k));
+            found = collect(x, y, off, d, estimateThreshold(x, y, off, d, k, key), Math.max(2 * k + 1024, 3 * k));
         }
         if (found == -2) {
             return null;
         }
         if (found < k) { // small vector, or the estimate was off: every element is a candidate
-            found = collect(x, off, d, 0f, d);
+            found = collect(x, y, off, d, 0f, d);
             if (found == -2) {
                 return null;
             }
@@ -95,10 +105,11 @@ final class TopKSelector implements CodecThreads.Task {
     }
 
     /** A threshold with about 1.5 k + 3 sqrt(k) of the d magnitudes expected at or above it. */
-    private float estimateThreshold(float[] x, int off, int d, int k, int key) {
+    private float estimateThreshold(float[] x, float[] y, int off, int d, int k, int key) {
         final int stratum = d / SAMPLE;
         for (int j = 0; j < SAMPLE; j++) {
-            sample[j] = Math.abs(x[off + j * stratum + CounterRandom.below(key, j, stratum)]);
+            final int i = off + j * stratum + CounterRandom.below(key, j, stratum);
+            sample[j] = Math.abs(y == null ? x[i] : x[i] - y[i]);
         }
         final double expected = 1.5 * k + 3 * Math.sqrt(k) + 8;
         final int rank = (int) Math.ceil(expected * SAMPLE / d);
@@ -113,8 +124,9 @@ final class TopKSelector implements CodecThreads.Task {
      * Collects the elements with |x_i| >= t, at most {@code capacity}, in ascending index order; returns their
      * number, -1 when there were more than {@code capacity}, -2 when a NaN or an infinity was seen.
      */
-    private int collect(float[] x, int off, int d, float t, int capacity) {
+    private int collect(float[] x, float[] y, int off, int d, float t, int capacity) {
         this.x = x;
+        this.y = y;
         this.off = off;
         this.d = d;
         this.threshold = t;
@@ -123,6 +135,7 @@ final class TopKSelector implements CodecThreads.Task {
             threads.run(this);
         } finally {
             this.x = null;
+            this.y = null;
         }
         int total = 0;
         boolean over = false;
@@ -151,6 +164,7 @@ final class TopKSelector implements CodecThreads.Task {
 
     @Override
     public void run(int part, int parts) {
+        final float[] y = this.y;
         final int from = CodecThreads.split(d, part, parts);
         final int to = CodecThreads.split(d, part + 1, parts);
         final int cap = Math.min(capacity, to - from);
@@ -166,11 +180,11 @@ final class TopKSelector implements CodecThreads.Task {
         // 64 elements at a time, tested together; only the few not below t are looked at one by one. Past the
         // capacity the scan goes on for the finite check alone.
         for (int base = from; base < to; base += 64) {
-            long bits = dense.notBelow(x, off + base, Math.min(64, to - base), t);
+            long bits = dense.notBelow(x, y, off + base, Math.min(64, to - base), t);
             while (bits != 0) {
                 final int i = base + Long.numberOfTrailingZeros(bits);
                 bits &= bits - 1;
-                final int b = Float.floatToRawIntBits(x[off + i]) & 0x7FFFFFFF;
+                final int b = Float.floatToRawIntBits(y == null ? x[off + i] : x[off + i] - y[off + i]) & 0x7FFFFFFF;
                 if (b >= 0x7F800000) { // an exponent of all ones: NaN or infinity
                     special = true;
                     continue;

@@ -150,6 +150,42 @@ class CompressorContractTest {
 
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("specs")
+    void aDifferenceEncodesToTheBytesOfTheDifferenceWrittenOut(String spec, Quantizer path) {
+        final Compressor c = make(spec, 0, path);
+        final SplittableRandom r = new SplittableRandom(9);
+        final float[] probe = {1f};
+        if (!c.encodesDifferences()) {
+            assertThrows(UnsupportedOperationException.class,
+                () -> c.encodeDifference(probe, probe, 0, 1, c.newPayloadBuffer(1), 0));
+            return;
+        }
+        for (int trial = 0; trial < 40; trial++) {
+            final int d = 1 + r.nextInt(trial < 20 ? 50 : 60_000); // past the size where top-k samples a threshold
+            final float[] a = vector(r, d);
+            final float[] b = vector(r, d);
+            final float[] diff = new float[d];
+            for (int i = 0; i < d; i++) {
+                diff[i] = a[i] - b[i];
+            }
+            final ByteBuffer one = c.newPayloadBuffer(d);
+            final ByteBuffer two = c.newPayloadBuffer(d);
+            final int n = c.encode(diff, 0, d, one, trial);
+            assertEquals(n, c.encodeDifference(a, b, 0, d, two, trial), spec + " d=" + d);
+            for (int i = 0; i < n; i++) {
+                assertEquals(one.get(i), two.get(i), spec + " d=" + d + ": byte " + i);
+            }
+        }
+        final float[] a = new float[40_000];
+        final float[] b = new float[40_000];
+        a[123] = Float.POSITIVE_INFINITY;
+        b[123] = Float.POSITIVE_INFINITY; // inf - inf: the difference is NaN
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> c.encodeDifference(a, b, 0, a.length, c.newPayloadBuffer(a.length), 7));
+        assertTrue(e.getMessage().contains("element 123 of the vector is NaN at step 7"), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("specs")
     void measuredOmegaMeetsTheClaimedBound(String spec, Quantizer path) {
         final Compressor c = make(spec, 3, path);
         final SplittableRandom r = new SplittableRandom(2);

@@ -84,19 +84,23 @@ public final class VectorQuantizer implements Quantizer {
     }
 
     @Override
-    public long notBelow(float[] x, int at, int n, float limit) {
+    public long notBelow(float[] x, float[] y, int at, int n, float limit) {
         final int bound = FS.loopBound(n);
         long bits = 0;
         int j = 0;
         for (; j < bound; j += LANES) { // a NaN compares false, so its bit is set
-            final VectorMask<Float> set = FloatVector.fromArray(FS, x, at + j).abs().compare(VectorOperators.LT, limit)
-                .not();
+            FloatVector v = FloatVector.fromArray(FS, x, at + j);
+            if (y != null) {
+                v = v.sub(FloatVector.fromArray(FS, y, at + j));
+            }
+            final VectorMask<Float> set = v.abs().compare(VectorOperators.LT, limit).not();
             if (set.anyTrue()) { // seldom: top-k's threshold leaves few elements above it
                 bits |= set.toLong() << j;
             }
         }
         for (; j < n; j++) {
-            bits |= (Math.abs(x[at + j]) < limit ? 0L : 1L) << j;
+            final float v = y == null ? x[at + j] : x[at + j] - y[at + j];
+            bits |= (Math.abs(v) < limit ? 0L : 1L) << j;
         }
         return bits;
     }
