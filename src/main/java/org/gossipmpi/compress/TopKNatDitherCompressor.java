@@ -67,17 +67,33 @@ public final class TopKNatDitherCompressor extends AbstractCompressor {
 
     @Override
     public int encode(float[] src, int off, int len, ByteBuffer dst, long step) {
+        return encode(src, null, off, len, dst, step);
+    }
+
+    @Override
+    public boolean encodesDifferences() {
+        return true;
+    }
+
+    @Override
+    public int encodeDifference(float[] a, float[] b, int off, int len, ByteBuffer dst, long step) {
+        return encode(a, b, off, len, dst, step);
+    }
+
+    /** Encodes {@code src - sub} (sub null: src), each difference computed where it is read. */
+    private int encode(float[] src, float[] sub, int off, int len, ByteBuffer dst, long step) {
         final int k = k(len);
         final int key = CounterRandom.streamKey(seed, rank, step);
-        final int[] idx = selector.select(src, off, len, k, key);
+        final int[] idx = selector.select(src, sub, off, len, k, key);
         if (idx == null) {
-            throw nonFinite(src, off, len, step);
+            throw nonFinite(src, sub, off, len, step);
         }
         if (kept.length < k) {
             kept = new float[k];
         }
         for (int j = 0; j < k; j++) {
-            kept[j] = src[off + idx[j]];
+            final int i = off + idx[j];
+            kept[j] = sub == null ? src[i] : src[i] - sub[i];
         }
         final int chunks = Quantizer.chunks(k);
         if (squares.length < chunks) {
