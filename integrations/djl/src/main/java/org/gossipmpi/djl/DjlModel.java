@@ -15,8 +15,12 @@ import ai.djl.util.Pair;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.concurrent.locks.ReentrantLock;
+import org.gossipmpi.io.AtomicFiles;
 import org.gossipmpi.model.Batch;
 import org.gossipmpi.model.Model;
 
@@ -205,18 +209,41 @@ final class DjlModel implements Model {
     /**
      * DJL's own format, {@code dir/rank-R-NAME-0000.params} ({@code ai.djl.Model.save}): the network with the
      * parameters {@code w} and this rank's running statistics; load it into {@link Networks#of} with
-     * {@code Model.load(dir, "rank-R-NAME")}.
+     * {@code Model.load(dir, "rank-R-NAME")}. A file saved before is replaced.
+     *
+     * <p>DJL writes into a directory of this rank's own inside {@code dir}, and the file is then renamed into
+     * place: DJL's save lists the directory it writes to (for its epoch number) and failed when another rank's
+     * temporary file there vanished under it, and a rank that died mid-write left half a file.
      */
     @Override
     public void saveNative(Path dir, int rank, float[] w) {
+        final String file = "rank-" + rank + "-" + name;
         ENGINE.lock();
         try (ai.djl.Model holder = ai.djl.Model.newInstance(name)) {
             parameters.scatter(w);
             holder.setBlock(block);
-            holder.save(dir, "rank-" + rank + "-" + name);
+            Files.createDirectories(dir);
+            final Path own = Files.createTempDirectory(dir, "." + file + ".");
+            try {
+                holder.save(own, file);
+                try (DirectoryStream<Path> written = Files.newDirectoryStream(own)) {
+                    for (Path p : written) {
+                        Files.move(p, dir.resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING,
+                            StandardCopyOption.ATOMIC_MOVE);
+                    }
+                }
+                AtomicFiles.forceDirectory(dir);
+            } finally {
+                try (DirectoryStream<Path> left = Files.newDirectoryStream(own)) {
+                    for (Path p : left) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+                Files.deleteIfExists(own);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("rank " + rank + " cannot save its " + name + " network under " + dir
-                + ": " + e.getMessage(), e);
+                + ": " + AtomicFiles.reason(e), e);
         } finally {
             ENGINE.unlock();
         }

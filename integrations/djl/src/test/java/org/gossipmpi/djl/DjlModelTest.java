@@ -171,6 +171,7 @@ class DjlModelTest {
         }
     }
 
+    /** Saved in DJL's format, the network loads into DJL with this rank's parameters and running statistics. */
     @Test
     void savedNetworkLoadsIntoDjl(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         try (Model model = new DjlModels().create("resnet20", PIXELS, 10, 0)) {
@@ -195,6 +196,13 @@ class DjlModelTest {
             final double[] after = new double[2];
             model.evaluate(w, batch(images(5)), after);
             assertArrayEquals(before, after, 0, "saving changed the model");
+            // Saved again: the file is replaced (DJL alone numbers it on, -0001), and no directory of the
+            // rank's own (where DJL writes before the file is renamed into place) is left behind.
+            model.saveNative(dir, 3, w);
+            try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+                assertEquals(java.util.List.of("rank-3-resnet20-0000.params"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList());
+            }
         }
     }
 
