@@ -83,15 +83,15 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved)
     return JNI_VERSION_1_8;
 }
 
-/* MPI_Init_thread (funneled: one thread per process calls MPI), errors returned, a table of `table` slots.
- * Returns {rank, size}. */
+/* MPI_Init_thread (serialized: one thread at a time calls MPI), errors returned, a table of `table` slots.
+ * Returns {rank, size, 1 if the library provides MPI_THREAD_SERIALIZED or more, else 0}. */
 JNIEXPORT jintArray JNICALL CLASS(init)(JNIEnv *env, jclass cls, jint table)
 {
     (void) cls;
     int provided = 0;
     int initialised = 0;
     MPI_Initialized(&initialised);
-    if (!initialised && failed(env, MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread")) {
+    if (!initialised && failed(env, MPI_Init_thread(NULL, NULL, MPI_THREAD_SERIALIZED, &provided), "MPI_Init_thread")) {
         return NULL;
     }
     if (failed(env, MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN), "MPI_Comm_set_errhandler")) {
@@ -108,13 +108,14 @@ JNIEXPORT jintArray JNICALL CLASS(init)(JNIEnv *env, jclass cls, jint table)
     slots = table;
     int rank = 0, size = 0;
     if (failed(env, MPI_Comm_rank(MPI_COMM_WORLD, &rank), "MPI_Comm_rank")
-        || failed(env, MPI_Comm_size(MPI_COMM_WORLD, &size), "MPI_Comm_size")) {
+        || failed(env, MPI_Comm_size(MPI_COMM_WORLD, &size), "MPI_Comm_size")
+        || failed(env, MPI_Query_thread(&provided), "MPI_Query_thread")) {
         return NULL;
     }
-    jintArray out = (*env)->NewIntArray(env, 2);
+    jintArray out = (*env)->NewIntArray(env, 3);
     if (out != NULL) {
-        jint values[2] = {rank, size};
-        (*env)->SetIntArrayRegion(env, out, 0, 2, values);
+        jint values[3] = {rank, size, provided >= MPI_THREAD_SERIALIZED ? 1 : 0};
+        (*env)->SetIntArrayRegion(env, out, 0, 3, values);
     }
     return out;
 }

@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.gossipmpi.compress.Compressor;
 import org.gossipmpi.config.SettingException;
+import org.gossipmpi.topology.Bipartition;
 import org.gossipmpi.topology.Topology;
 
 /**
@@ -14,7 +15,7 @@ import org.gossipmpi.topology.Topology;
 public final class Algorithms {
     /** Every algorithm by name. */
     public static final List<String> NAMES = List.of("dpsgd", "choco", "choco-gossip", "dcd", "ecd", "deepsqueeze",
-        "allreduce");
+        "adpsgd", "allreduce");
 
     private Algorithms() {
     }
@@ -34,7 +35,12 @@ public final class Algorithms {
 
     /** Whether the algorithm sends compressed messages (and so runs once per compressor in a sweep). */
     public static boolean compresses(String name) {
-        return !name.equals("dpsgd") && !name.equals("allreduce");
+        return !name.equals("dpsgd") && !name.equals("allreduce") && !name.equals("adpsgd");
+    }
+
+    /** Whether ranks step at their own pace (adpsgd): collectives wait until every rank has paused. */
+    public static boolean asynchronous(String name) {
+        return name.equals("adpsgd");
     }
 
     /** Whether it can overlap a gradient with the exchange. */
@@ -50,7 +56,8 @@ public final class Algorithms {
     /**
      * The float vectors of dimension d that one rank of the algorithm holds besides the model and the gradient:
      * CHOCO's xhat, s and the difference it encodes; DCD's neighbour sum and z; ECD's own and neighbour estimates
-     * and z; DeepSqueeze's error; all-reduce's averaged gradient.
+     * and z; DeepSqueeze's error; all-reduce's averaged gradient; AD-PSGD's copy of the model that a passive rank
+     * computes its gradient on.
      */
     public static int vectors(String name) {
         switch (name) {
@@ -62,6 +69,7 @@ public final class Algorithms {
                 return 2;
             case "deepsqueeze":
             case "allreduce":
+            case "adpsgd":
                 return 1;
             default:
                 return 0;
@@ -82,6 +90,17 @@ public final class Algorithms {
                     throw new SettingException("compressor", "allreduce averages exact gradients with MPI_Allreduce;"
                         + " it takes no {compressor} (got " + spec + ")");
                 }
+                break;
+            case "adpsgd":
+                if (!spec.equals("none")) {
+                    throw new SettingException("compressor", "adpsgd averages pairs of models exactly ({compressor}"
+                        + " none), so that both hold the same average; for " + spec + " use choco");
+                }
+                if (overlap) {
+                    throw new SettingException("overlap", "adpsgd always computes its gradient while its averaging"
+                        + " travels: run it without {overlap}");
+                }
+                Bipartition.of(topology, name);
                 break;
             case "dpsgd":
                 if (!spec.equals("none") && !spec.equals("fp16")) {

@@ -15,6 +15,7 @@ import org.gossipmpi.metrics.PhaseTimers.Phase;
 final class AllreduceSgd extends Update {
     private final AllreduceAverage average;
     private final float[] mean;
+    private long bytesSent;
 
     AllreduceSgd(AllreduceAverage average, LocalStep local, PhaseTimers timers, int d) {
         super(null, local, timers, d);
@@ -37,14 +38,16 @@ final class AllreduceSgd extends Update {
             throw new CommException(e.within("all-reduce SGD's step " + t));
         }
         t0 = timers.record(Phase.EXCHANGE, t0);
+        bytesSent += average.bytesPerCall();
         localStep(x, mean, eta, withLocalStep);
         timers.record(Phase.MIX, t0);
         return loss;
     }
 
-    /** Bytes this rank sends per step in a bandwidth-optimal all-reduce: 2 (n-1)/n of the vector. */
-    long bytesPerStep() {
-        return average.bytesPerCall();
+    /** Bytes of a bandwidth-optimal all-reduce, 2 (n-1)/n of the vector a step (modelled, not counted). */
+    @Override
+    long bytesSent() {
+        return bytesSent;
     }
 
     @Override

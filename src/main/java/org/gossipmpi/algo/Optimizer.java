@@ -14,6 +14,7 @@ import org.gossipmpi.config.SettingException;
 import org.gossipmpi.kernel.DeviceChoice;
 import org.gossipmpi.kernel.Devices;
 import org.gossipmpi.metrics.PhaseTimers;
+import org.gossipmpi.topology.Bipartition;
 import org.gossipmpi.topology.Topologies;
 import org.gossipmpi.topology.Topology;
 
@@ -41,6 +42,7 @@ public final class Optimizer implements Stateful, AutoCloseable {
     private final DeviceChoice devices;
     private final NeighborExchange exchange;
     private final AllreduceSgd allreduce;
+    private final AdPsgd async;
     private final Update update;
     private final LocalStep local;
     private final PhaseTimers timers = new PhaseTimers();
@@ -74,11 +76,19 @@ public final class Optimizer implements Stateful, AutoCloseable {
             final String name = settings.algorithm();
             if (name.equals("allreduce")) {
                 this.exchange = null;
+                this.async = null;
                 this.allreduce = new AllreduceSgd(new AllreduceAverage(comm, d), local, timers, d);
                 this.update = allreduce;
+            } else if (name.equals("adpsgd")) {
+                this.exchange = null;
+                this.allreduce = null;
+                this.async = new AdPsgd(comm, Bipartition.of(topology, name), compressor, local, timers, d,
+                    settings.seed());
+                this.update = async;
             } else {
                 this.exchange = new NeighborExchange(comm, topology, compressor, d);
                 this.allreduce = null;
+                this.async = null;
                 this.update = create(name, exchange, local, timers, d, settings);
             }
         } catch (RuntimeException | Error e) {
@@ -162,9 +172,14 @@ public final class Optimizer implements Stateful, AutoCloseable {
      */
     public void neighborAverage(long t, float[] x) {
         checkVectors(x, ownGradient);
+        if (async != null) {
+            throw new SettingException("algorithm", "adpsgd averages pairs of neighbours at their own pace and has no"
+                + " synchronous neighbour average: call mix, or build a dpsgd optimizer for it");
+        }
         if (exchange == null) {
+            final long before = allreduce.bytesSent();
             allreduce.step(t, x, ownGradient, null, 0f, false);
-            count(t, allreduce.bytesPerStep());
+            count(t, allreduce.bytesSent() - before);
             return;
         }
         exchange.encode(t, x);
@@ -181,9 +196,9 @@ public final class Optimizer implements Stateful, AutoCloseable {
             throw new IllegalArgumentException("step " + t + ": steps count from 0");
         }
         final long start = System.nanoTime();
-        final long before = exchange == null ? 0 : exchange.bytesSent();
+        final long before = update.bytesSent();
         final double loss = update.step(t, x, g, source, eta, withLocalStep);
-        count(t, exchange == null ? allreduce.bytesPerStep() : exchange.bytesSent() - before);
+        count(t, update.bytesSent() - before);
         timers.recordStep(start);
         return loss;
     }
@@ -207,6 +222,28 @@ public final class Optimizer implements Stateful, AutoCloseable {
         if (x.length != d || g.length != d) {
             throw new IllegalArgumentException("rank " + comm.rank() + ": the optimizer was built for " + d
                 + " parameters, but got vectors of " + x.length + (g == ownGradient ? "" : " and " + g.length));
+        }
+    }
+
+    /**
+     * Whether the algorithm is asynchronous (adpsgd): ranks step at their own pace, and collectives wait for
+     * {@link #pause(float[])}.
+     */
+    public boolean asynchronous() {
+        return async != null;
+    }
+
+    /**
+     * Ends this rank's asynchronous exchanges so far: when every rank has paused, no message is in flight and x is
+     * this rank's own, so ranks may evaluate, checkpoint and call collectives; the next step resumes. Every rank
+     * calls it the same number of times. Nothing to do for a synchronous algorithm.
+     *
+     * @param x the model, the array the steps are given
+     */
+    public void pause(float[] x) {
+        checkVectors(x, ownGradient);
+        if (async != null) {
+            async.pause(x);
         }
     }
 
@@ -284,9 +321,15 @@ public final class Optimizer implements Stateful, AutoCloseable {
         update.state(s);
     }
 
-    /** Stops the codec threads. */
+    /** Stops the codec threads, and an asynchronous algorithm's responder. */
     @Override
     public void close() {
-        threads.close();
+        try {
+            if (async != null) {
+                async.close();
+            }
+        } finally {
+            threads.close();
+        }
     }
 }

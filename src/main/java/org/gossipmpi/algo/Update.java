@@ -27,11 +27,16 @@ abstract class Update implements Stateful {
     private double prefetchedLoss;
 
     Update(NeighborExchange exchange, LocalStep local, PhaseTimers timers, int d) {
+        this(exchange, exchange == null ? Model.NOTHING_BETWEEN : exchange::progress, local, timers, d);
+    }
+
+    /** With {@code progress}: what {@link #overlappedGradient} runs between the gradient's pieces. */
+    Update(NeighborExchange exchange, Runnable progress, LocalStep local, PhaseTimers timers, int d) {
         this.exchange = exchange;
         this.local = local;
         this.timers = timers;
         this.d = d;
-        this.progress = exchange == null ? Model.NOTHING_BETWEEN : exchange::progress;
+        this.progress = progress;
     }
 
     /**
@@ -47,6 +52,11 @@ abstract class Update implements Stateful {
 
     /** The name {@code algorithm} uses. */
     abstract String name();
+
+    /** Bytes this rank has put on the wire so far. */
+    long bytesSent() {
+        return exchange.bytesSent();
+    }
 
     /** The gradient of this step: the one {@link #prefetchGradient} computed during the previous step, or now. */
     protected final double gradientOfThisStep(float[] x, float[] g, GradientSource source) {

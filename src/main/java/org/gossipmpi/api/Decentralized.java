@@ -124,6 +124,30 @@ public final class Decentralized implements AutoCloseable {
     }
 
     /**
+     * Whether the algorithm is asynchronous ({@code adpsgd}): each rank steps at its own pace (t counts the rank's
+     * own steps), and between {@link #pause(float[])}s a passive rank's x changes under the caller as its
+     * neighbours average with it.
+     *
+     * @return true for adpsgd
+     */
+    public boolean asynchronous() {
+        return impl.asynchronous();
+    }
+
+    /**
+     * Ends this rank's asynchronous exchanges so far. Once every rank has paused, no message is in flight and every
+     * x is its rank's own: the ranks may read x, evaluate, save and call collectives ({@link GossipWorld#average},
+     * barriers), and the next step resumes the exchanges. Every rank calls it the same number of times, before
+     * anything collective; it returns when this rank's neighbours have paused too. Does nothing for a synchronous
+     * algorithm.
+     *
+     * @param x this rank's model, the array its steps are given
+     */
+    public void pause(float[] x) {
+        impl.pause(x);
+    }
+
+    /**
      * The communication of step t after the caller's own local step (adapt, then combine): {@code x}, which the
      * caller has already updated (x^{t+1/2}), becomes x^{t+1}. CHOCO-Gossip for {@code choco} and
      * {@code choco-gossip} (the compressed gossip that converges to the average), exact averaging
@@ -398,7 +422,8 @@ public final class Decentralized implements AutoCloseable {
 
         /**
          * The algorithm: {@code dpsgd}, {@code choco}, {@code choco-gossip} (mix only), {@code dcd}, {@code ecd},
-         * {@code deepsqueeze} or {@code allreduce} (default {@code choco}).
+         * {@code deepsqueeze}, {@code adpsgd} (asynchronous: see {@link Decentralized#pause}) or {@code allreduce}
+         * (default {@code choco}).
          *
          * @param name the algorithm
          * @return this builder

@@ -79,6 +79,37 @@ public abstract class AbstractCommunicator implements Communicator {
         }
     }
 
+    @Override
+    public final int waitAny(Request[] requests, int from, int to, long timeoutNanos) {
+        if (from >= to) {
+            throw new IllegalArgumentException("rank " + rank + ": waitAny over no requests");
+        }
+        final long start = System.nanoTime();
+        int round = 0;
+        while (true) {
+            for (int i = from; i < to; i++) {
+                if (progress(requests[i])) {
+                    return i;
+                }
+            }
+            final long waited = System.nanoTime() - start;
+            if (waited >= timeoutNanos) {
+                throw new CommTimeoutException(rank, requests[from].verb() + " from any of " + peers(requests, from, to),
+                    -1, requests[from].tag(), waited, timeoutNanos);
+            }
+            idle(round++, timeoutNanos - waited);
+        }
+    }
+
+    /** "ranks 1, 3 (tag 7)"-style list of the peers of {@code requests[from, to)}. */
+    private static String peers(Request[] requests, int from, int to) {
+        final StringBuilder b = new StringBuilder(to - from == 1 ? "rank " : "ranks ");
+        for (int i = from; i < to; i++) {
+            b.append(i == from ? "" : ", ").append(requests[i].peer());
+        }
+        return b.toString();
+    }
+
     private static final int SPIN_ROUNDS = 200;
     private static final int YIELD_ROUNDS = 2_000;
     private static final long SLEEP_NANOS = 20_000;

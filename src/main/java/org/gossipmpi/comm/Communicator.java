@@ -24,7 +24,10 @@ import java.nio.FloatBuffer;
  * Buffers must be direct {@link ByteBuffer}s/{@link FloatBuffer}s (no JNI copy). Positions and limits of
  * the buffers are neither read nor changed: offsets and lengths are explicit.
  *
- * <p>A communicator is used by one thread, its rank's.
+ * <p>A communicator is used by one thread at a time. Another thread may take it over when the handover is ordered
+ * (the first thread starts, joins or unlocks for the second, and makes no call until it is handed back), which MPI
+ * calls MPI_THREAD_SERIALIZED: the MPI backends ask for it, and {@link #allowsHandover()} says whether the MPI
+ * library granted it.
  */
 public interface Communicator extends AutoCloseable {
 
@@ -79,6 +82,22 @@ public interface Communicator extends AutoCloseable {
     default void waitAll(Request[] requests, int count) {
         waitAll(requests, 0, count, defaultTimeoutNanos());
     }
+
+    /**
+     * Waits until one of {@code requests[from, to)} has completed and returns its index (the lowest completed one
+     * when several have), or fails when {@code timeoutNanos} pass. Requests that are idle or already reported are the
+     * caller's to leave out of the range or to re-post: a completed request stays completed.
+     *
+     * @throws CommTimeoutException naming the ranks waited on, when none completed by the deadline
+     * @throws CommException        on a transport error or an aborted world
+     */
+    int waitAny(Request[] requests, int from, int to, long timeoutNanos);
+
+    /**
+     * Whether a thread other than the one that made this communicator may use it, one thread at a time (see the
+     * class comment): true in-process; under MPI, when the library provides MPI_THREAD_SERIALIZED.
+     */
+    boolean allowsHandover();
 
     /**
      * Advances the transport and returns whether {@code req} (posted) has completed, without waiting: what a

@@ -88,6 +88,10 @@ public final class RunFiles {
             peak.add(Math.round(o.perRank().peakResidentMb()[r]));
             startup.add(Math.round(o.perRank().startupSeconds()[r] * 100) / 100.0);
         }
+        final com.fasterxml.jackson.databind.node.ArrayNode stepsPerRank = s.putArray("steps_per_rank");
+        for (float v : o.perRank().steps()) {
+            stepsPerRank.add((long) v);
+        }
         final com.fasterxml.jackson.databind.node.ArrayNode stepMean = s.putArray("step_mean_us_per_rank");
         for (float v : o.perRank().stepMeanMicros()) {
             stepMean.add(Math.round(v * 10) / 10.0);

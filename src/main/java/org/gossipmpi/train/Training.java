@@ -73,12 +73,12 @@ public final class Training {
      * Every rank's footprint and pace at the end of a run: the training rows it keeps in MB (its shard and its part
      * of the loss sample), its process's peak resident set in MB (VmHWM; -1 where the kernel does not say), the
      * seconds from its JVM's start to its first step (loading the data, building the model), its mean step in
-     * microseconds and each phase's mean microseconds per step ({@code phaseMeanMicros[phase.ordinal()][rank]}, the phases of
+     * microseconds, its number of steps (the same on every rank but in an asynchronous run) and each phase's mean microseconds per step ({@code phaseMeanMicros[phase.ordinal()][rank]}, the phases of
      * {@link Decentralized.Phase}): where a slow rank computes and the others wait for it. In-process ranks share
      * one process, its peak and its start.
      */
     public record PerRank(float[] dataMb, float[] peakResidentMb, float[] startupSeconds, float[] stepMeanMicros,
-                          float[][] phaseMeanMicros) {
+                          float[] steps, float[][] phaseMeanMicros) {
         /** The largest peak over the ranks. */
         public float maxPeakResidentMb() {
             float m = -1;
@@ -193,9 +193,13 @@ public final class Training {
         final Evaluator evaluator = new Evaluator(model, data);
         final Tally tally = new Tally();
         final float[] buffers = new float[model.bufferLength()];
+        final PauseSchedule pauses = opt.asynchronous() ? new PauseSchedule(comm, steps, config.evalEvery()) : null;
         final Stateful state = s -> {
             tally.state(s);
             sampler.state(s);
+            if (pauses != null) {
+                pauses.state(s);
+            }
             if (buffers.length > 0) {
                 if (!s.restoring()) {
                     model.readBuffers(buffers);
@@ -218,10 +222,13 @@ public final class Training {
         final Gradient gradient = (w, g, progress) -> model.lossAndGradient(w, sampler.next(), g, progress);
         tally.start = System.nanoTime();
         tally.startupSeconds = MemoryUse.uptimeSeconds();
-        final JsonIo.Lines jsonl = openJsonl(runDir, tally.t);
+        final JsonIo.Lines jsonl = openJsonl(runDir, tally.at);
         final Progress progress = comm.rank() == 0 ? Progress.of(config.runName(), steps, out) : Progress.NONE;
+        if (pauses != null) {
+            pauses.restart();
+        }
         try {
-            while (tally.t < steps && !tally.reached) {
+            while ((pauses == null ? tally.t < steps : !pauses.finished()) && !tally.reached) {
                 final long stepStart = System.nanoTime();
                 final long t = tally.t;
                 if (gossipOnly) {
@@ -237,17 +244,39 @@ public final class Training {
                 }
                 tally.t = t + 1;
                 tally.trainNanos += System.nanoTime() - stepStart;
-                progress.step(tally.t);
-                if (tally.t % config.evalEvery() == 0 || tally.t == steps) {
-                    final Point p = evaluator.evaluate(x, opt, tally);
-                    writeJsonl(jsonl, tally.t, tally.lastLocalLoss, opt.bytesSent(), opt.paperBitsSent());
-                    progress.evaluated(tally.t, steps, p.trainLoss(), p.testAccuracy(), p.consensus(),
-                        p.bytesTotal() / 1e6, tally.t / p.trainSeconds(), (steps - tally.t) * p.seconds() / tally.t);
+                final boolean last;
+                final boolean evaluate;
+                if (pauses == null) {
+                    tally.at = tally.t;
+                    last = tally.t == steps;
+                    evaluate = tally.t % config.evalEvery() == 0 || last;
+                    progress.step(tally.t);
+                } else {
+                    if (!pauses.due(tally.t)) {
+                        continue;
+                    }
+                    final long pauseStart = System.nanoTime();
+                    opt.pause(x);
+                    pauses.agree(tally.t);
+                    tally.trainNanos += System.nanoTime() - pauseStart; // waiting at the cut is the run's, not the evaluation's
+                    tally.at = pauses.step();
+                    last = pauses.finished();
+                    evaluate = pauses.evaluationDue();
+                    progress.step(tally.at);
                 }
-                if (checkpoints != null && checkpoints.due(tally.t, tally.t == steps || tally.reached)) {
+                if (evaluate) {
+                    final Point p = evaluator.evaluate(x, opt, tally);
+                    writeJsonl(jsonl, tally.at, tally.lastLocalLoss, opt.bytesSent(), opt.paperBitsSent());
+                    progress.evaluated(tally.at, steps, p.trainLoss(), p.testAccuracy(), p.consensus(),
+                        p.bytesTotal() / 1e6, tally.at / p.trainSeconds(), (steps - tally.at) * p.seconds() / tally.at);
+                }
+                if (checkpoints != null && checkpoints.due(tally.at, last || tally.reached)) {
                     final long c0 = System.nanoTime();
-                    checkpoints.save(tally.t, state);
+                    checkpoints.save(tally.at, state);
                     tally.checkpointNanos += System.nanoTime() - c0;
+                }
+                if (pauses != null) {
+                    pauses.restart();
                 }
             }
         } finally {
@@ -255,7 +284,8 @@ public final class Training {
             closeQuietly(jsonl);
         }
         return finish(tally, x, opt, runDir, evaluator.lossEstimatedOn, checkpoints != null,
-            perRank(data.shard().bytes() + evaluator.lossSampleBytes(), tally.startupSeconds, opt), model, tally.t * (double) comm.size() * sampler.batchSize() / data.train().rows());
+            perRank(data.shard().bytes() + evaluator.lossSampleBytes(), tally, opt), model,
+            tally.at * (double) comm.size() * sampler.batchSize() / data.train().rows());
     }
 
     /** x^0: the model's seeded initialisation, the same on every rank; for choco-gossip, each rank's own vector. */
@@ -447,11 +477,11 @@ public final class Training {
             return eval.evaluateHead(xbar, data.shard(), lossBatch, INITIAL_LOSS_ROWS).loss();
         }
 
-        /** Evaluates after {@code tally.t} steps, adds the point to the history, and checks for divergence. */
+        /** Evaluates at the run's step {@code tally.at}, adds the point to the history, and checks for divergence. */
         Point evaluate(float[] x, Decentralized opt, Tally tally) {
             final long evalStart = System.nanoTime();
             System.arraycopy(x, 0, xbar, 0, xbar.length);
-            averageForEvaluation(average, xbar, tally.t);
+            averageForEvaluation(average, xbar, tally.at);
             double dist = 0;
             for (int i = 0; i < xbar.length; i++) {
                 final double e = x[i] - xbar[i];
@@ -475,7 +505,7 @@ public final class Training {
             }
             tally.evalNanos += System.nanoTime() - evalStart;
             final double trainSeconds = tally.trainNanos / 1e9;
-            final Point p = new Point(tally.t, tr.loss(), tr.accuracy(), testAccuracy, sums.get(0) / comm.size(),
+            final Point p = new Point(tally.at, tr.loss(), tr.accuracy(), testAccuracy, sums.get(0) / comm.size(),
                 sums.get(1), sums.get(2), tally.seconds(), trainSeconds);
             tally.history.add(p);
             final String diverged = watch.check(p.step(), p.trainLoss(), p.consensus(), normSquared(xbar));
@@ -491,28 +521,29 @@ public final class Training {
     }
 
     /** Every rank's footprint and pace, gathered (a collective: every rank calls it). */
-    private PerRank perRank(long dataBytes, double startupSeconds, Decentralized opt) {
+    private PerRank perRank(long dataBytes, Tally tally, Decentralized opt) {
         final int n = comm.size();
         final Decentralized.Phase[] phases = Decentralized.Phase.values();
-        final int fields = 4 + phases.length;
+        final int fields = 5 + phases.length;
         final FloatBuffer all = ByteBuffer.allocateDirect(4 * fields * n).order(ByteOrder.nativeOrder())
             .asFloatBuffer();
         final long peak = MemoryUse.peakResidentBytes();
         final int r = comm.rank();
         all.put(r, (float) (dataBytes / 1e6));
         all.put(n + r, peak < 0 ? -1f : (float) (peak / 1e6));
-        all.put(2 * n + r, (float) startupSeconds);
+        all.put(2 * n + r, (float) tally.startupSeconds);
         all.put(3 * n + r, (float) opt.stepMeanMicros());
+        all.put(4 * n + r, (float) tally.t);
         for (Decentralized.Phase p : phases) {
-            all.put((4 + p.ordinal()) * n + r, (float) opt.phaseMeanMicros(p));
+            all.put((5 + p.ordinal()) * n + r, (float) opt.phaseMeanMicros(p));
         }
         comm.allreduceSum(all, fields * n);
         final float[][] field = new float[fields][n];
         for (int f = 0; f < fields; f++) {
             all.get(f * n, field[f], 0, n);
         }
-        return new PerRank(field[0], field[1], field[2], field[3],
-            java.util.Arrays.copyOfRange(field, 4, fields));
+        return new PerRank(field[0], field[1], field[2], field[3], field[4],
+            java.util.Arrays.copyOfRange(field, 5, fields));
     }
 
     /** The last line, the outcome, the summary and history files (rank 0) and the saved models. */
@@ -520,7 +551,7 @@ public final class Training {
                            boolean checkpointed, PerRank memory, Model model, double epochs) {
         final Point last = tally.history.get(tally.history.size() - 1);
         final double seconds = tally.seconds();
-        final long t = tally.t;
+        final long t = tally.at;
         if (comm.rank() == 0) {
             out.printf(Locale.ROOT, "final: train loss %.5f (on %s), test accuracy %.4f, consensus %.2e after %d steps"
                     + " (%.2f epochs) in %.1f s (training %.1f s, evaluation %.1f s%s), %.3f MB sent%s%n",
@@ -556,7 +587,10 @@ public final class Training {
      * so far, the evaluations), so a resumed run reports as if it had not stopped.
      */
     private static final class Tally implements Stateful {
+        /** This rank's steps. */
         long t;
+        /** The run's step: t, or an asynchronous run's mean steps at its last pause. */
+        long at;
         double lastLocalLoss = Double.NaN;
         long trainNanos;
         long evalNanos;
@@ -577,6 +611,7 @@ public final class Training {
         @Override
         public void state(State s) {
             t = s.longValue("step", t);
+            at = s.longValue("run_step", at);
             lastLocalLoss = s.doubleValue("minibatch_loss", lastLocalLoss);
             trainNanos = s.longValue("train_nanos", trainNanos);
             evalNanos = s.longValue("eval_nanos", evalNanos);
@@ -629,8 +664,8 @@ public final class Training {
                 : "resume: continuing from the checkpoint of step " + step + " under " + checkpoints.dir());
             out.flush();
         }
-        if (step >= 0 && tally.t != step) {
-            throw new IllegalStateException("checkpoint of step " + step + " restored step " + tally.t);
+        if (step >= 0 && tally.at != step) {
+            throw new IllegalStateException("checkpoint of step " + step + " restored step " + tally.at);
         }
     }
 

@@ -230,6 +230,96 @@ class CommunicatorContractTest {
         });
     }
 
+    /**
+     * waitAny returns the index of a completed request (the lowest when several are), in the order the peers send:
+     * every rank receives from every other, which send one after the other, rank by rank, each waiting for a go from
+     * the receiver; with nothing sent it fails at its deadline naming the ranks it waited on.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("worlds")
+    void waitAnyReturnsTheRequestThatCompletedAndTimesOutNamingThePeers(World world) throws Exception {
+        world.run(c -> {
+            final int n = c.size();
+            final ByteBuffer in = ByteBuffer.allocateDirect(8 * n);
+            final ByteBuffer out = ByteBuffer.allocateDirect(8);
+            final Request[] recvs = new Request[Math.max(1, n - 1)];
+            final Request[] send = {c.newRequest()};
+            if (n > 1) {
+                final int me = c.rank();
+                for (int k = 0; k < n - 1; k++) {
+                    recvs[k] = c.newRequest();
+                    c.iRecv(in, 8 * k, 8, (me + 1 + k) % n, 91, recvs[k]);
+                }
+                c.barrier();
+                // the others send to this rank in the order of k, from the highest k down
+                for (int round = 0; round < n - 1; round++) {
+                    for (int r = 0; r < n; r++) {
+                        final int k = n - 2 - round; // the receiver's index of the sender this round
+                        final int sender = (r + 1 + k) % n;
+                        if (sender == me) {
+                            out.putLong(0, 1000L * me + r);
+                            c.iSend(out, 0, 8, r, 91, send[0]);
+                            c.waitAll(send, 1);
+                        }
+                    }
+                    final int got = c.waitAny(recvs, 0, n - 1 - round, Worlds.TIMEOUT_NANOS);
+                    assertEquals(n - 2 - round, got, "rank " + me + " round " + round);
+                    assertEquals(1000L * ((me + 1 + got) % n) + me, in.getLong(8 * got));
+                    c.barrier();
+                }
+            }
+            final Request[] silent = new Request[Math.max(1, Math.min(2, n - 1))];
+            for (int k = 0; k < silent.length; k++) {
+                silent[k] = c.newRequest();
+                c.iRecv(in, 8 * k, 8, (c.rank() + 1 + k) % n, 92, silent[k]);
+            }
+            final CommTimeoutException e = assertThrows(CommTimeoutException.class,
+                () -> c.waitAny(silent, 0, silent.length, TimeUnit.MILLISECONDS.toNanos(200)));
+            final String peers = silent.length == 1 ? "rank " + (c.rank() + 1) % n
+                : "ranks " + (c.rank() + 1) % n + ", " + (c.rank() + 2) % n;
+            assertTrue(e.getMessage().startsWith("rank " + c.rank() + ": receive from any of " + peers + " (tag 92)"),
+                e.getMessage());
+            for (Request r : silent) {
+                c.cancel(r);
+            }
+            c.barrier();
+        });
+    }
+
+    /**
+     * A second thread may use the communicator while the first waits for it (the handover MPI_THREAD_SERIALIZED
+     * allows): a ring exchange made by a new thread of every rank delivers, and the first thread's barrier after
+     * the join works. Every backend grants it here (Open MPI and MPICH provide serialized threads).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("worlds")
+    void anotherThreadMayTakeTheCommunicatorOverWhileTheFirstWaits(World world) throws Exception {
+        world.run(c -> {
+            assertTrue(c.allowsHandover(), c.backend() + " does not allow a handover");
+            final ByteBuffer in = ByteBuffer.allocateDirect(1 << 16);
+            final ByteBuffer out = ByteBuffer.allocateDirect(1 << 16);
+            fill(out, 1 << 16, c.rank());
+            final Throwable[] failure = new Throwable[1];
+            final Thread other = new Thread(() -> {
+                try {
+                    final Request[] reqs = {c.newRequest(), c.newRequest()};
+                    c.iRecv(in, 0, 1 << 16, left(c), 93, reqs[0]);
+                    c.iSend(out, 0, 1 << 16, right(c), 93, reqs[1]);
+                    c.waitAll(reqs, 2);
+                } catch (Throwable e) {
+                    failure[0] = e;
+                }
+            });
+            other.start();
+            other.join();
+            if (failure[0] != null) {
+                throw new AssertionError("rank " + c.rank() + ": the second thread failed", failure[0]);
+            }
+            assertFilled(in, 1 << 16, left(c), "from the second thread");
+            c.barrier();
+        });
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("worlds")
     void missingPeerFailsAtTheDeadlineNamingRankPeerAndTag(World world) throws Exception {

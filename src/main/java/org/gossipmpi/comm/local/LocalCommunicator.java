@@ -27,6 +27,12 @@ public final class LocalCommunicator extends AbstractCommunicator {
         return "local";
     }
 
+    /** Always: a request belongs to the thread that posts it, which is the one a completion wakes. */
+    @Override
+    public boolean allowsHandover() {
+        return true;
+    }
+
     @Override
     public Request newRequest() {
         return new LocalRequest();

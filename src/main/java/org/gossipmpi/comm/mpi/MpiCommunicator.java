@@ -35,22 +35,26 @@ public final class MpiCommunicator extends AbstractCommunicator {
     private final java.util.List<MpiRequest> made = new java.util.ArrayList<>();
     private long persistentMade;
     private boolean closed;
+    private final boolean serialized;
 
-    private MpiCommunicator(Intracomm world, int rank, int size, long defaultTimeoutNanos) {
+    private MpiCommunicator(Intracomm world, int rank, int size, long defaultTimeoutNanos, boolean serialized) {
         super(rank, size, defaultTimeoutNanos);
         this.world = world;
+        this.serialized = serialized;
     }
 
     /**
-     * Initialises MPI ({@code MPI_Init_thread}, funneled: only the thread that calls this uses MPI) and
-     * returns {@code MPI_COMM_WORLD}, with errors returned as exceptions rather than fatal.
+     * Initialises MPI ({@code MPI_Init_thread}, serialized: one thread at a time calls MPI, see
+     * {@link #allowsHandover()}) and returns {@code MPI_COMM_WORLD}, with errors returned as exceptions rather
+     * than fatal.
      */
     public static MpiCommunicator initWorld(String[] args, long defaultTimeoutNanos) {
         try {
-            MPI.InitThread(args, MPI.THREAD_FUNNELED);
+            final int provided = MPI.InitThread(args, MPI.THREAD_SERIALIZED);
             final Intracomm world = MPI.COMM_WORLD;
             world.setErrhandler(MPI.ERRORS_RETURN);
-            return new MpiCommunicator(world, world.getRank(), world.getSize(), defaultTimeoutNanos);
+            return new MpiCommunicator(world, world.getRank(), world.getSize(), defaultTimeoutNanos,
+                provided >= MPI.THREAD_SERIALIZED);
         } catch (MPIException e) {
             throw new CommException("MPI initialisation failed: " + e.getMessage());
         }
@@ -73,6 +77,11 @@ public final class MpiCommunicator extends AbstractCommunicator {
      */
     public long persistentRequestsMade() {
         return persistentMade;
+    }
+
+    @Override
+    public boolean allowsHandover() {
+        return serialized;
     }
 
     @Override

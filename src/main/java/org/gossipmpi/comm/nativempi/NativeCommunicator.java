@@ -26,10 +26,12 @@ public final class NativeCommunicator extends AbstractCommunicator {
     private final NativeRequest[] inSlot = new NativeRequest[SLOTS];
     private int freeCount;
     private boolean closed;
+    private final boolean serialized;
 
-    private NativeCommunicator(int rank, int size, long defaultTimeoutNanos, String library) {
+    private NativeCommunicator(int rank, int size, long defaultTimeoutNanos, String library, boolean serialized) {
         super(rank, size, defaultTimeoutNanos);
         this.library = library;
+        this.serialized = serialized;
         collective.slot = 0;
         for (int slot = SLOTS - 1; slot >= 1; slot--) {
             free[freeCount++] = slot;
@@ -39,9 +41,9 @@ public final class NativeCommunicator extends AbstractCommunicator {
     /** Loads the library for the MPI that started this process, initialises MPI and returns the world. */
     public static NativeCommunicator initWorld(Map<String, String> env, long defaultTimeoutNanos) {
         NativeMpi.load(env);
-        final int[] rankAndSize = NativeMpi.init(SLOTS);
-        return new NativeCommunicator(rankAndSize[0], rankAndSize[1], defaultTimeoutNanos,
-            NativeMpi.libraryVersion().split(",")[0].trim().replaceAll("\\s+", " "));
+        final int[] init = NativeMpi.init(SLOTS);
+        return new NativeCommunicator(init[0], init[1], defaultTimeoutNanos,
+            NativeMpi.libraryVersion().split(",")[0].trim().replaceAll("\\s+", " "), init[2] == 1);
     }
 
     /** The MPI library's version ({@code MPI_Get_library_version}, up to its first comma). */
@@ -52,6 +54,11 @@ public final class NativeCommunicator extends AbstractCommunicator {
     @Override
     public String backend() {
         return "native (" + library + ")";
+    }
+
+    @Override
+    public boolean allowsHandover() {
+        return serialized;
     }
 
     @Override

@@ -65,7 +65,10 @@ final class NativeMpi {
         return lib;
     }
 
-    /** MPI_Init_thread (funneled), errors returned, a table of {@code slots} requests; returns {rank, size}. */
+    /**
+     * MPI_Init_thread (serialized), errors returned, a table of {@code slots} requests; returns {rank, size, 1 when
+     * the library provides MPI_THREAD_SERIALIZED or more, else 0}.
+     */
     static native int[] init(int slots);
 
     /** MPI_Get_library_version, first line. */

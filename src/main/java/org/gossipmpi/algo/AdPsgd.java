@@ -1,0 +1,407 @@
+package org.gossipmpi.algo;
+
+import java.nio.ByteBuffer;
+
+import org.gossipmpi.checkpoint.State;
+import org.gossipmpi.comm.CommException;
+import org.gossipmpi.comm.CommTimeoutException;
+import org.gossipmpi.comm.Communicator;
+import org.gossipmpi.comm.Request;
+import org.gossipmpi.compress.Compressor;
+import org.gossipmpi.compress.CounterRandom;
+import org.gossipmpi.metrics.PhaseTimers;
+import org.gossipmpi.metrics.PhaseTimers.Phase;
+import org.gossipmpi.topology.Bipartition;
+
+/**
+ * AD-PSGD, asynchronous decentralized parallel SGD (Lian, Zhang, Zhang and Liu, ICML 2018, Algorithm 1). Rank i
+ * repeats, at its own pace:
+ * <pre>
+ *   read x^_i = x_i;  g_i = stochastic gradient at x^_i
+ *   pick a neighbour j;  atomically  x_i, x_j &lt;- (x_i + x_j) / 2
+ *   x_i &lt;- x_i - eta g_i
+ * </pre>
+ * and no rank waits for a step of another: a neighbour that is still computing has its model averaged by a thread
+ * of its own. Deadlock-free as the paper implements it: the graph is split into two sides (it must be bipartite);
+ * only <em>active</em> ranks (rank 0's side) start an averaging, each step with a passive neighbour drawn uniformly
+ * (seeded by seed, rank and step), and every <em>passive</em> rank answers its active neighbours from a responder
+ * thread while its main thread computes.
+ *
+ * <p>One averaging, exactly: the active rank sends its x_i (fp32) and waits; the passive rank's responder, holding
+ * the lock of x_j, copies x_j into its reply and sets x_j = x_j / 2 + x_i / 2 in one step, then sends the reply; the
+ * active rank sets x_i = x_i / 2 + x_j / 2 on the reply. Both sides get the same bits, and nothing changes x_i in
+ * between (only the active rank's own thread writes it), so the pair's sum is kept: the average is atomic. The
+ * active rank computes its gradient at x_i while the two messages travel (x_i is unchanged until the reply). A
+ * passive rank computes its gradient on a copy of x_j taken under the lock, then applies it under the lock.
+ *
+ * <p>{@link #pause()} ends the rank's exchanges so far: an active rank tells each passive neighbour (an empty
+ * message), a passive rank's responder stops once every active neighbour has told it. When every rank has paused
+ * no message is in flight and every x is its rank's own: a consistent cut, at which ranks may evaluate, checkpoint
+ * and call collectives. The next step starts the exchanges again.
+ */
+final class AdPsgd extends Update {
+    /** Tags of the models active ranks send and of the replies. */
+    static final int TAG_MODEL = 110;
+    static final int TAG_REPLY = 111;
+    /** How long the responder waits at once before it looks whether it was asked to stop. */
+    private static final long SLICE_NANOS = 50_000_000L;
+
+    private final Communicator comm;
+    private final Compressor exact;
+    private final long seed;
+    private final boolean active;
+    /** Passive neighbours of an active rank; active neighbours of a passive one. */
+    private final int[] partners;
+    private final Object lock = new Object();
+    // active rank
+    private final ByteBuffer out;
+    private final ByteBuffer in;
+    private final Request[] pair;
+    // passive rank
+    private final float[] snapshot;
+    private final Responder responder;
+    private long bytesSent;
+
+    AdPsgd(Communicator comm, Bipartition sides, Compressor exact, LocalStep local, PhaseTimers timers, int d,
+           long seed) {
+        this(comm, sides, exact, local, timers, d, seed, new Request[2]);
+    }
+
+    private AdPsgd(Communicator comm, Bipartition sides, Compressor exact, LocalStep local, PhaseTimers timers, int d,
+                   long seed, Request[] pair) {
+        super(null, () -> {
+            if (pair[0] != null) {
+                comm.test(pair[0]);
+                comm.test(pair[1]);
+            }
+        }, local, timers, d);
+        if (!comm.allowsHandover()) {
+            throw new CommException("adpsgd answers its neighbours from a second thread, which needs"
+                + " MPI_THREAD_SERIALIZED, and " + comm.backend() + " does not provide it: use an MPI built with"
+                + " thread support, or a synchronous algorithm (choco, dpsgd)");
+        }
+        this.comm = comm;
+        this.exact = exact;
+        this.seed = seed;
+        this.active = sides.active(comm.rank());
+        this.partners = sides.partners(comm.rank());
+        final int capacity = exact.maxEncodedBytes(d);
+        if (active) {
+            this.out = exact.newPayloadBuffer(d);
+            this.in = exact.newPayloadBuffer(d);
+            pair[0] = comm.newRequest();
+            pair[1] = comm.newRequest();
+            this.pair = pair;
+            this.snapshot = null;
+            this.responder = null;
+        } else {
+            this.out = null;
+            this.in = null;
+            this.pair = null;
+            this.snapshot = new float[d];
+            this.responder = new Responder(capacity);
+        }
+    }
+
+    @Override
+    String name() {
+        return "adpsgd";
+    }
+
+    /** Whether this rank starts averagings (rank 0's side of the graph) rather than answering them. */
+    boolean active() {
+        return active;
+    }
+
+    @Override
+    double step(long t, float[] x, float[] g, GradientSource source, float eta, boolean withLocalStep) {
+        return active ? activeStep(t, x, g, source, eta, withLocalStep) : passiveStep(t, x, g, source, eta,
+            withLocalStep);
+    }
+
+    private double activeStep(long t, float[] x, float[] g, GradientSource source, float eta, boolean withLocalStep) {
+        if (partners.length == 0) {
+            final double loss = withLocalStep ? gradient(x, g, source) : Double.NaN;
+            final long t0 = System.nanoTime();
+            localStep(x, g, eta, withLocalStep);
+            timers.record(Phase.MIX, t0);
+            return loss;
+        }
+        final int j = partners[CounterRandom.below(CounterRandom.streamKey(seed, comm.rank(), t), 0, partners.length)];
+        long t0 = System.nanoTime();
+        final int bytes = exact.encode(x, 0, d, out, t);
+        t0 = timers.record(Phase.COMPRESS, t0);
+        comm.iRecv(in, 0, in.capacity(), j, TAG_REPLY, pair[0]);
+        comm.iSend(out, 0, bytes, j, TAG_MODEL, pair[1]);
+        bytesSent += bytes;
+        final double loss = withLocalStep ? overlappedGradient(x, g, source) : Double.NaN; // at x_i, while it travels
+        t0 = System.nanoTime();
+        try {
+            comm.waitAll(pair, 2, comm.defaultTimeoutNanos());
+        } catch (CommTimeoutException e) {
+            comm.cancel(pair[0]);
+            throw new CommException(e.within("adpsgd's averaging of step " + t + " with rank " + j));
+        }
+        t0 = timers.record(Phase.EXCHANGE, t0);
+        halve(x);
+        exact.decodeAdd(in, pair[0].receivedBytes(), 0.5f, x);
+        localStep(x, g, eta, withLocalStep);
+        timers.record(Phase.MIX, t0);
+        return loss;
+    }
+
+    private double passiveStep(long t, float[] x, float[] g, GradientSource source, float eta,
+                               boolean withLocalStep) {
+        responder.ensureRunning(x);
+        if (!withLocalStep) {
+            return Double.NaN; // the responder averages; a step without a gradient has nothing else to do
+        }
+        long t0 = System.nanoTime();
+        double loss = Double.NaN;
+        if (source != null) {
+            synchronized (lock) {
+                System.arraycopy(x, 0, snapshot, 0, d);
+            }
+            t0 = timers.record(Phase.MIX, t0);
+            loss = gradient(snapshot, g, source);
+            t0 = System.nanoTime();
+        }
+        synchronized (lock) {
+            localStep(x, g, eta, true);
+        }
+        timers.record(Phase.MIX, t0);
+        responder.rethrow();
+        return loss;
+    }
+
+    /**
+     * Ends this rank's exchanges so far (see the class comment); returns once an active rank's neighbours were told,
+     * or a passive rank's active neighbours have all told it (a passive rank that made no step since the last pause
+     * answers them meanwhile on this thread).
+     *
+     * @param x the model, the array the steps are given
+     */
+    void pause(float[] x) {
+        if (active) {
+            for (int k = 0; k < partners.length; k++) {
+                comm.iSend(out, 0, 0, partners[k], TAG_MODEL, pair[1]);
+                try {
+                    comm.waitAll(pair, 1, 2, comm.defaultTimeoutNanos());
+                } catch (CommTimeoutException e) {
+                    throw new CommException(e.within("adpsgd's pause, telling rank " + partners[k]));
+                }
+            }
+        } else {
+            responder.finish(x);
+        }
+    }
+
+    /** Stops the responder (a run that failed): it leaves its wait within a slice and cancels its receives. */
+    void close() {
+        if (responder != null) {
+            responder.stop();
+        }
+    }
+
+    @Override
+    long bytesSent() {
+        return active ? bytesSent : responder.bytesSent;
+    }
+
+    private void halve(float[] x) {
+        for (int i = 0; i < d; i++) {
+            x[i] *= 0.5f;
+        }
+    }
+
+    @Override
+    protected void vectors(State s) {
+        // between pauses nothing is in flight: the model (its caller's) and the momentum (the local step's) are all
+    }
+
+    /**
+     * A passive rank's answers to its active neighbours, on a thread of its own from the first step after a pause
+     * until every active neighbour has paused; the communicator is that thread's meanwhile.
+     */
+    private final class Responder implements Runnable {
+        private final ByteBuffer reply;
+        private final ByteBuffer[] models;
+        private final Request[] recvs;
+        /** The partner of each receive: the receives of partners still going come first. */
+        private final int[] from;
+        private final Request[] sent;
+        private float[] x;
+        private Thread thread;
+        private volatile boolean stopping;
+        private volatile Throwable failure;
+        private volatile long bytesSent;
+
+        Responder(int capacity) {
+            this.reply = exact.newPayloadBuffer(d);
+            this.models = new ByteBuffer[partners.length];
+            this.recvs = new Request[partners.length];
+            this.from = new int[partners.length];
+            for (int k = 0; k < partners.length; k++) {
+                models[k] = exact.newPayloadBuffer(d);
+                recvs[k] = comm.newRequest();
+            }
+            this.sent = new Request[] {comm.newRequest()};
+        }
+
+        void ensureRunning(float[] model) {
+            if (thread != null) {
+                rethrow();
+                return;
+            }
+            use(model);
+            if (partners.length == 0) {
+                return;
+            }
+            stopping = false;
+            failure = null;
+            thread = new Thread(this, "adpsgd-responder-" + comm.rank());
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public void run() {
+            try {
+                serve();
+            } catch (Throwable e) {
+                failure = e;
+            }
+        }
+
+        private void serve() {
+            for (int k = 0; k < partners.length; k++) {
+                from[k] = k;
+                comm.iRecv(models[k], 0, models[k].capacity(), partners[k], TAG_MODEL, recvs[k]);
+            }
+            int going = partners.length;
+            long quiet = 0;
+            while (going > 0) {
+                final int k;
+                try {
+                    k = comm.waitAny(recvs, 0, going, SLICE_NANOS);
+                } catch (CommTimeoutException e) {
+                    quiet += e.waitedNanos();
+                    if (stopping) {
+                        cancel(going);
+                        return;
+                    }
+                    if (quiet >= comm.defaultTimeoutNanos()) {
+                        cancel(going);
+                        throw new CommException("rank " + comm.rank() + ", adpsgd's responder: no model from any of"
+                            + " its active neighbours " + list(going) + " in " + quiet / 1_000_000 + " ms (deadline "
+                            + comm.defaultTimeoutNanos() / 1_000_000 + " ms): a neighbour stopped or died");
+                    }
+                    continue;
+                }
+                quiet = 0;
+                final int length = recvs[k].receivedBytes();
+                if (length == 0) { // that neighbour paused: move it past the receives still going
+                    going--;
+                    swap(k, going);
+                    continue;
+                }
+                final int bytes;
+                synchronized (lock) {
+                    bytes = exact.encode(x, 0, d, reply, 0);
+                    halve(x);
+                    exact.decodeAdd(models[k], length, 0.5f, x);
+                }
+                final int partner = partners[from[k]];
+                comm.iSend(reply, 0, bytes, partner, TAG_REPLY, sent[0]);
+                bytesSent += bytes;
+                try {
+                    comm.waitAll(sent, 1, comm.defaultTimeoutNanos());
+                } catch (CommTimeoutException e) {
+                    cancel(going);
+                    throw new CommException(e.within("adpsgd's reply to rank " + partner));
+                }
+                comm.iRecv(models[k], 0, models[k].capacity(), partner, TAG_MODEL, recvs[k]);
+            }
+        }
+
+        private void swap(int a, int b) {
+            final ByteBuffer m = models[a];
+            models[a] = models[b];
+            models[b] = m;
+            final Request r = recvs[a];
+            recvs[a] = recvs[b];
+            recvs[b] = r;
+            final int f = from[a];
+            from[a] = from[b];
+            from[b] = f;
+        }
+
+        private void cancel(int going) {
+            for (int k = 0; k < going; k++) {
+                comm.cancel(recvs[k]);
+            }
+        }
+
+        private String list(int going) {
+            final StringBuilder b = new StringBuilder();
+            for (int k = 0; k < going; k++) {
+                b.append(k == 0 ? "" : ", ").append(partners[from[k]]);
+            }
+            return b.toString();
+        }
+
+        private void use(float[] model) {
+            if (x != null && x != model) {
+                throw new IllegalArgumentException("rank " + comm.rank() + ": adpsgd averages the model it was"
+                    + " stepped with first; pass the same array every step");
+            }
+            x = model;
+        }
+
+        /**
+         * Waits until every active neighbour has paused and the thread has ended; the communicator is back. Without
+         * a thread (no step since the last pause) it answers them here.
+         */
+        void finish(float[] model) {
+            if (thread == null) {
+                use(model);
+                serve();
+                return;
+            }
+            join();
+            rethrow();
+        }
+
+        void stop() {
+            stopping = true;
+            if (thread != null) {
+                join();
+            }
+        }
+
+        private void join() {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CommException("rank " + comm.rank() + ": interrupted while adpsgd's responder finished");
+            } finally {
+                thread = null;
+            }
+        }
+
+        void rethrow() {
+            final Throwable e = failure;
+            if (e != null) {
+                failure = null;
+                if (e instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (e instanceof Error r) {
+                    throw r;
+                }
+                throw new CommException("rank " + comm.rank() + ", adpsgd's responder: " + e);
+            }
+        }
+    }
+}

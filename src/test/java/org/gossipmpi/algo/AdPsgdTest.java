@@ -1,0 +1,163 @@
+package org.gossipmpi.algo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.gossipmpi.api.Decentralized;
+import org.gossipmpi.api.GossipWorld;
+import org.gossipmpi.config.SettingException;
+import org.gossipmpi.testing.World;
+import org.gossipmpi.testing.Worlds;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * AD-PSGD (asynchronous pairwise averaging) on 4 ranks of a ring: rank 0 and 2 active, 1 and 3 passive, one rank
+ * made slower than the others so that the ranks really step at different paces. Its averaging is atomic (the sum of
+ * the models is kept to rounding), it converges to the optimum all-reduce converges to, and what it cannot run is
+ * refused. Runs in-process under Surefire and over the MPI job under mpirun.
+ */
+class AdPsgdTest {
+    static List<World> worlds() {
+        return Worlds.of(4);
+    }
+
+    /** A vector of {@code d} Gaussians that depend only on {@code seed}. */
+    private static float[] gaussians(int d, long seed) {
+        final SplittableRandom r = new SplittableRandom(seed);
+        final float[] v = new float[d];
+        for (int i = 0; i < d; i++) {
+            v[i] = (float) r.nextGaussian();
+        }
+        return v;
+    }
+
+    private static double distanceSquared(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            final double e = a[i] - b[i];
+            s += e * e;
+        }
+        return s;
+    }
+
+    /** Slows rank 1 (passive) and rank 2 (active) by a millisecond a step, with different counts. */
+    private static void pace(int rank, long t) {
+        if (rank == 1 || rank == 2 && t % 3 == 0) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /**
+     * Averaging alone (mix, no gradient) keeps the ranks' sum of models (an average that is not atomic, or a reply
+     * of the averaged rather than the old model, changes it) and brings the ranks together; after every rank paused,
+     * each holds its own model and the ranks' collectives work; steps of a rank after the pause resume it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("worlds")
+    void pairwiseAveragingKeepsTheSumAndReachesConsensus(World world) throws Exception {
+        world.run(comm -> {
+            final GossipWorld w = GossipWorld.of(comm);
+            final int d = 1000;
+            final float[] x = gaussians(d, 40 + comm.rank());
+            final float[] mean = w.average(x);
+            final double spread = distanceSquared(x, mean);
+            try (Decentralized opt = Decentralized.builder(w).algorithm("adpsgd").compressor("none").seed(3)
+                    .build(d)) {
+                assertTrue(opt.asynchronous());
+                for (int round = 0; round < 2; round++) {
+                    for (long t = 0; t < 60; t++) {
+                        opt.mix(t, x);
+                        pace(comm.rank(), t);
+                    }
+                    opt.pause(x);
+                    final float[] now = w.average(x);
+                    for (int i = 0; i < d; i++) {
+                        assertEquals(mean[i], now[i], 2e-6 * (1 + Math.abs(mean[i])), "rank " + comm.rank()
+                            + " round " + round + " element " + i + ": the sum of the models changed");
+                    }
+                }
+                final double[] apart = {distanceSquared(x, mean)};
+                final float[] sums = {(float) apart[0], (float) spread};
+                final float[] total = w.average(sums);
+                assertTrue(total[0] < 1e-4 * total[1], "consensus distance " + total[0] + " of " + total[1]
+                    + " at the start");
+            }
+        });
+    }
+
+    /**
+     * On f(x) = (1/n) sum_i ||x - b_i||^2 / 2, each rank's gradient at its own b_i (heterogeneous: rank i alone would
+     * go to b_i), with a decaying learning rate, the ranks stepping at their own paces between pauses, every rank's
+     * model ends near the mean of the b_i, the optimum all-reduce SGD converges to; without averaging rank i would
+     * stay near its b_i, a squared distance of about 3d/4 from it, and an average that loses or doubles a model
+     * moves the mean. Each rank makes 10 steps between pauses, so that every f_i has the same weight (asynchronous
+     * SGD weighs each rank's objective by how often it steps, which a run's pauses keep in balance).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("worlds")
+    void convergesToTheOptimumOfTheSumWhereAllReduceDoes(World world) throws Exception {
+        world.run(comm -> {
+            final GossipWorld w = GossipWorld.of(comm);
+            final int d = 200;
+            final float[] b = gaussians(d, 70 + comm.rank());
+            final float[] optimum = w.average(b);
+            final float[] x = new float[d];
+            try (Decentralized opt = Decentralized.builder(w).algorithm("adpsgd").seed(9).build(d)) {
+                long t = 0;
+                for (; t < 400; t++) {
+                    final long step = t;
+                    opt.step(t, x, (at, g, progress) -> {
+                        double loss = 0;
+                        for (int i = 0; i < d; i++) {
+                            g[i] = at[i] - b[i];
+                            loss += 0.5 * g[i] * g[i];
+                        }
+                        pace(comm.rank(), step);
+                        return loss;
+                    }, 0.5 / (1 + t / 10.0));
+                    if (t % 10 == 9) {
+                        opt.pause(x);
+                    }
+                }
+                final float[] average = w.average(x);
+                final double own = distanceSquared(x, optimum);
+                final double ofAverage = distanceSquared(average, optimum);
+                assertTrue(own < 0.02 * d, "rank " + comm.rank() + ": squared distance " + own + " from the optimum"
+                    + " after " + t + " steps");
+                assertTrue(ofAverage < 0.005 * d, "averaged model: squared distance " + ofAverage
+                    + " from the optimum");
+            }
+        });
+    }
+
+    /** A graph with an odd cycle, a compressor, overlap: each refused naming the setting and what to use. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("worlds")
+    void whatAdPsgdCannotRunIsRefused(World world) throws Exception {
+        world.run(comm -> {
+            final GossipWorld w = GossipWorld.of(comm);
+            final SettingException complete = assertThrows(SettingException.class,
+                () -> Decentralized.builder(w).algorithm("adpsgd").topology("complete").build(10));
+            assertTrue(complete.getMessage().contains("needs a bipartite graph") && complete.getMessage()
+                .contains("ring of an even number of ranks"), complete.getMessage());
+            final SettingException compressed = assertThrows(SettingException.class,
+                () -> Decentralized.builder(w).algorithm("adpsgd").compressor("topk:0.1").build(10));
+            assertTrue(compressed.getMessage().contains("adpsgd averages pairs of models exactly"),
+                compressed.getMessage());
+            final SettingException overlap = assertThrows(SettingException.class,
+                () -> Decentralized.builder(w).algorithm("adpsgd").overlap(true).build(10));
+            assertTrue(overlap.getMessage().contains("run it without"), overlap.getMessage());
+            comm.barrier();
+        });
+    }
+}
