@@ -58,9 +58,12 @@ public final class Checkpoints {
         return dir;
     }
 
-    /** Whether step t (steps done) is due a checkpoint; {@code last}: the run ends after it. */
-    public boolean due(long t, boolean last) {
-        return t > 0 && (t % every == 0 || last);
+    /**
+     * Whether the run, at step t (steps done) after step {@code before} (its last stop: t - 1, or an asynchronous
+     * run's previous pause), is due a checkpoint: it passed a multiple of the interval, or {@code last}, the run ends.
+     */
+    public boolean due(long before, long t, boolean last) {
+        return t > 0 && (t / every > before / every || last);
     }
 
     static Path stepDir(Path runDir, long step) {

@@ -246,6 +246,7 @@ public final class Training {
                 tally.trainNanos += System.nanoTime() - stepStart;
                 final boolean last;
                 final boolean evaluate;
+                final long before = tally.at;
                 if (pauses == null) {
                     tally.at = tally.t;
                     last = tally.t == steps;
@@ -268,9 +269,9 @@ public final class Training {
                     final Point p = evaluator.evaluate(x, opt, tally);
                     writeJsonl(jsonl, tally.at, tally.lastLocalLoss, opt.bytesSent(), opt.paperBitsSent());
                     progress.evaluated(tally.at, steps, p.trainLoss(), p.testAccuracy(), p.consensus(),
-                        p.bytesTotal() / 1e6, tally.at / p.trainSeconds(), (steps - tally.at) * p.seconds() / tally.at);
+                        p.bytesTotal() / 1e6, tally.at / p.trainSeconds(), Math.max(0, steps - tally.at) * p.seconds() / tally.at);
                 }
-                if (checkpoints != null && checkpoints.due(tally.at, last || tally.reached)) {
+                if (checkpoints != null && checkpoints.due(before, tally.at, last || tally.reached)) {
                     final long c0 = System.nanoTime();
                     checkpoints.save(tally.at, state);
                     tally.checkpointNanos += System.nanoTime() - c0;
@@ -729,6 +730,12 @@ public final class Training {
             out.printf(Locale.ROOT, "codecs: %s%s, %d thread%s per rank, JDK %d%n", quantizer.describe(),
                 quantizer.describe().startsWith("Java") ? " (" + Quantizers.why() + ")" : "", codecThreads,
                 codecThreads == 1 ? "" : "s", Runtime.version().feature());
+        }
+        if (opt.asynchronous()) {
+            out.printf(Locale.ROOT, "asynchronous: each rank steps at its own pace; the run's step is the ranks' mean;"
+                + " they pause together about every %d steps (planned from their step rates) to evaluate%s: a"
+                + " consistent cut, every rank stopped and no message in flight%n", config.evalEvery(),
+                config.checkpoint().enabled() ? " and checkpoint" : "");
         }
         out.flush();
     }

@@ -114,6 +114,45 @@ class CheckpointResumeTest {
         assertSameModels(expected, models(split), algorithm + " resumed after a half-written checkpoint");
     }
 
+    /**
+     * An asynchronous run (adpsgd) checkpoints at its pauses, where every rank stopped with no message in flight, and
+     * resumes from the last one: the run's step (the ranks' mean) goes on from it, no evaluation is repeated, each
+     * rank's own step count goes on from its own (summary.json), and the header says how the cut is made.
+     */
+    @Test
+    void anAsynchronousRunResumesFromTheConsistentCutOfItsLastPause(@TempDir Path work) throws IOException {
+        final String ckpt = work.resolve("ckpt").toString();
+        String[] r = train(work, "adpsgd", 40, "--checkpoint", ckpt, "--checkpoint-every", "10");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("asynchronous: each rank steps at its own pace") && r[1].contains("to evaluate and"
+            + " checkpoint: a consistent cut, every rank stopped and no message in flight"), r[1]);
+        final List<String> kept = stepDirs(run(work));
+        final long saved = Long.parseLong(kept.get(kept.size() - 1).substring("step-".length()));
+        assertTrue(saved >= 40, "the last checkpoint is of the run's end: " + kept);
+        final Path runDir = work.resolve("out").resolve("adpsgd-ring");
+        final int firstEvaluations = Files.readAllLines(runDir.resolve("history.csv")).size() - 1;
+        r = train(work, "adpsgd", 80, "--checkpoint", ckpt, "--checkpoint-every", "10", "--resume");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("resume: continuing from the checkpoint of step " + saved), r[1]);
+        final List<String> history = Files.readAllLines(runDir.resolve("history.csv"));
+        long previous = -1;
+        for (String line : history.subList(1, history.size())) {
+            final long step = Long.parseLong(line.substring(0, line.indexOf(',')));
+            assertTrue(step > previous, "steps increase, none evaluated twice: " + history);
+            previous = step;
+        }
+        assertTrue(previous >= 80 && history.size() - 1 > firstEvaluations, history.toString());
+        final String summary = Files.readString(runDir.resolve("summary.json"));
+        final java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"steps_per_rank\":\\[([0-9,]+)\\]")
+            .matcher(summary);
+        assertTrue(m.find(), summary);
+        long total = 0;
+        for (String v : m.group(1).split(",")) {
+            total += Long.parseLong(v);
+        }
+        assertTrue(total >= 4 * 80, "the ranks' steps " + m.group(1) + " add up to at least 4 x 80");
+    }
+
     @Test
     void resumingWithoutACheckpointStartsAtStepZeroAndTheHistoryIsWhole(@TempDir Path work) throws IOException {
         final String ckpt = work.resolve("ckpt").toString();
