@@ -46,7 +46,9 @@ import org.gossipmpi.topology.MixingStep;
  * receives one from each, and allocates nothing once built (buffers and requests are made by {@code build}).
  * Every rank must call step (or mix) with the same t, in order, from 0; a neighbour that does not send within the
  * world's deadline makes the step throw {@link org.gossipmpi.comm.CommException CommException} naming the rank,
- * the neighbour and the step. Used by one thread, its rank's.
+ * the neighbour and the step. Used by one thread, its rank's. The asynchronous algorithm ({@code adpsgd}) differs:
+ * each rank counts its own steps at its own pace, a passive rank answers its neighbours from a thread of the
+ * optimizer's own, and {@link #pause(float[])} is where the ranks meet ({@link #asynchronous()}).
  */
 public final class Decentralized implements AutoCloseable {
     /** The phases a step's time is split into. */

@@ -39,7 +39,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--algorithm", defaultValue = TrainConfig.DEFAULT_ALGORITHM, split = ",",
         paramLabel = "NAME[,NAME...]", hideParamSyntax = true,
-        description = "Algorithm(s): dpsgd, choco, choco-gossip, dcd, ecd, deepsqueeze, allreduce (default:"
+        description = "Algorithm(s): dpsgd, choco, choco-gossip, dcd, ecd, deepsqueeze, adpsgd, allreduce (default:"
             + " ${DEFAULT-VALUE}). A comma list runs each in turn (a sweep).")
     List<String> algorithms;
 
@@ -399,8 +399,8 @@ final class TrainCommand implements Callable<Integer> {
             }
             if (!taken) {
                 throw new SettingException("compressor", "{compressor} " + c.trim() + ": no {algorithm} of "
-                    + algorithms + " takes it (allreduce sends exact gradients; dpsgd exact or fp16 models): add a"
-                    + " compressing algorithm (choco, deepsqueeze, dcd, ecd) or drop the compressor");
+                    + algorithms + " takes it (allreduce sends exact gradients; dpsgd exact or fp16 models; adpsgd exact"
+                    + " models): add a compressing algorithm (choco, deepsqueeze, dcd, ecd) or drop the compressor");
             }
         }
         if (gamma != null && algorithms.stream().noneMatch(a -> Algorithms.takesGamma(a.trim()))) {
