@@ -27,22 +27,28 @@ import org.gossipmpi.topology.Bipartition;
  * (seeded by seed, rank and step), and every <em>passive</em> rank answers its active neighbours from a responder
  * thread while its main thread computes.
  *
- * <p>One averaging, exactly: the active rank sends its x_i (fp32) and waits; the passive rank's responder, holding
- * the lock of x_j, copies x_j into its reply and sets x_j = x_j / 2 + x_i / 2 in one step, then sends the reply; the
- * active rank sets x_i = x_i / 2 + x_j / 2 on the reply. Both sides get the same bits, and nothing changes x_i in
- * between (only the active rank's own thread writes it), so the pair's sum is kept: the average is atomic. The
- * active rank computes its gradient at x_i while the two messages travel (x_i is unchanged until the reply). A
- * passive rank computes its gradient on a copy of x_j taken under the lock, then applies it under the lock.
+ * <p>One averaging, exactly, with both models crossing the link at once: the active rank sends a one-byte request,
+ * then its x_i (fp32), and waits for the reply; the passive rank's responder, on the request, copies x_j under the
+ * lock of x_j into its reply (the snapshot s_j) and sends it while x_i arrives; then, under the lock, x_j += (x_i -
+ * s_j) / 2, and the active rank sets x_i = x_i / 2 + s_j / 2. Nothing changes x_i in between (only the active rank's
+ * own thread writes it) and the responder serves one averaging at a time, so this is the atomic average of x_i and
+ * s_j at the snapshot, followed by the passive rank's gradient steps applied since (computed on models read before,
+ * which AD-PSGD allows): an execution of Algorithm 1, and the pair's sum is kept (to rounding). The active rank
+ * computes its gradient at x_i while the messages travel. A passive rank computes its gradient on a copy of x_j
+ * taken under the lock, then applies it under the lock.
  *
- * <p>{@link #pause()} ends the rank's exchanges so far: an active rank tells each passive neighbour (an empty
- * message), a passive rank's responder stops once every active neighbour has told it. When every rank has paused
+ * <p>{@link #pause(float[])} ends the rank's exchanges so far: an active rank tells each passive neighbour (a request
+ * of 0), a passive rank's responder stops once every active neighbour has told it. When every rank has paused
  * no message is in flight and every x is its rank's own: a consistent cut, at which ranks may evaluate, checkpoint
  * and call collectives. The next step starts the exchanges again.
  */
 final class AdPsgd extends Update {
-    /** Tags of the models active ranks send and of the replies. */
-    static final int TAG_MODEL = 110;
-    static final int TAG_REPLY = 111;
+    /** Tags of the requests (1: an averaging follows, 0: paused), the models active ranks send, and the replies. */
+    static final int TAG_REQUEST = 110;
+    static final int TAG_MODEL = 111;
+    static final int TAG_REPLY = 112;
+    private static final byte AVERAGE = 1;
+    private static final byte PAUSED = 0;
     /** How long the responder waits at once before it looks whether it was asked to stop. */
     private static final long SLICE_NANOS = 50_000_000L;
 
@@ -56,6 +62,8 @@ final class AdPsgd extends Update {
     // active rank
     private final ByteBuffer out;
     private final ByteBuffer in;
+    private final ByteBuffer request = ByteBuffer.allocateDirect(1);
+    /** The reply's receive, the request's send, the model's send. */
     private final Request[] pair;
     // passive rank
     private final float[] snapshot;
@@ -64,7 +72,7 @@ final class AdPsgd extends Update {
 
     AdPsgd(Communicator comm, Bipartition sides, Compressor exact, LocalStep local, PhaseTimers timers, int d,
            long seed) {
-        this(comm, sides, exact, local, timers, d, seed, new Request[2]);
+        this(comm, sides, exact, local, timers, d, seed, new Request[3]);
     }
 
     private AdPsgd(Communicator comm, Bipartition sides, Compressor exact, LocalStep local, PhaseTimers timers, int d,
@@ -72,7 +80,7 @@ final class AdPsgd extends Update {
         super(null, () -> {
             if (pair[0] != null) {
                 comm.test(pair[0]);
-                comm.test(pair[1]);
+                comm.test(pair[2]);
             }
         }, local, timers, d);
         if (!comm.allowsHandover()) {
@@ -85,12 +93,12 @@ final class AdPsgd extends Update {
         this.seed = seed;
         this.active = sides.active(comm.rank());
         this.partners = sides.partners(comm.rank());
-        final int capacity = exact.maxEncodedBytes(d);
         if (active) {
             this.out = exact.newPayloadBuffer(d);
             this.in = exact.newPayloadBuffer(d);
             pair[0] = comm.newRequest();
             pair[1] = comm.newRequest();
+            pair[2] = comm.newRequest();
             this.pair = pair;
             this.snapshot = null;
             this.responder = null;
@@ -99,7 +107,7 @@ final class AdPsgd extends Update {
             this.in = null;
             this.pair = null;
             this.snapshot = new float[d];
-            this.responder = new Responder(capacity);
+            this.responder = new Responder();
         }
     }
 
@@ -132,12 +140,14 @@ final class AdPsgd extends Update {
         final int bytes = exact.encode(x, 0, d, out, t);
         t0 = timers.record(Phase.COMPRESS, t0);
         comm.iRecv(in, 0, in.capacity(), j, TAG_REPLY, pair[0]);
-        comm.iSend(out, 0, bytes, j, TAG_MODEL, pair[1]);
-        bytesSent += bytes;
+        request.put(0, AVERAGE);
+        comm.iSend(request, 0, 1, j, TAG_REQUEST, pair[1]);
+        comm.iSend(out, 0, bytes, j, TAG_MODEL, pair[2]);
+        bytesSent += bytes + 1;
         final double loss = withLocalStep ? overlappedGradient(x, g, source) : Double.NaN; // at x_i, while it travels
         t0 = System.nanoTime();
         try {
-            comm.waitAll(pair, 2, comm.defaultTimeoutNanos());
+            comm.waitAll(pair, 3, comm.defaultTimeoutNanos());
         } catch (CommTimeoutException e) {
             comm.cancel(pair[0]);
             throw new CommException(e.within("adpsgd's averaging of step " + t + " with rank " + j));
@@ -183,8 +193,9 @@ final class AdPsgd extends Update {
      */
     void pause(float[] x) {
         if (active) {
+            request.put(0, PAUSED);
             for (int k = 0; k < partners.length; k++) {
-                comm.iSend(out, 0, 0, partners[k], TAG_MODEL, pair[1]);
+                comm.iSend(request, 0, 1, partners[k], TAG_REQUEST, pair[1]);
                 try {
                     comm.waitAll(pair, 1, 2, comm.defaultTimeoutNanos());
                 } catch (CommTimeoutException e) {
@@ -225,27 +236,30 @@ final class AdPsgd extends Update {
      */
     private final class Responder implements Runnable {
         private final ByteBuffer reply;
-        private final ByteBuffer[] models;
+        private final ByteBuffer model;
+        private final ByteBuffer[] requests;
         private final Request[] recvs;
-        /** The partner of each receive: the receives of partners still going come first. */
+        /** The partner of each request's receive: the receives of partners still going come first. */
         private final int[] from;
-        private final Request[] sent;
+        /** The model's receive and the reply's send of the averaging in progress. */
+        private final Request[] transfer;
         private float[] x;
         private Thread thread;
         private volatile boolean stopping;
         private volatile Throwable failure;
         private volatile long bytesSent;
 
-        Responder(int capacity) {
+        Responder() {
             this.reply = exact.newPayloadBuffer(d);
-            this.models = new ByteBuffer[partners.length];
+            this.model = exact.newPayloadBuffer(d);
+            this.requests = new ByteBuffer[partners.length];
             this.recvs = new Request[partners.length];
             this.from = new int[partners.length];
             for (int k = 0; k < partners.length; k++) {
-                models[k] = exact.newPayloadBuffer(d);
+                requests[k] = ByteBuffer.allocateDirect(1);
                 recvs[k] = comm.newRequest();
             }
-            this.sent = new Request[] {comm.newRequest()};
+            this.transfer = new Request[] {comm.newRequest(), comm.newRequest()};
         }
 
         void ensureRunning(float[] model) {
@@ -276,7 +290,7 @@ final class AdPsgd extends Update {
         private void serve() {
             for (int k = 0; k < partners.length; k++) {
                 from[k] = k;
-                comm.iRecv(models[k], 0, models[k].capacity(), partners[k], TAG_MODEL, recvs[k]);
+                comm.iRecv(requests[k], 0, 1, partners[k], TAG_REQUEST, recvs[k]);
             }
             int going = partners.length;
             long quiet = 0;
@@ -299,35 +313,38 @@ final class AdPsgd extends Update {
                     continue;
                 }
                 quiet = 0;
-                final int length = recvs[k].receivedBytes();
-                if (length == 0) { // that neighbour paused: move it past the receives still going
+                final int partner = partners[from[k]];
+                if (requests[k].get(0) == PAUSED) { // that neighbour paused: move it past the receives still going
                     going--;
                     swap(k, going);
                     continue;
                 }
                 final int bytes;
                 synchronized (lock) {
-                    bytes = exact.encode(x, 0, d, reply, 0);
-                    halve(x);
-                    exact.decodeAdd(models[k], length, 0.5f, x);
+                    bytes = exact.encode(x, 0, d, reply, 0); // s_j
                 }
-                final int partner = partners[from[k]];
-                comm.iSend(reply, 0, bytes, partner, TAG_REPLY, sent[0]);
+                comm.iRecv(model, 0, model.capacity(), partner, TAG_MODEL, transfer[0]);
+                comm.iSend(reply, 0, bytes, partner, TAG_REPLY, transfer[1]);
                 bytesSent += bytes;
                 try {
-                    comm.waitAll(sent, 1, comm.defaultTimeoutNanos());
+                    comm.waitAll(transfer, 2, comm.defaultTimeoutNanos());
                 } catch (CommTimeoutException e) {
+                    comm.cancel(transfer[0]);
                     cancel(going);
-                    throw new CommException(e.within("adpsgd's reply to rank " + partner));
+                    throw new CommException(e.within("adpsgd's averaging with rank " + partner));
                 }
-                comm.iRecv(models[k], 0, models[k].capacity(), partner, TAG_MODEL, recvs[k]);
+                synchronized (lock) { // x_j += (x_i - s_j) / 2
+                    exact.decodeAdd(model, transfer[0].receivedBytes(), 0.5f, x);
+                    exact.decodeAdd(reply, bytes, -0.5f, x);
+                }
+                comm.iRecv(requests[k], 0, 1, partner, TAG_REQUEST, recvs[k]);
             }
         }
 
         private void swap(int a, int b) {
-            final ByteBuffer m = models[a];
-            models[a] = models[b];
-            models[b] = m;
+            final ByteBuffer m = requests[a];
+            requests[a] = requests[b];
+            requests[b] = m;
             final Request r = recvs[a];
             recvs[a] = recvs[b];
             recvs[b] = r;
