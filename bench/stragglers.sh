@@ -2,7 +2,7 @@
 # Stragglers (issue 24): what one slow host costs synchronous and asynchronous training on the emulated cluster,
 # host by host.
 #
-#   bench/stragglers.sh          # HOSTS=4 RATE=1gbit SLOW=3:0.25 STEPS=200 MAX_FACTOR=3
+#   bench/stragglers.sh          # HOSTS=4 RATE=1gbit SLOW=3:0.25 SLOW_ACTIVE=2:0.25 STEPS=200 MAX_FACTOR=3
 #
 # The problem of bench/time-to-target.sh: an MLP (784-1280-10, 1,017,610 parameters) on Fashion-MNIST, batch 32
 # per rank, lr 0.1, seed 1, a ring, the training loss of the averaged model every EVAL_EVERY steps on a seeded
@@ -11,7 +11,10 @@
 #   2. Without and with the slow host (bench/cluster/up --slow SLOW: host 3 held to a quarter of one core by a CPU
 #      control group): all-reduce SGD, CHOCO-SGD with top-1% at gamma 0.05 (the stable gamma of
 #      time-to-target.md), and AD-PSGD (asynchronous, exact), each until L (at most MAX_FACTOR x STEPS steps; for
-#      AD-PSGD steps are the hosts' mean).
+#      AD-PSGD steps are the hosts' mean). Host 3 is on AD-PSGD's passive side (it answers averagings from a
+#      thread that the control group slows too); AD-PSGD also runs with SLOW_ACTIVE, a slow host on its active side
+#      (host 2), where only its own averagings wait for it. The synchronous algorithms on a ring do not depend on
+#      which host is slow.
 # Each run gives its train seconds to L and every host's steps, mean step, gradient and exchange ms per step
 # (summary.json's steps_per_rank, step_mean_us_per_rank and phase_mean_us_per_rank, in ms here): the slow host
 # computes longer, the others wait in exchange (synchronous) or go on (asynchronous: more steps).
@@ -27,6 +30,7 @@ cd "$ROOT"
 HOSTS=${HOSTS:-4}
 RATE=${RATE:-1gbit}
 SLOW=${SLOW:-3:0.25}
+SLOW_ACTIVE=${SLOW_ACTIVE:-2:0.25}
 STEPS=${STEPS:-200}
 MAX_FACTOR=${MAX_FACTOR:-3}
 EVAL_EVERY=${EVAL_EVERY:-20}
@@ -57,12 +61,13 @@ TARGET=$(summary_field "$WORK/target/allreduce/summary.json" final_train_loss)
 say "L = $TARGET"
 
 echo "slow_host,algorithm,compressor,gamma,reached,steps,train_s,s_to_target,final_loss,test_acc,step_ms_per_rank,gradient_ms_per_rank,compress_ms_per_rank,exchange_ms_per_rank,mix_ms_per_rank,revision,steps_per_rank" >"$csv"
-for slow in none "$SLOW"; do
+for slow in none "$SLOW" "$SLOW_ACTIVE"; do
     if [ "$slow" = none ]; then bench/cluster/up "$HOSTS" "$RATE" >&2; else bench/cluster/up "$HOSTS" "$RATE" --slow "$slow" >&2; fi
     tag=$([ "$slow" = none ] && echo none || echo "slow-${slow%%:*}")
     mkdir -p "$WORK/$tag"
     for run in "${RUNS[@]}"; do
         read -r algorithm compressor gamma <<<"$run"
+        [ "$slow" != "$SLOW_ACTIVE" ] || [ "$algorithm" = adpsgd ] || continue
         dir=$WORK/$tag/$algorithm
         say "slow host $slow: $algorithm $compressor"
         # shellcheck disable=SC2046
@@ -87,7 +92,7 @@ fi
 {
     echo "# Stragglers: one slow host, synchronous and asynchronous training"
     echo
-    echo "Command: \`bench/stragglers.sh\` (HOSTS=$HOSTS RATE=$RATE SLOW=$SLOW STEPS=$STEPS MAX_FACTOR=$MAX_FACTOR);"
+    echo "Command: \`bench/stragglers.sh\` (HOSTS=$HOSTS RATE=$RATE SLOW=$SLOW SLOW_ACTIVE=$SLOW_ACTIVE STEPS=$STEPS MAX_FACTOR=$MAX_FACTOR);"
     echo "$stamp, $(free -g | awk '/^Mem/ { print $2 }') GiB. Raw: [stragglers.csv](stragglers.csv)."
     echo
     echo "$HOSTS emulated hosts at $RATE (bench/cluster), one rank each, an MLP of 1,017,610 parameters on Fashion-MNIST,"
@@ -97,7 +102,9 @@ fi
     echo "$((MAX_FACTOR * STEPS)) steps). Per host (rank 0 first): its steps, its mean step and its mean gradient and exchange"
     echo "ms per step, so a reader sees who computes slowly and who waits for it (the exchange phase holds the waiting;"
     echo "AD-PSGD's hosts take different numbers of steps, its steps to L are their mean, and its passive hosts 1 and 3"
-    echo "exchange on a thread of their own, so their exchange column is 0)."
+    echo "exchange on a thread of their own, so their exchange column is 0). AD-PSGD runs with the slow host on each of"
+    echo "its sides: host ${SLOW%%:*} is passive (the active hosts 0 and 2 wait for its answers, slowed with it), host ${SLOW_ACTIVE%%:*} active"
+    echo "(its own averagings wait, nobody waits for it)."
     echo
     echo "| slow host | algorithm | compressor | gamma | steps to L | train s to L | test accuracy | steps per host | step ms per host | gradient ms per host | exchange ms per host |"
     echo "|---|---|---|---|---:|---:|---:|---|---|---|---|"
@@ -105,7 +112,7 @@ fi
     echo
     awk -F, 'NR > 1 && $5 == "true" { t[$1 "," $2] = $8 }
         END {
-            for (k in t) { split(k, p, ","); if (p[1] != "none" && ((("none," p[2]) in t))) printf "- %s: %.2fx the train seconds to L with the slow host\n", p[2], t[k] / t["none," p[2]] }
+            for (k in t) { split(k, p, ","); split(p[1], h, ":"); if (p[1] != "none" && ((("none," p[2]) in t))) printf "- %s: %.2fx the train seconds to L with host %s slow\n", p[2], t[k] / t["none," p[2]], h[1] }
         }' "$csv" | sort
     echo
     echo "All-reduce and CHOCO are synchronous: each step waits for every rank (all-reduce) or for the neighbours' payloads"

@@ -295,6 +295,10 @@ final class AdPsgd extends Update {
             int going = partners.length;
             long quiet = 0;
             while (going > 0) {
+                if (stopping) {
+                    cancel(going);
+                    return;
+                }
                 final int k;
                 try {
                     k = comm.waitAny(recvs, 0, going, SLICE_NANOS);
