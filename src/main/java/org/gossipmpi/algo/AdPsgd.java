@@ -207,6 +207,11 @@ final class AdPsgd extends Update {
         }
     }
 
+    /** Whether exchanges may be under way: a passive rank's responder runs (from its first step to its pause). */
+    boolean exchanging() {
+        return responder != null && responder.thread != null;
+    }
+
     /** Stops the responder (a run that failed): it leaves its wait within a slice and cancels its receives. */
     void close() {
         if (responder != null) {
@@ -227,7 +232,11 @@ final class AdPsgd extends Update {
 
     @Override
     protected void vectors(State s) {
-        // between pauses nothing is in flight: the model (its caller's) and the momentum (the local step's) are all
+        if (exchanging()) {
+            throw new IllegalStateException("rank " + comm.rank() + ": adpsgd's neighbours may be averaging with this"
+                + " rank's model: pause before saving or restoring its state");
+        }
+        // after a pause nothing is in flight: the model (its caller's) and the momentum (the local step's) are all
     }
 
     /**

@@ -305,11 +305,13 @@ public final class Decentralized implements AutoCloseable {
     /**
      * Writes this rank's optimizer state (the algorithm's vectors, the momentum, the counters, the step) and its
      * model {@code x} to {@code file}, whole or not at all (a temporary file forced to disk, then renamed), with
-     * the settings it was built under and a checksum. Each rank writes its own file.
+     * the settings it was built under and a checksum. Each rank writes its own file. An asynchronous optimizer saves
+     * after {@link #pause(float[])} (before it, a neighbour may be averaging with x).
      *
      * @param file where (replaced whole when it exists)
      * @param x    this rank's model, not modified
      * @throws UncheckedIOException naming the file when it cannot be written
+     * @throws IllegalStateException for an asynchronous optimizer that has stepped since its last pause
      */
     public void save(Path file, float[] x) {
         checkModel(x);
@@ -333,6 +335,7 @@ public final class Decentralized implements AutoCloseable {
      * @throws IllegalArgumentException naming the file and the difference, when it was saved by another rank,
      *                                  for another rank count or dimension, or under other settings, and when it
      *                                  is damaged
+     * @throws IllegalStateException    for an asynchronous optimizer that has stepped since its last pause
      */
     public long restore(Path file, float[] x) {
         checkModel(x);

@@ -60,7 +60,8 @@ class AdPsgdTest {
     /**
      * Averaging alone (mix, no gradient) keeps the ranks' sum of models (an average that is not atomic, or a reply
      * of the averaged rather than the old model, changes it) and brings the ranks together; after every rank paused,
-     * each holds its own model and the ranks' collectives work; steps of a rank after the pause resume it.
+     * each holds its own model (a passive rank refuses to save before), the ranks' collectives work, and steps after
+     * the pause resume the exchanges.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("worlds")
@@ -79,7 +80,15 @@ class AdPsgdTest {
                         opt.mix(t, x);
                         pace(comm.rank(), t);
                     }
+                    final java.nio.file.Path file = java.nio.file.Files.createTempDirectory("adpsgd")
+                        .resolve("rank-" + comm.rank());
+                    if (round == 0 && comm.rank() % 2 == 1) { // a passive rank: its neighbours may be averaging
+                        final IllegalStateException early = assertThrows(IllegalStateException.class,
+                            () -> opt.save(file, x));
+                        assertTrue(early.getMessage().contains("pause before saving"), early.getMessage());
+                    }
                     opt.pause(x);
+                    opt.save(file, x); // after the pause: the model is the rank's own
                     final float[] now = w.average(x);
                     for (int i = 0; i < d; i++) {
                         assertEquals(mean[i], now[i], 2e-6 * (1 + Math.abs(mean[i])), "rank " + comm.rank()
