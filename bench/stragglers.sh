@@ -87,7 +87,7 @@ bench/cluster/down >&2
 fi
 TARGET=$(summary_field "$WORK/target/allreduce/summary.json" final_train_loss)
 if [ -n "${REPORT_ONLY:-}" ]; then
-    stamp="revision $(awk -F, 'NR == 2 { print $NF }' "$csv"), $(date -u -r "$csv" +%Y-%m-%d), $(nproc) cores"
+    stamp="revision $(awk -F, 'NR == 2 { print $16 }' "$csv"), $(date -u -r "$csv" +%Y-%m-%d), $(nproc) cores"
 fi
 {
     echo "# Stragglers: one slow host, synchronous and asynchronous training"

@@ -12,8 +12,9 @@ mpirun_flags() {
     export OMPI_MCA_mpi_yield_when_idle=${OMPI_MCA_mpi_yield_when_idle:-1}
 }
 
-# revision_stamp: "revision REV, DATE, N cores" for a results file: the commit measured (with "+uncommitted"
-# when the code differs from it), the day (UTC) and the machine's cores.
+# revision_stamp: "revision REV, DATE, N cores, memory copy X GB/s" for a results file: the commit measured (with
+# "+uncommitted" when the code differs from it), the day (UTC), the machine's cores and how fast it copies memory
+# now (bench/lib/MemoryProbe.java: a shared virtual machine's memory speed changes from day to day).
 revision_stamp() {
     local rev
     rev=$(git -C "${ROOT:-.}" rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -21,7 +22,9 @@ revision_stamp() {
             ':(exclude)bench/results' 2>/dev/null; then
         rev="$rev+uncommitted"
     fi
-    echo "revision $rev, $(date -u +%Y-%m-%d), $(nproc) cores"
+    local copy
+    copy=$("${JAVA_HOME:+$JAVA_HOME/bin/}java" "${ROOT:-.}/bench/lib/MemoryProbe.java" 2>/dev/null || echo "?")
+    echo "revision $rev, $(date -u +%Y-%m-%d), $(nproc) cores, memory copy $copy GB/s"
 }
 
 # AWK_MEDIAN: an awk function median(arr, key, cnt), the median of arr[key, 1..cnt]; prepend it to a program:
