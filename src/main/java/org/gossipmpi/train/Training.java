@@ -73,7 +73,8 @@ public final class Training {
      * Every rank's footprint and pace at the end of a run: the training rows it keeps in MB (its shard and its part
      * of the loss sample), its process's peak resident set in MB (VmHWM; -1 where the kernel does not say), the
      * seconds from its JVM's start to its first step (loading the data, building the model), its mean step in
-     * microseconds, its number of steps (the same on every rank but in an asynchronous run) and each phase's mean microseconds per step ({@code phaseMeanMicros[phase.ordinal()][rank]}, the phases of
+     * microseconds, its number of steps (the same on every rank but in an asynchronous run) and each phase's mean
+     * microseconds per step ({@code phaseMeanMicros[phase.ordinal()][rank]}, the phases of
      * {@link Decentralized.Phase}): where a slow rank computes and the others wait for it. In-process ranks share
      * one process, its peak and its start.
      */
@@ -259,7 +260,7 @@ public final class Training {
                     final long pauseStart = System.nanoTime();
                     opt.pause(x);
                     pauses.agree(tally.t);
-                    tally.trainNanos += System.nanoTime() - pauseStart; // waiting at the cut is the run's, not the evaluation's
+                    tally.trainNanos += System.nanoTime() - pauseStart; // the wait at the cut is training time
                     tally.at = pauses.step();
                     last = pauses.finished();
                     evaluate = pauses.evaluationDue();
@@ -269,7 +270,8 @@ public final class Training {
                     final Point p = evaluator.evaluate(x, opt, tally);
                     writeJsonl(jsonl, tally.at, tally.lastLocalLoss, opt.bytesSent(), opt.paperBitsSent());
                     progress.evaluated(tally.at, steps, p.trainLoss(), p.testAccuracy(), p.consensus(),
-                        p.bytesTotal() / 1e6, tally.at / p.trainSeconds(), Math.max(0, steps - tally.at) * p.seconds() / tally.at);
+                        p.bytesTotal() / 1e6, tally.at / p.trainSeconds(),
+                        Math.max(0, steps - tally.at) * p.seconds() / tally.at);
                 }
                 if (checkpoints != null && checkpoints.due(before, tally.at, last || tally.reached)) {
                     final long c0 = System.nanoTime();
