@@ -219,6 +219,11 @@ final class AdPsgd extends Update {
         }
     }
 
+    /** The averagings this passive rank has answered and applied so far (0 on an active rank): for tests. */
+    long answered() {
+        return responder == null ? 0 : responder.answered;
+    }
+
     @Override
     long bytesSent() {
         return active ? bytesSent : responder.bytesSent;
@@ -257,6 +262,8 @@ final class AdPsgd extends Update {
         private volatile boolean stopping;
         private volatile Throwable failure;
         private volatile long bytesSent;
+        /** Averagings answered, each counted once its update of x is made. */
+        private volatile long answered;
 
         Responder() {
             this.reply = exact.newPayloadBuffer(d);
@@ -350,6 +357,7 @@ final class AdPsgd extends Update {
                     exact.decodeAdd(model, transfer[0].receivedBytes(), 0.5f, x);
                     exact.decodeAdd(reply, bytes, -0.5f, x);
                 }
+                answered++;
                 comm.iRecv(requests[k], 0, 1, partner, TAG_REQUEST, recvs[k]);
             }
         }

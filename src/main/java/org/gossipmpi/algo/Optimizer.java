@@ -247,6 +247,11 @@ public final class Optimizer implements Stateful, AutoCloseable {
         }
     }
 
+    /** The averagings an asynchronous passive rank has answered and applied so far (0 otherwise): for tests. */
+    long averagingsAnswered() {
+        return async == null ? 0 : async.answered();
+    }
+
     /** The settings it was built from. */
     public OptimizerSettings settings() {
         return settings;

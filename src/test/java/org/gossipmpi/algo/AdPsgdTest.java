@@ -150,6 +150,116 @@ class AdPsgdTest {
     }
 
     /**
+     * Deterministic where a schedule makes it so: in-process ranks take turns in a seeded order (rank 1 half as often
+     * as the others, passive ranks first so that their responders run), an active rank's turn ending when its
+     * passive partner has applied the averaging; then every model equals a direct sequential execution of
+     * Algorithm 1 in that order (each turn: the gradient at the model before the turn; an active rank averages with
+     * the passive neighbour drawn from the seed, its rank and its step, both taking (x_i + x_j)/2; then x -= eta g).
+     */
+    @org.junit.jupiter.api.Test
+    void aSeededTurnOrderGivesAlgorithmOnesModelsStepByStep() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(Worlds.underMpi());
+        final int n = 4;
+        final int d = 50;
+        final long seed = 7;
+        final float eta = 0.1f;
+        final int[] order = new int[240];
+        final SplittableRandom random = new SplittableRandom(seed);
+        order[0] = 1;
+        order[1] = 3;
+        for (int k = 2; k < order.length; k++) {
+            int r;
+            do {
+                r = random.nextInt(n);
+            } while (r == 1 && random.nextBoolean());
+            order[k] = r;
+        }
+        final float[][] b = new float[n][];
+        for (int r = 0; r < n; r++) {
+            b[r] = gaussians(d, 100 + r);
+        }
+        final org.gossipmpi.topology.Bipartition sides = org.gossipmpi.topology.Bipartition.of(
+            org.gossipmpi.topology.Topologies.parse("ring", n), "adpsgd");
+
+        final float[][] got = new float[n][];
+        final Optimizer[] opts = new Optimizer[n];
+        final java.util.concurrent.CountDownLatch built = new java.util.concurrent.CountDownLatch(n);
+        final int[] turn = {0};
+        org.gossipmpi.comm.local.LocalWorld.run(n, Worlds.TIMEOUT_NANOS, comm -> {
+            final int me = comm.rank();
+            final Optimizer opt = Optimizer.create(new OptimizerSettings("adpsgd", "none", "ring", null, null, 1, seed,
+                LocalStep.Kind.NONE, 0, false, 1, org.gossipmpi.kernel.Devices.Kind.java), comm, d);
+            opts[me] = opt;
+            built.countDown();
+            built.await();
+            final float[] x = new float[d];
+            long t = 0;
+            for (int k = 0; k < order.length; k++) {
+                if (order[k] != me) {
+                    continue;
+                }
+                synchronized (turn) {
+                    while (turn[0] != k) {
+                        turn.wait();
+                    }
+                }
+                final int j = sides.active(me) ? partner(sides, seed, me, t) : -1;
+                final long answered = j < 0 ? 0 : opts[j].averagingsAnswered();
+                opt.step(t, x, (at, g, progress) -> {
+                    for (int i = 0; i < d; i++) {
+                        g[i] = at[i] - b[me][i];
+                    }
+                    return 0;
+                }, eta);
+                while (j >= 0 && opts[j].averagingsAnswered() == answered) {
+                    Thread.onSpinWait();
+                }
+                t++;
+                synchronized (turn) {
+                    turn[0] = k + 1;
+                    turn.notifyAll();
+                }
+            }
+            opt.pause(x);
+            got[me] = x;
+            opt.close();
+        });
+
+        final float[][] xs = new float[n][d];
+        final long[] steps = new long[n];
+        for (int r : order) {
+            final float[] g = new float[d];
+            for (int i = 0; i < d; i++) {
+                g[i] = xs[r][i] - b[r][i];
+            }
+            if (sides.active(r)) {
+                final int j = partner(sides, seed, r, steps[r]);
+                final float[] mine = xs[r].clone();
+                final float[] theirs = xs[j].clone();
+                for (int i = 0; i < d; i++) {
+                    xs[r][i] = 0.5f * mine[i] + 0.5f * theirs[i];
+                    xs[j][i] = xs[j][i] + 0.5f * mine[i] - 0.5f * theirs[i];
+                }
+            }
+            for (int i = 0; i < d; i++) {
+                xs[r][i] -= eta * g[i];
+            }
+            steps[r]++;
+        }
+        for (int r = 0; r < n; r++) {
+            for (int i = 0; i < d; i++) {
+                assertEquals(xs[r][i], got[r][i], 1e-5f, "rank " + r + " element " + i);
+            }
+        }
+    }
+
+    private static int partner(org.gossipmpi.topology.Bipartition sides, long seed, int rank, long step) {
+        final int[] p = sides.partners(rank);
+        return p[org.gossipmpi.compress.CounterRandom.below(org.gossipmpi.compress.CounterRandom.streamKey(seed, rank,
+            step), 0, p.length)];
+    }
+
+    /**
      * A rank that fails mid-run ends the run of every rank, within seconds, with its failure as the cause: an active
      * rank (its neighbours' responders and the other active rank stop waiting), then a passive one (its active
      * neighbours stop waiting for its replies). In-process only: under MPI a failed rank aborts the job.
