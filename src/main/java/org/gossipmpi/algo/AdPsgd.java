@@ -64,7 +64,7 @@ final class AdPsgd extends Update {
     private final ByteBuffer in;
     private final ByteBuffer request = ByteBuffer.allocateDirect(1);
     /** The reply's receive, the request's send, the model's send. */
-    private final Request[] pair;
+    private final Request[] averaging;
     // passive rank
     private final float[] snapshot;
     private final Responder responder;
@@ -76,11 +76,11 @@ final class AdPsgd extends Update {
     }
 
     private AdPsgd(Communicator comm, Bipartition sides, Compressor exact, LocalStep local, PhaseTimers timers, int d,
-                   long seed, Request[] pair) {
+                   long seed, Request[] averaging) {
         super(null, () -> {
-            if (pair[0] != null) {
-                comm.test(pair[0]);
-                comm.test(pair[2]);
+            if (averaging[0] != null) {
+                comm.test(averaging[0]);
+                comm.test(averaging[2]);
             }
         }, local, timers, d);
         if (!comm.allowsHandover()) {
@@ -96,16 +96,16 @@ final class AdPsgd extends Update {
         if (active) {
             this.out = exact.newPayloadBuffer(d);
             this.in = exact.newPayloadBuffer(d);
-            pair[0] = comm.newRequest();
-            pair[1] = comm.newRequest();
-            pair[2] = comm.newRequest();
-            this.pair = pair;
+            averaging[0] = comm.newRequest();
+            averaging[1] = comm.newRequest();
+            averaging[2] = comm.newRequest();
+            this.averaging = averaging;
             this.snapshot = null;
             this.responder = null;
         } else {
             this.out = null;
             this.in = null;
-            this.pair = null;
+            this.averaging = null;
             this.snapshot = new float[d];
             this.responder = new Responder();
         }
@@ -114,11 +114,6 @@ final class AdPsgd extends Update {
     @Override
     String name() {
         return "adpsgd";
-    }
-
-    /** Whether this rank starts averagings (rank 0's side of the graph) rather than answering them. */
-    boolean active() {
-        return active;
     }
 
     @Override
@@ -139,22 +134,22 @@ final class AdPsgd extends Update {
         long t0 = System.nanoTime();
         final int bytes = exact.encode(x, 0, d, out, t);
         t0 = timers.record(Phase.COMPRESS, t0);
-        comm.iRecv(in, 0, in.capacity(), j, TAG_REPLY, pair[0]);
+        comm.iRecv(in, 0, in.capacity(), j, TAG_REPLY, averaging[0]);
         request.put(0, AVERAGE);
-        comm.iSend(request, 0, 1, j, TAG_REQUEST, pair[1]);
-        comm.iSend(out, 0, bytes, j, TAG_MODEL, pair[2]);
+        comm.iSend(request, 0, 1, j, TAG_REQUEST, averaging[1]);
+        comm.iSend(out, 0, bytes, j, TAG_MODEL, averaging[2]);
         bytesSent += bytes + 1;
         final double loss = withLocalStep ? overlappedGradient(x, g, source) : Double.NaN; // at x_i, while it travels
         t0 = System.nanoTime();
         try {
-            comm.waitAll(pair, 3, comm.defaultTimeoutNanos());
+            comm.waitAll(averaging, 3, comm.defaultTimeoutNanos());
         } catch (CommTimeoutException e) {
-            comm.cancel(pair[0]);
+            comm.cancel(averaging[0]);
             throw new CommException(e.within("adpsgd's averaging of step " + t + " with rank " + j));
         }
         t0 = timers.record(Phase.EXCHANGE, t0);
         halve(x);
-        exact.decodeAdd(in, pair[0].receivedBytes(), 0.5f, x);
+        exact.decodeAdd(in, averaging[0].receivedBytes(), 0.5f, x);
         localStep(x, g, eta, withLocalStep);
         timers.record(Phase.MIX, t0);
         return loss;
@@ -195,9 +190,9 @@ final class AdPsgd extends Update {
         if (active) {
             request.put(0, PAUSED);
             for (int k = 0; k < partners.length; k++) {
-                comm.iSend(request, 0, 1, partners[k], TAG_REQUEST, pair[1]);
+                comm.iSend(request, 0, 1, partners[k], TAG_REQUEST, averaging[1]);
                 try {
-                    comm.waitAll(pair, 1, 2, comm.defaultTimeoutNanos());
+                    comm.waitAll(averaging, 1, 2, comm.defaultTimeoutNanos());
                 } catch (CommTimeoutException e) {
                     throw new CommException(e.within("adpsgd's pause, telling rank " + partners[k]));
                 }
