@@ -3,7 +3,7 @@
 # 2, 4 and 8 hosts at RATE, and a latency-bandwidth model fitted to the communication phase of those points,
 # extrapolated to 1,024 ranks.
 #
-#   bench/scaling.sh                      # HOST_COUNTS=2,4,8 RATE=1gbit STEPS=40
+#   bench/scaling.sh                      # HOST_COUNTS=2,4,8 RATE=1gbit STEPS=120
 #
 # The problem is time-to-target.sh's (MLP 784-1280-10, 1,017,610 parameters, batch 32). This machine has few
 # cores: with more hosts than cores the ranks share them, so the gradient phase slows with n. The model
@@ -22,7 +22,7 @@ cd "$ROOT"
 . bench/lib/summary.sh
 HOST_COUNTS=${HOST_COUNTS:-2,4,8}
 RATE=${RATE:-1gbit}
-STEPS=${STEPS:-40}
+STEPS=${STEPS:-120}
 GAMMA=${GAMMA:-0.4}
 OUT=bench/results
 WORK=${WORK:-${TMPDIR:-/tmp}/gossip-mpi-scaling}
