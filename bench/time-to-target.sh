@@ -21,7 +21,8 @@
 # (NAME-RATE.png); NAME is time-to-target for 4 hosts, time-to-target-Nhosts for N others. Needs root for the
 # cluster (shared memory alone otherwise: RATES=).
 # REPORT_ONLY=1 rewrites NAME.md from the CSV files and WORK of the last run, without running;
-# REUSE_SWEEP=1 keeps the last run's target and gamma sweep (they do not depend on the network) and runs step 3.
+# REUSE_SWEEP=1 keeps the committed gamma sweep (it does not depend on the network) and the last run's target (or
+# recomputes it where WORK lacks it: a seeded all-reduce run) and runs step 3.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -57,21 +58,29 @@ IFS=, read -r -a rates <<<"$RATES"
 if [ -z "${REPORT_ONLY:-}" ]; then
 bin/setup >/dev/null
 mpirun_flags "$HOSTS"
-if [ -n "${REUSE_SWEEP:-}" ] && [ -r "$WORK/target/allreduce/summary.json" ] && [ -r "$sweep" ]; then
+# 1. The target: all-reduce's loss after STEPS steps (seeded, so a machine without the last run's WORK recomputes it)
+target() {
+    say "target: all-reduce, $STEPS steps, $HOSTS in-process ranks"
+    rm -rf "$WORK/target"
+    bin/gossip-mpi train --ranks "$HOSTS" --algorithm allreduce "${COMMON[@]}" --steps "$STEPS" --out "$WORK/target" >&2
     TARGET=$(summary_field "$WORK/target/allreduce/summary.json" final_train_loss)
-    say "reusing the target L = $TARGET and the sweep of $WORK"
+    say "target loss L = $TARGET"
+}
+if [ -n "${REUSE_SWEEP:-}" ] && [ -r "$sweep" ]; then
+    mkdir -p "$WORK"
+    if [ -r "$WORK/target/allreduce/summary.json" ]; then
+        TARGET=$(summary_field "$WORK/target/allreduce/summary.json" final_train_loss)
+    else
+        target
+    fi
+    say "reusing the sweep of $sweep, target L = $TARGET"
     for link in shm "${rates[@]}"; do rm -rf "${WORK:?}/$link"; done
     revision_stamp >"$WORK/revision"
 else
 rm -rf "$WORK"
 mkdir -p "$WORK/sweep" "$OUT"
 revision_stamp >"$WORK/revision"
-
-# 1. The target
-say "target: all-reduce, $STEPS steps, $HOSTS in-process ranks"
-bin/gossip-mpi train --ranks "$HOSTS" --algorithm allreduce "${COMMON[@]}" --steps "$STEPS" --out "$WORK/target" >&2
-TARGET=$(summary_field "$WORK/target/allreduce/summary.json" final_train_loss)
-say "target loss L = $TARGET"
+target
 
 # 2. The gamma sweep
 echo "algorithm,compressor,gamma,reached,steps,bytes_sent_total,final_train_loss,stable,consensus_at_L,consensus_max_after" >"$sweep"
@@ -183,7 +192,7 @@ md=$OUT/$NAME.md
     echo
     echo "Command: \`${NAME_SET:+NAME=$NAME }HOSTS=$HOSTS RATES=$RATES STEPS=$STEPS MAX_FACTOR=$MAX_FACTOR EVAL_EVERY=$EVAL_EVERY EVAL_ROWS=$EVAL_ROWS"
     echo "GAMMAS=$GAMMAS SWEEP_COMPRESSORS=$SWEEP_COMPRESSORS ${REUSE_SWEEP:+REUSE_SWEEP=1 }bench/time-to-target.sh\`"
-    [ -z "${REUSE_SWEEP:-}" ] || echo "(the target and the sweep kept from the run before, at the same settings)"
+    [ -z "${REUSE_SWEEP:-}" ] || echo "(the gamma sweep kept from the run before, at the same settings; the target recomputed or kept)"
     echo "($(cat "$WORK/revision" 2>/dev/null || echo "revision unknown"),"
     echo "$(bin/gossip-mpi info --ranks 1 2>/dev/null | sed -n 's/^  Java \([^ ]*\).*/JDK \1/p' | head -1))."
     echo

@@ -24,7 +24,8 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  * <pre>mpirun -np 4 --oversubscribe src/test/scripts/test-java org.gossipmpi.testing.SpmdTestLauncher \
  *     org.gossipmpi.comm.CommunicatorContractTest</pre>
  *
- * The MPI backend is the one {@code auto} picks, or {@code GOSSIP_MPI_TEST_BACKEND} (openmpi-java, native).
+ * The MPI backend is the one {@code auto} picks, or {@code GOSSIP_MPI_TEST_BACKEND} (openmpi-java, native) where it
+ * is set and not empty.
  * Each rank prints its failures; rank 0 prints the totals. The exit code is non-zero when any rank failed
  * any test (mpirun then exits non-zero too).
  */
@@ -44,7 +45,9 @@ public final class SpmdTestLauncher {
             System.err.println("usage: SpmdTestLauncher TEST_CLASS...");
             System.exit(2);
         }
-        final String backend = System.getenv().getOrDefault("GOSSIP_MPI_TEST_BACKEND", MpiWorlds.auto(System.getenv()));
+        final String named = System.getenv("GOSSIP_MPI_TEST_BACKEND");
+        // set but empty, as a shell's VAR= leaves it, means the same as unset
+        final String backend = named == null || named.isEmpty() ? MpiWorlds.auto(System.getenv()) : named;
         final Communicator comm = MpiWorlds.init(backend, System.getenv(), TimeUnit.SECONDS.toNanos(120));
         communicator = comm;
         final LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request();
