@@ -96,7 +96,8 @@ table() { if [ -r "$1" ]; then awk -F, "$2" "$1"; else echo "(not measured yet: 
             }
         }'
     echo
-    table "$OUT/djl-cluster.csv" 'NR > 1 && $3 == "allreduce" { step[$1 "," $2] = $11; ex[$1 "," $2] = $14; gr[$1 "," $2] = $12 }
+    table "$OUT/djl-cluster.csv" 'function min(a, b) { return a < b ? a : b } function max(a, b) { return a < b ? b : a }
+        NR > 1 && $3 == "allreduce" { step[$1 "," $2] = $11; ex[$1 "," $2] = $14; gr[$1 "," $2] = $12 }
         NR > 1 && $2 == "wide-cnn" && $3 == "allreduce" { base[$1] = $8 }
         NR > 1 && $2 == "wide-cnn" && $3 == "choco" && $6 == "true" { s = base[$1] / $9
             if (!($1 in lo) || s < lo[$1]) lo[$1] = s; if (!($1 in hi) || s > hi[$1]) hi[$1] = s }
@@ -110,7 +111,8 @@ table() { if [ -r "$1" ]; then awk -F, "$2" "$1"; else echo "(not measured yet: 
             f = f " other ranks on the shared cores do).\n"
             printf f, ex["100mbit,wide-cnn"], step["100mbit,wide-cnn"], lo["100mbit"],
                 hi["100mbit"], ex["1gbit,wide-cnn"], step["1gbit,wide-cnn"], lo["1gbit"], hi["1gbit"],
-                gr["100mbit,resnet20"], gr["1gbit,resnet20"], ex["100mbit,resnet20"]
+                min(gr["100mbit,resnet20"], gr["1gbit,resnet20"]), max(gr["100mbit,resnet20"], gr["1gbit,resnet20"]),
+                ex["100mbit,resnet20"]
         }' | fold -s -w 116 | sed 's/ *$//'
     echo
     echo "![wide-cnn: loss against train seconds, 100 Mbit/s](djl-wide-cnn-100mbit.png)"
