@@ -14,49 +14,72 @@ import org.gossipmpi.comm.Communicator;
  * When the ranks of an asynchronous run stop together: each rank steps at its own pace, and at a pause (a
  * consistent cut, {@code Decentralized.pause}) they agree on how far the run has come, evaluate, checkpoint, and plan
  * the next pause. The run's step is the ranks' mean number of steps (their total over n: what a synchronous run's
- * step counts), so {@code --steps}, {@code --eval-every} and checkpoints mean the same as in a synchronous run.
+ * step counts), so {@code --steps}, {@code --eval-every} and checkpoints mean the same as in a synchronous run, and
+ * the pauses fall on them exactly.
  *
- * <p>No rank can see the others' steps between pauses, so the next pause is planned in time, the same on every rank:
- * from the ranks' summed step rate over the last interval R, the interval that brings the total to the next evaluation
- * (or the end) is (target n - total) / R seconds, and each rank pauses after its first step past it (a slow rank ends
- * the step it is in, which the others wait for). The first pause comes after every rank's first step, whose rate
- * (compiling, warming up) is far below the steady one; so an interval plans at most four times the mean steps of the
- * one before, and a rank also pauses when it has made twice the planned mean steps, and one: a rate that was too low
- * costs a few early pauses rather than an evaluation far past its step (a rank more than twice as fast as the mean
- * pauses early too, and waits). A pause short of its target (the ranks ran slower than planned) is followed by
- * another.
+ * <p>No rank can see the others' steps between pauses, so each interval is planned at the pause before it, the same
+ * on every rank: the steps that bring the ranks' total to the next evaluation (or the end) are shared out as
+ * quotas in proportion to each rank's step rate over the last interval (largest remainders, ties to the lower rank),
+ * so that the ranks reach their quotas at about the same time and their total is exactly the target. A rank pauses
+ * when it has made its quota (a rank whose share rounds to nothing makes no step and waits). The first interval is
+ * one step each, whose rates (compiling, warming up) are far below the steady ones; so an interval plans at most four
+ * times the mean steps of the one before. A rank that slows down is not waited for without end: after twice the
+ * interval's planned time it pauses with the steps it has made (at least one), and the next interval, planned from
+ * the new rates, makes up the difference before the evaluation.
  */
 final class PauseSchedule implements Stateful {
     /** Steps as two floats each (the all-reduce is of floats, exact below 2^24). */
     private static final int SPLIT = 1 << 12;
+    /** A rank pauses short of its quota after this many times the interval's planned duration. */
+    private static final double PATIENCE = 2;
 
     private final Communicator comm;
     private final long steps;
     private final long evalEvery;
-    private final FloatBuffer sums = ByteBuffer.allocateDirect(12).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    /** The ranks' steps (two floats) and each rank's step rate (one float a rank), summed over the ranks. */
+    private final FloatBuffer sums;
+    /** Each rank's steps per second in the last interval: the same on every rank. */
+    private final float[] rates;
+    private final double[] shares;
+    private final long[] quotas;
     /** The ranks' total steps at the last pause. */
     private long total;
-    /** The mean steps of the last interval, and the ranks' summed rate in it (steps per second). */
+    /** The mean steps of the last interval. */
     private double lastIntervalMean;
-    private double rate;
     /** The evaluation multiples (of evalEvery) reached at the last evaluation. */
     private long evaluatedMultiple;
-    /** This rank: its steps at the last pause, and when the interval began. */
+    /** This rank: its steps at the last pause, when the interval began and when its last step in it ended. */
     private long ownAtPause;
     private long intervalStart = System.nanoTime();
-    private double intervalNanos;
-    /** The most steps this rank makes in the interval: twice the planned mean, and one. */
-    private long stepLimit = 1;
+    private long steppedUntil;
+    /** The interval's planned duration: infinite until rates are known. */
+    private double intervalNanos = Double.POSITIVE_INFINITY;
+    /** This rank's steps in the interval: one each in the first. */
+    private long quota = 1;
 
     PauseSchedule(Communicator comm, long steps, long evalEvery) {
         this.comm = comm;
         this.steps = steps;
         this.evalEvery = evalEvery;
+        final int n = comm.size();
+        this.sums = ByteBuffer.allocateDirect(4 * (2 + n)).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        this.rates = new float[n];
+        this.shares = new double[n];
+        this.quotas = new long[n];
     }
 
-    /** Whether this rank, with {@code own} steps made, should pause now. */
+    /**
+     * Whether this rank, with {@code own} steps made, should pause now: it has made its quota, or it has made a step
+     * and the interval has run past its patience.
+     */
     boolean due(long own) {
-        return own > ownAtPause && (own - ownAtPause >= stepLimit || System.nanoTime() - intervalStart >= intervalNanos);
+        final long made = own - ownAtPause;
+        final long now = System.nanoTime();
+        if (made >= quota || (made > 0 && now - intervalStart >= PATIENCE * intervalNanos)) {
+            steppedUntil = made > 0 ? now : intervalStart;
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -64,20 +87,27 @@ final class PauseSchedule implements Stateful {
      * calls it at the same pause), and the plan of the next interval, which {@link #restart()} starts.
      */
     void agree(long own) {
-        final double seconds = (System.nanoTime() - intervalStart) / 1e9;
+        final int n = comm.size();
+        final double seconds = (steppedUntil - intervalStart) / 1e9;
         final long made = own - ownAtPause;
+        for (int r = 0; r < n; r++) {
+            sums.put(2 + r, 0f);
+        }
         sums.put(0, own / SPLIT);
         sums.put(1, own % SPLIT);
-        sums.put(2, (float) (made / Math.max(seconds, 1e-9)));
+        // a rank that made no step keeps the rate it had (adding one rate to zeros is exact: the same on every rank)
+        sums.put(2 + comm.rank(), made > 0 ? (float) (made / Math.max(seconds, 1e-9)) : rates[comm.rank()]);
         try {
-            comm.allreduceSum(sums, 3);
+            comm.allreduceSum(sums, 2 + n);
         } catch (CommTimeoutException e) {
             throw new CommException(e.within("the pause of an asynchronous run after " + own + " of its own steps"));
         }
         final long before = total;
         total = (long) sums.get(0) * SPLIT + (long) sums.get(1);
-        rate = sums.get(2);
-        lastIntervalMean = (total - before) / (double) comm.size();
+        for (int r = 0; r < n; r++) {
+            rates[r] = sums.get(2 + r);
+        }
+        lastIntervalMean = (total - before) / (double) n;
         ownAtPause = own;
         plan();
     }
@@ -85,9 +115,45 @@ final class PauseSchedule implements Stateful {
     private void plan() {
         final int n = comm.size();
         final long next = Math.min(steps, (total / n / evalEvery + 1) * evalEvery);
-        final double target = Math.min(next, total / (double) n + 4 * Math.max(1, lastIntervalMean));
-        intervalNanos = Math.max(0, (target * n - total) / rate * 1e9);
-        stepLimit = 1 + (long) Math.ceil(2 * (target - total / (double) n));
+        final long target = Math.min(next, total / n + (long) Math.ceil(4 * Math.max(1, lastIntervalMean)));
+        final long remaining = Math.max(0, target * n - total);
+        final double sum = share(remaining, rates, quotas, shares);
+        quota = quotas[comm.rank()];
+        intervalNanos = sum > 0 ? remaining / sum * 1e9 : Double.POSITIVE_INFINITY;
+    }
+
+    /**
+     * Shares {@code remaining} steps out into {@code quotas} in proportion to {@code rates} (equally where no rate is
+     * above zero): each its share rounded down, then one each to the largest remainders, ties to the lower index, so
+     * the quotas add up to {@code remaining} exactly and every rank computes the same ones.
+     *
+     * @param scratch as long as rates, overwritten
+     * @return the sum of the rates
+     */
+    static double share(long remaining, float[] rates, long[] quotas, double[] scratch) {
+        final int n = rates.length;
+        double sum = 0;
+        for (int r = 0; r < n; r++) {
+            sum += Math.max(0, rates[r]);
+        }
+        long assigned = 0;
+        for (int r = 0; r < n; r++) {
+            final double exact = sum > 0 ? remaining * (Math.max(0, rates[r]) / sum) : remaining / (double) n;
+            quotas[r] = Math.min(remaining, (long) Math.floor(exact));
+            scratch[r] = exact - quotas[r];
+            assigned += quotas[r];
+        }
+        for (long left = remaining - assigned; left > 0; left--) {
+            int best = 0;
+            for (int r = 1; r < n; r++) {
+                if (scratch[r] > scratch[best]) {
+                    best = r;
+                }
+            }
+            quotas[best]++;
+            scratch[best] = -1;
+        }
+        return sum;
     }
 
     /** Starts the planned interval (after the pause's evaluation and checkpoint). */
@@ -115,12 +181,12 @@ final class PauseSchedule implements Stateful {
         return false;
     }
 
-    /** The agreed progress (the same on every rank) and this rank's steps at the pause; the next interval's plan. */
+    /** The agreed progress and rates (the same on every rank) and this rank's steps at the pause; the next plan. */
     @Override
     public void state(State s) {
         total = s.longValue("pause_total_steps", total);
         lastIntervalMean = s.doubleValue("pause_last_interval_mean", lastIntervalMean);
-        rate = s.doubleValue("pause_rate", rate);
+        s.floats("pause_rates", rates);
         evaluatedMultiple = s.longValue("pause_evaluated_multiple", evaluatedMultiple);
         ownAtPause = s.longValue("pause_own_steps", ownAtPause);
         if (s.restoring() && total > 0) {

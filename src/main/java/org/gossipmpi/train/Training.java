@@ -230,21 +230,11 @@ public final class Training {
         }
         try {
             while ((pauses == null ? tally.t < steps : !pauses.finished()) && !tally.reached) {
-                final long stepStart = System.nanoTime();
-                final long t = tally.t;
-                if (gossipOnly) {
-                    opt.mix(t, x);
-                    tally.lastLocalLoss = 0;
-                } else {
-                    tally.lastLocalLoss = opt.step(t, x, gradient, config.lr().at(t));
+                // an asynchronous rank whose quota for this interval is no step goes straight to the pause
+                final boolean idle = pauses != null && pauses.due(tally.t);
+                if (!idle) {
+                    step(opt, x, gradient, gossipOnly, tally);
                 }
-                if (!Double.isFinite(tally.lastLocalLoss)) {
-                    throw new IllegalStateException("rank " + comm.rank() + ": the loss is " + tally.lastLocalLoss
-                        + " at step " + t + ": the run diverged (lower {lr}"
-                        + (consensusStepCanDiverge(config) ? " or {gamma}" : "") + ")");
-                }
-                tally.t = t + 1;
-                tally.trainNanos += System.nanoTime() - stepStart;
                 final boolean last;
                 final boolean evaluate;
                 final long before = tally.at;
@@ -254,7 +244,7 @@ public final class Training {
                     evaluate = tally.t % config.evalEvery() == 0 || last;
                     progress.step(tally.t);
                 } else {
-                    if (!pauses.due(tally.t)) {
+                    if (!idle && !pauses.due(tally.t)) {
                         continue;
                     }
                     final long pauseStart = System.nanoTime();
@@ -289,6 +279,25 @@ public final class Training {
         return finish(tally, x, opt, runDir, evaluator.lossEstimatedOn, checkpoints != null,
             perRank(data.shard().bytes() + evaluator.lossSampleBytes(), tally, opt), model,
             tally.at * (double) comm.size() * sampler.batchSize() / data.train().rows());
+    }
+
+    /** One step of this rank (or one mixing, for choco-gossip), counted in the tally; refuses a loss not finite. */
+    private void step(Decentralized opt, float[] x, Gradient gradient, boolean gossipOnly, Tally tally) {
+        final long stepStart = System.nanoTime();
+        final long t = tally.t;
+        if (gossipOnly) {
+            opt.mix(t, x);
+            tally.lastLocalLoss = 0;
+        } else {
+            tally.lastLocalLoss = opt.step(t, x, gradient, config.lr().at(t));
+        }
+        if (!Double.isFinite(tally.lastLocalLoss)) {
+            throw new IllegalStateException("rank " + comm.rank() + ": the loss is " + tally.lastLocalLoss
+                + " at step " + t + ": the run diverged (lower {lr}"
+                + (consensusStepCanDiverge(config) ? " or {gamma}" : "") + ")");
+        }
+        tally.t = t + 1;
+        tally.trainNanos += System.nanoTime() - stepStart;
     }
 
     /** x^0: the model's seeded initialisation, the same on every rank; for choco-gossip, each rank's own vector. */
@@ -735,7 +744,7 @@ public final class Training {
         }
         if (opt.asynchronous()) {
             out.printf(Locale.ROOT, "asynchronous: each rank steps at its own pace; the run's step is the ranks' mean;"
-                + " they pause together about every %d steps (planned from their step rates) to evaluate%s: a"
+                + " they pause together every %d steps (each rank's share planned from its step rate) to evaluate%s: a"
                 + " consistent cut, every rank stopped and no message in flight%n", config.evalEvery(),
                 config.checkpoint().enabled() ? " and checkpoint" : "");
         }

@@ -117,7 +117,8 @@ class CheckpointResumeTest {
     /**
      * An asynchronous run (adpsgd) checkpoints at its pauses, where every rank stopped with no message in flight, and
      * resumes from the last one: the run's step (the ranks' mean) goes on from it, no evaluation is repeated, each
-     * rank's own step count goes on from its own (summary.json), and the header says how the cut is made.
+     * rank's own step count goes on from its own (summary.json), and the header says how the cut is made. The pauses
+     * fall exactly on the evaluations, checkpoints and the end: the ranks' steps add up to exactly 4 x --steps.
      */
     @Test
     void anAsynchronousRunResumesFromTheConsistentCutOfItsLastPause(@TempDir Path work) throws IOException {
@@ -128,7 +129,7 @@ class CheckpointResumeTest {
             + " checkpoint: a consistent cut, every rank stopped and no message in flight"), r[1]);
         final List<String> kept = stepDirs(run(work));
         final long saved = Long.parseLong(kept.get(kept.size() - 1).substring("step-".length()));
-        assertTrue(saved >= 40, "the last checkpoint is of the run's end: " + kept);
+        assertEquals(40, saved, "the last checkpoint is of the run's end: " + kept);
         final Path runDir = work.resolve("out").resolve("adpsgd-ring");
         final int firstEvaluations = Files.readAllLines(runDir.resolve("history.csv")).size() - 1;
         r = train(work, "adpsgd", 80, "--checkpoint", ckpt, "--checkpoint-every", "10", "--resume");
@@ -139,9 +140,10 @@ class CheckpointResumeTest {
         for (String line : history.subList(1, history.size())) {
             final long step = Long.parseLong(line.substring(0, line.indexOf(',')));
             assertTrue(step > previous, "steps increase, none evaluated twice: " + history);
+            assertEquals(0, step % 10, "evaluated at the multiples of --eval-every: " + history);
             previous = step;
         }
-        assertTrue(previous >= 80 && history.size() - 1 > firstEvaluations, history.toString());
+        assertTrue(previous == 80 && history.size() - 1 > firstEvaluations, history.toString());
         final String summary = Files.readString(runDir.resolve("summary.json"));
         final java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"steps_per_rank\":\\[([0-9,]+)\\]")
             .matcher(summary);
@@ -150,7 +152,7 @@ class CheckpointResumeTest {
         for (String v : m.group(1).split(",")) {
             total += Long.parseLong(v);
         }
-        assertTrue(total >= 4 * 80, "the ranks' steps " + m.group(1) + " add up to at least 4 x 80");
+        assertEquals(4 * 80, total, "the ranks' steps " + m.group(1) + " add up to 4 x 80");
     }
 
     @Test
