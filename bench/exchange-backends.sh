@@ -69,7 +69,7 @@ md=$OUT/exchange-backends-np$NP.md
     echo
     echo "Command: \`NP=$NP REPEATS=$REPEATS SIZES=$SIZES STEPS=$STEPS bench/exchange-backends.sh\`"
     echo "($(revision_stamp); $(mpirun --version | head -1);"
-    echo "${MPICH:+$("$MPICH" --version | sed -n 's/^Version: *//p' | head -1 | sed 's/^/MPICH /')}). Raw runs: [exchange-backends-np$NP.csv](exchange-backends-np$NP.csv)."
+    echo "${MPICH:+$("$MPICH" --version | sed -n 's/^ *Version: *//p' | head -1 | sed 's/^/MPICH /')}). Raw runs: [exchange-backends-np$NP.csv](exchange-backends-np$NP.csv)."
     echo
     echo "Time per step in microseconds: the median over $REPEATS interleaved runs of each run's p50 (p99 in"
     echo "brackets) of the slowest rank, $STEPS steps after 20 warm-up steps. \`ring\`: iRecv/iSend of 4d bytes"

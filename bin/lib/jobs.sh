@@ -23,7 +23,7 @@ revision_stamp() {
         rev="$rev+uncommitted"
     fi
     local copy
-    copy=$("${JAVA_HOME:+$JAVA_HOME/bin/}java" "${ROOT:-.}/bench/lib/MemoryProbe.java" 2>/dev/null || echo "?")
+    copy=$(command "${JAVA_HOME:+$JAVA_HOME/bin/}java" "${ROOT:-.}/bench/lib/MemoryProbe.java" 2>/dev/null || echo "?")
     echo "revision $rev, $(date -u +%Y-%m-%d), $(nproc) cores, memory copy $copy GB/s"
 }
 

@@ -83,10 +83,18 @@ public final class RunFiles {
         final com.fasterxml.jackson.databind.node.ArrayNode data = memory.putArray("training_rows_per_rank");
         final com.fasterxml.jackson.databind.node.ArrayNode peak = memory.putArray("peak_resident_per_rank");
         final com.fasterxml.jackson.databind.node.ArrayNode startup = s.putArray("startup_seconds_per_rank");
+        final ObjectNode parts = s.putObject("startup_parts_seconds_per_rank");
+        final com.fasterxml.jackson.databind.node.ArrayNode launch = parts.putArray("launch");
+        final com.fasterxml.jackson.databind.node.ArrayNode reading = parts.putArray("data");
+        final com.fasterxml.jackson.databind.node.ArrayNode setup = parts.putArray("model_and_optimizer");
         for (int r = 0; r < o.perRank().dataMb().length; r++) {
-            data.add(Math.round(o.perRank().dataMb()[r] * 10) / 10.0);
-            peak.add(Math.round(o.perRank().peakResidentMb()[r]));
-            startup.add(Math.round(o.perRank().startupSeconds()[r] * 100) / 100.0);
+            final Training.PerRank pr = o.perRank();
+            data.add(Math.round(pr.dataMb()[r] * 10) / 10.0);
+            peak.add(Math.round(pr.peakResidentMb()[r]));
+            startup.add(Math.round(pr.startupSeconds()[r] * 100) / 100.0);
+            launch.add(Math.round(pr.launchSeconds()[r] * 100) / 100.0);
+            reading.add(Math.round(pr.dataSeconds()[r] * 100) / 100.0);
+            setup.add(Math.round((pr.startupSeconds()[r] - pr.launchSeconds()[r] - pr.dataSeconds()[r]) * 100) / 100.0);
         }
         final com.fasterxml.jackson.databind.node.ArrayNode stepsPerRank = s.putArray("steps_per_rank");
         for (float v : o.perRank().steps()) {

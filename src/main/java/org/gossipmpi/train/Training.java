@@ -68,18 +68,23 @@ public final class Training {
     private final PrintWriter out;
     private final int codecThreads;
     private final java.util.function.UnaryOperator<String> names;
+    /** Seconds from the JVM's start to {@link #run}'s, and of reading the data: the first parts of the start-up. */
+    private double launchSeconds;
+    private double dataSeconds;
 
     /**
      * Every rank's footprint and pace at the end of a run: the training rows it keeps in MB (its shard and its part
      * of the loss sample), its process's peak resident set in MB (VmHWM; -1 where the kernel does not say), the
-     * seconds from its JVM's start to its first step (loading the data, building the model), its mean step in
-     * microseconds, its number of steps (the same on every rank but in an asynchronous run) and each phase's mean
+     * seconds from its JVM's start to its first step (loading the data, building the model) and their split
+     * ({@code launchSeconds}: from the JVM's start to the run's start, which holds the MPI library's start;
+     * {@code dataSeconds}: reading this rank's rows; the rest, the devices, model, optimizer and evaluation sample),
+     * its mean step in microseconds, its number of steps (the same on every rank but in an asynchronous run) and each phase's mean
      * microseconds per step ({@code phaseMeanMicros[phase.ordinal()][rank]}, the phases of
      * {@link Decentralized.Phase}): where a slow rank computes and the others wait for it. In-process ranks share
      * one process, its peak and its start.
      */
-    public record PerRank(float[] dataMb, float[] peakResidentMb, float[] startupSeconds, float[] stepMeanMicros,
-                          float[] steps, float[][] phaseMeanMicros) {
+    public record PerRank(float[] dataMb, float[] peakResidentMb, float[] startupSeconds, float[] launchSeconds,
+                          float[] dataSeconds, float[] stepMeanMicros, float[] steps, float[][] phaseMeanMicros) {
         /** The largest peak over the ranks. */
         public float maxPeakResidentMb() {
             float m = -1;
@@ -146,7 +151,9 @@ public final class Training {
     private static final int TAG_TEXT = 980;
 
     public Outcome run() {
+        launchSeconds = MemoryUse.uptimeSeconds();
         final Data data = loadData();
+        dataSeconds = MemoryUse.uptimeSeconds() - launchSeconds;
         final DeviceChoice devices = Devices.choose(config.device());
         final Gemm gemm = Devices.gemm(devices);
         try (Model model = model(data.train(), data.labels(), gemm)) {
@@ -536,7 +543,7 @@ public final class Training {
     private PerRank perRank(long dataBytes, Tally tally, Decentralized opt) {
         final int n = comm.size();
         final Decentralized.Phase[] phases = Decentralized.Phase.values();
-        final int fields = 5 + phases.length;
+        final int fields = 7 + phases.length;
         final FloatBuffer all = ByteBuffer.allocateDirect(4 * fields * n).order(ByteOrder.nativeOrder())
             .asFloatBuffer();
         final long peak = MemoryUse.peakResidentBytes();
@@ -544,18 +551,20 @@ public final class Training {
         all.put(r, (float) (dataBytes / 1e6));
         all.put(n + r, peak < 0 ? -1f : (float) (peak / 1e6));
         all.put(2 * n + r, (float) tally.startupSeconds);
-        all.put(3 * n + r, (float) opt.stepMeanMicros());
-        all.put(4 * n + r, (float) tally.t);
+        all.put(3 * n + r, (float) launchSeconds);
+        all.put(4 * n + r, (float) dataSeconds);
+        all.put(5 * n + r, (float) opt.stepMeanMicros());
+        all.put(6 * n + r, (float) tally.t);
         for (Decentralized.Phase p : phases) {
-            all.put((5 + p.ordinal()) * n + r, (float) opt.phaseMeanMicros(p));
+            all.put((7 + p.ordinal()) * n + r, (float) opt.phaseMeanMicros(p));
         }
         comm.allreduceSum(all, fields * n);
         final float[][] field = new float[fields][n];
         for (int f = 0; f < fields; f++) {
             all.get(f * n, field[f], 0, n);
         }
-        return new PerRank(field[0], field[1], field[2], field[3], field[4],
-            java.util.Arrays.copyOfRange(field, 5, fields));
+        return new PerRank(field[0], field[1], field[2], field[3], field[4], field[5], field[6],
+            java.util.Arrays.copyOfRange(field, 7, fields));
     }
 
     /** The last line, the outcome, the summary and history files (rank 0) and the saved models. */
@@ -573,7 +582,9 @@ public final class Training {
                 Double.isNaN(config.targetLoss()) ? "" : tally.reached ? String.format(Locale.ROOT,
                     ", target reached after %.1f s of training", tally.secondsToTarget) : ", target not reached");
             out.printf(Locale.ROOT, "memory: rank 0 keeps %.1f MB of training rows and started its steps %.1f s after"
-                    + " its JVM; peak resident set %s%n", memory.dataMb()[0], memory.startupSeconds()[0],
+                    + " its JVM (launch %.1f s, data %.1f s, model and optimizer %.1f s); peak resident set %s%n",
+                memory.dataMb()[0], memory.startupSeconds()[0], memory.launchSeconds()[0], memory.dataSeconds()[0],
+                memory.startupSeconds()[0] - memory.launchSeconds()[0] - memory.dataSeconds()[0],
                 memory.maxPeakResidentMb() < 0 ? "not known (no /proc)"
                     : String.format(Locale.ROOT, "%.0f MB (the largest over the ranks%s)", memory.maxPeakResidentMb(),
                     comm.backend().startsWith("local") ? ", which share this process" : ""));

@@ -111,6 +111,16 @@ class RunTimingTest {
         for (int r = 0; r < 4; r++) {
             assertTrue(steps[r] > 0 && gradients[r] > 0 && gradients[r] < steps[r] * 1.001, "rank " + r + ": " + summary);
         }
+        // Every rank's start-up and its parts, which add up to it (each rounded to 0.01 s).
+        final double[] startup = perRank(summary, "startup_seconds_per_rank");
+        final String parts = summary.substring(summary.indexOf("\"startup_parts_seconds_per_rank\""));
+        final double[] launch = perRank(parts, "launch");
+        final double[] reading = perRank(parts, "data");
+        final double[] rest = perRank(parts, "model_and_optimizer");
+        for (int r = 0; r < 4; r++) {
+            assertTrue(launch[r] > 0 && reading[r] >= 0 && rest[r] >= 0, "rank " + r + ": " + summary);
+            assertEquals(startup[r], launch[r] + reading[r] + rest[r], 0.0301, "rank " + r + ": " + summary);
+        }
 
         final List<String> history = Files.readAllLines(dir.resolve(reached.run()).resolve("history.csv"));
         assertTrue(history.get(0).endsWith(",seconds,train_seconds"), history.get(0));
