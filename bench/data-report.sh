@@ -12,7 +12,10 @@ csv=$OUT/data.csv
     echo "measured. Raw: [data.csv](data.csv). $(nproc) cores, $(free -g | awk '/^Mem/ { print $2 }') GiB. Peak"
     echo "resident set: each rank's process's VmHWM at the end of the run (summary.json's \`memory_mb\`), the largest"
     echo "over the ranks; seconds to step 0: from the JVM's start to the first step (\`startup_seconds_per_rank\`), the"
-    echo "largest over the ranks; training rows: what rank 0 keeps (its shard and its part of the loss sample)."
+    echo "largest over the ranks, and that rank's parts of it (\`startup_parts_seconds_per_rank\`: launch, from the JVM's"
+    echo "start to the run's, which holds MPI's start; data, reading the rank's rows; the model, optimizer and evaluation"
+    echo "sample; rows measured before the split have none); training rows: what rank 0 keeps (its shard and its part"
+    echo "of the loss sample)."
     echo "IDX data is read whole by every process, which then keeps its shard; a binary file (\`gossip-mpi data"
     echo "convert\`) is read by each rank at its own rows' offsets; text under mpirun (\`large-text\`) is parsed a part"
     echo "a rank, and the ranks send one another the rows each keeps. Convert MB/s: MB of text a second, one figure"
@@ -20,9 +23,9 @@ csv=$OUT/data.csv
     echo "seconds: over the wall time, then over the CPU seconds the process used (every thread, the kernel's work for"
     echo "it included), which is the rate per core."
     echo
-    echo "| part | input | ranks | rows | file MB | rank 0's training rows MB | peak resident MB (max) | s to step 0 (max) | convert MB/s | revision |"
-    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"
-    awk -F, 'NR > 1 { c = $9; gsub(";", ", ", c); printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, c == "" ? "-" : c, $10 }' "$csv"
+    echo "| part | input | ranks | rows | file MB | rank 0's training rows MB | peak resident MB (max) | s to step 0 (max) | of which launch / data / model and optimizer | convert MB/s | revision |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+    awk -F, 'NR > 1 { c = $9; gsub(";", ", ", c); q = $11; gsub("/", " / ", q); printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, q == "" ? "-" : q, c == "" ? "-" : c, $10 }' "$csv"
     echo
     echo "Goals (issue 22):"
     echo

@@ -34,17 +34,28 @@ has() { [[ ",$PARTS," == *",$1,"* ]]; }
 bin/setup >/dev/null
 mkdir -p "$WORK" "$OUT"
 csv=$OUT/data.csv
-[ -r "$csv" ] || echo "part,input,ranks,rows,file_mb,training_rows_mb_rank0,peak_resident_mb_max,startup_s_max,convert_mb_per_s,revision" >"$csv"
+header="part,input,ranks,rows,file_mb,training_rows_mb_rank0,peak_resident_mb_max,startup_s_max,convert_mb_per_s,revision,startup_parts_s"
+if [ ! -r "$csv" ]; then
+    echo "$header" >"$csv"
+elif [ "$(head -1 "$csv")" != "$header" ]; then # rows of before the start-up's parts: the column left empty
+    { echo "$header"; tail -n +2 "$csv" | sed 's/$/,/'; } >"$csv.tmp" && mv "$csv.tmp" "$csv"
+fi
 stamp=$(revision_stamp)
 rev=$(echo "$stamp" | sed 's/^revision \([^,]*\),.*/\1/')
-# record PART INPUT RANKS ROWS FILE_MB SUMMARY [CONVERT_MB_S]: one line of data.csv from a run's summary.json
+# record PART INPUT RANKS ROWS FILE_MB SUMMARY [CONVERT_MB_S]: one line of data.csv from a run's summary.json; the
+# start-up is the slowest rank's, with its parts (launch/data/model and optimizer, startup_parts_seconds_per_rank)
 record() {
-    local s=$6 rows peaks starts
+    local s=$6 rows peaks starts slowest parts
     rows=$(sed -n 's/.*"training_rows_per_rank":\[\([^],]*\).*/\1/p' "$s")
     peaks=$(sed -n 's/.*"peak_resident_per_rank":\[\([^]]*\)\].*/\1/p' "$s" | tr ',' '\n' | sort -n | tail -1)
     starts=$(sed -n 's/.*"startup_seconds_per_rank":\[\([^]]*\)\].*/\1/p' "$s" | tr ',' '\n' | sort -n | tail -1)
+    slowest=$(sed -n 's/.*"startup_seconds_per_rank":\[\([^]]*\)\].*/\1/p' "$s" | tr ',' '\n' \
+        | awk 'NR == 1 || $1 > m { m = $1; k = NR } END { print k }')
+    parts=$(for p in launch data model_and_optimizer; do
+        sed -n "s/.*\"startup_parts_seconds_per_rank\":{[^}]*\"$p\":\[\([^]]*\)\].*/\1/p" "$s" | cut -d, -f"$slowest"
+    done | paste -sd/)
     awk -F, -v p="$1" -v i="$2" -v n="$3" '!($1 == p && $2 == i && $3 == n)' "$csv" >"$csv.tmp" && mv "$csv.tmp" "$csv"
-    echo "$1,$2,$3,$4,$5,$rows,$peaks,$starts,${7:-},$rev" >>"$csv"
+    echo "$1,$2,$3,$4,$5,$rows,$peaks,$starts,${7:-},$rev,$parts" >>"$csv"
 }
 mpirun_flags 8
 fm=/usr/share/datasets/fashion-mnist
