@@ -35,6 +35,7 @@ csv=$OUT/data.csv
         NR > 1 && $1 == "fashion" { peak[$2] = $7; start[$2] = $8 }
         NR > 1 && $1 == "inprocess" && $3 == 256 { ip = $7 }
         NR > 1 && $1 == "large" { lp[$3] = $7; lf = $5; conv = $9; ls[$3] = $8 }
+        NR > 1 && $1 == "large-blocks" { bs[$3] = $8 }
         NR > 1 && $1 == "tiny" { ts[$3] = $8 }
         END {
             if ("binary" in peak) {
@@ -52,7 +53,8 @@ csv=$OUT/data.csv
                     list = list (k > 1 ? ", " : "") wc[m]
                 }
                 printf "| conversion >= 300 MB of text per second per core | %s MB/s per core (%d conversions of the same file; wall rates in the table) | %s |\n", list, n, (met == n ? "met" : (met > 0 ? sprintf("met in %d of %d", met, n) : "missed"))
-                printf "| seconds to step 0 fall with ranks (1, 2, 4, 8) | %s, %s, %s, %s s (less the same runs on 2,000 rows: %s, -, %s, %s s) | %s |\n", ls[1], ls[2], ls[4], ls[8], (1 in ts) ? sprintf("%.1f", ls[1] - ts[1]) : "-", (4 in ts) ? sprintf("%.1f", ls[4] - ts[4]) : "-", (8 in ts) ? sprintf("%.1f", ls[8] - ts[8]) : "-", (ls[8] < ls[4] && ls[4] < ls[2] && ls[2] < ls[1]) ? "met" : "missed"
+                printf "| seconds to step 0 fall with ranks (1, 2, 4, 8), --shard iid | %s, %s, %s, %s s (less the same runs on 2,000 rows: %s, -, %s, %s s) | %s |\n", ls[1], ls[2], ls[4], ls[8], (1 in ts) ? sprintf("%.1f", ls[1] - ts[1]) : "-", (4 in ts) ? sprintf("%.1f", ls[4] - ts[4]) : "-", (8 in ts) ? sprintf("%.1f", ls[8] - ts[8]) : "-", (ls[8] < ls[4] && ls[4] < ls[2] && ls[2] < ls[1]) ? "met" : "missed"
+                if (8 in bs) printf "| the same, --shard blocks | %s, %s, %s, %s s (less the same runs on 2,000 rows: %s, -, %s, %s s) | %s |\n", bs[1], bs[2], bs[4], bs[8], (1 in ts) ? sprintf("%.1f", bs[1] - ts[1]) : "-", (4 in ts) ? sprintf("%.1f", bs[4] - ts[4]) : "-", (8 in ts) ? sprintf("%.1f", bs[8] - ts[8]) : "-", (bs[8] < bs[4] && bs[4] < bs[2] && bs[2] < bs[1]) ? "met" : "missed"
             }
         }' "$csv"
     echo

@@ -158,7 +158,9 @@ final class TrainCommand implements Callable<Integer> {
     double epochs;
 
     @Option(names = "--shard", defaultValue = TrainConfig.DEFAULT_SHARD, paramLabel = "KIND",
-        description = "iid (seeded shuffle), sorted (by label), contiguous (file order); default: ${DEFAULT-VALUE}.")
+        description = "iid (seeded shuffle of the rows), sorted (by label), contiguous (file order), blocks (seeded"
+            + " shuffle of blocks of up to " + Sharding.MAX_BLOCK_ROWS + " rows: each rank reads about 1/n of a .gmd"
+            + " file); default: ${DEFAULT-VALUE}.")
     Sharding shard;
 
     @Option(names = "--seed", defaultValue = TrainConfig.DEFAULT_SEED, paramLabel = "S", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
