@@ -139,7 +139,7 @@ if has large; then
             mpirun "${MPIRUN_FLAGS[@]}" -np "$n" bin/gossip-mpi "${large[@]}" --shard "$shard" --data "$WORK/large.gmd" \
                 --out "$WORK/large-$shard-$n" >&2
             record "$([ $shard = iid ] && echo large || echo large-blocks)" \
-                "synthetic LIBSVM ($text_mb MB text)$([ $shard = iid ] || echo ", --shard blocks")" "$n" "$ROWS" "$mb" \
+                "synthetic LIBSVM ($text_mb MB text$([ $shard = iid ] || echo "; --shard blocks"))" "$n" "$ROWS" "$mb" \
                 "$WORK"/large-$shard-$n/*/summary.json "$speed"
         done
     done
