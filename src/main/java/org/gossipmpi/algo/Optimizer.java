@@ -70,6 +70,7 @@ public final class Optimizer implements Stateful, AutoCloseable {
             final java.util.List<String[]> fields = new java.util.ArrayList<>(settings.fields());
             fields.add(new String[] {"dimension", Integer.toString(d)});
             fields.add(new String[] {"ranks", Integer.toString(comm.size())});
+            fields.add(new String[] {"allreduce", settings.allreduce().id()});
             Agreement.check(comm, TAG_AGREEMENT, fields);
             this.local = new LocalStep(settings.momentumKind(), settings.momentum(), d);
             this.ownGradient = new float[d];
@@ -77,7 +78,7 @@ public final class Optimizer implements Stateful, AutoCloseable {
             if (name.equals("allreduce")) {
                 this.exchange = null;
                 this.async = null;
-                this.allreduce = new AllreduceSgd(new AllreduceAverage(comm, d), local, timers, d);
+                this.allreduce = new AllreduceSgd(new AllreduceAverage(comm, d, settings.allreduce()), local, timers, d);
                 this.update = allreduce;
             } else if (name.equals("adpsgd")) {
                 this.exchange = null;

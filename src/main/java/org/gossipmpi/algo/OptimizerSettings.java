@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
+import org.gossipmpi.collective.AllreduceAverage;
 import org.gossipmpi.config.SettingException;
 import org.gossipmpi.kernel.Devices;
 
@@ -16,10 +17,12 @@ import org.gossipmpi.kernel.Devices;
  *
  * @param codecThreads threads the codec passes split over (they do not change the payloads)
  * @param device       where the quantizers run; null for the default choice ({@link Devices#choose})
+ * @param allreduce    whose all-reduce the {@code allreduce} algorithm sums with: the MPI library's or gossip-mpi's
+ *                     ring ({@link AllreduceAverage.Kind}); the others refuse the ring
  */
 public record OptimizerSettings(String algorithm, String compressor, String topology, int[][] edges, double[] weights,
                                 double gamma, long seed, LocalStep.Kind momentumKind, double momentum, boolean overlap,
-                                int codecThreads, Devices.Kind device) {
+                                int codecThreads, Devices.Kind device, AllreduceAverage.Kind allreduce) {
 
     public OptimizerSettings {
         Algorithms.checkKnown(algorithm);
@@ -38,6 +41,7 @@ public record OptimizerSettings(String algorithm, String compressor, String topo
         }
         LocalStep.check(momentumKind, momentum);
         org.gossipmpi.compress.CodecThreads.check(codecThreads);
+        AllreduceAverage.Kind.check(allreduce, algorithm);
     }
 
     /** The topology as its spec, or {@code custom:} with the digest of the caller's edges and weights. */

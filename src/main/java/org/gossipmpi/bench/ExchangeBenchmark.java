@@ -8,6 +8,7 @@ import java.nio.FloatBuffer;
 import org.HdrHistogram.Histogram;
 import org.gossipmpi.collective.AllreduceAverage;
 import org.gossipmpi.collective.NeighborExchange;
+import org.gossipmpi.collective.RingAllreduce;
 import org.gossipmpi.comm.Communicator;
 import org.gossipmpi.comm.Request;
 import org.gossipmpi.compress.Compressor;
@@ -25,6 +26,7 @@ import org.gossipmpi.topology.Topology;
  *   <li>{@code transport}: the bare ring exchange of 4d bytes with both neighbours (iRecv x2, iSend x2, waitAll),
  *       the same pattern as the native baseline's {@code ring};</li>
  *   <li>{@code allreduce}: the bare sum-allreduce of a direct buffer of d floats, as the native {@code allreduce};</li>
+ *   <li>{@code allreduce-ring}: the same sum by gossip-mpi's pipelined ring ({@link RingAllreduce});</li>
  *   <li>{@code allreduce-average}: {@link AllreduceAverage} (copy in, allreduce, copy out, scale).</li>
  * </ul>
  * Every step starts after a barrier; a step's time is the slowest rank's, and rank 0 prints p50, p99 and
@@ -35,7 +37,7 @@ public final class ExchangeBenchmark {
     public static final String HEADER =
         "impl,op,topology,compressor,ranks,floats,bytes_per_rank,iters,p50_us,p99_us,mean_us";
     /** Every operation, in the order they run. */
-    public static final String OPS = "exchange,codec,transport,allreduce,allreduce-average";
+    public static final String OPS = "exchange,codec,transport,allreduce,allreduce-ring,allreduce-average";
     private static final int TAG_TIMES = 900;
     private static final int TAG_RAW = 901;
 
@@ -126,6 +128,13 @@ public final class ExchangeBenchmark {
             raw.put(0, x, 0, d);
             measure("allreduce", "-", "none", d, t -> comm.allreduceSum(raw, d));
             report("allreduce", "-", "none", d, 2L * (comm.size() - 1) * 4L * d / comm.size());
+        }
+        if (ops.contains("allreduce-ring")) {
+            final ByteBuffer raw = ByteBuffer.allocateDirect(4 * d).order(ByteOrder.nativeOrder());
+            raw.asFloatBuffer().put(0, x, 0, d);
+            final RingAllreduce ring = new RingAllreduce(comm, raw, d);
+            measure("allreduce-ring", "-", "none", d, t -> ring.sum());
+            report("allreduce-ring", "-", "none", d, 2L * (comm.size() - 1) * 4L * d / comm.size());
         }
         if (ops.contains("allreduce-average")) {
             final AllreduceAverage avg = new AllreduceAverage(comm, d);

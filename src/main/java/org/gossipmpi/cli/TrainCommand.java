@@ -11,6 +11,7 @@ import org.gossipmpi.algo.Algorithms;
 import org.gossipmpi.algo.LocalStep;
 import org.gossipmpi.checkpoint.CheckpointSettings;
 import org.gossipmpi.checkpoint.Checkpoints;
+import org.gossipmpi.collective.AllreduceAverage;
 import org.gossipmpi.config.SettingException;
 import org.gossipmpi.data.Sharding;
 import org.gossipmpi.metrics.Report;
@@ -63,6 +64,12 @@ final class TrainCommand implements Callable<Integer> {
         description = "Threads per rank that encoding and decoding split over; the payloads are the same for any N"
             + " (default: ${DEFAULT-VALUE}). Java codecs only (with --device opencl use 1).")
     int codecThreads;
+
+    @Option(names = "--allreduce", defaultValue = "mpi", paramLabel = "KIND",
+        description = "Whose all-reduce the allreduce algorithm sums with: mpi (the MPI library's MPI_Allreduce, as"
+            + " the site tuned it) or ring (gossip-mpi's pipelined ring over point-to-point messages; the faster on"
+            + " TCP links for large models: README) (default: ${DEFAULT-VALUE}).")
+    String allreduce;
 
     @Option(names = "--overlap", description = "Compute the next gradient while the exchange is in flight (dpsgd, dcd,"
         + " ecd); the results are identical.")
@@ -198,7 +205,8 @@ final class TrainCommand implements Callable<Integer> {
                 runs.add(new TrainConfig(a.trim(), model, hidden, data, testData, features, batch, rate, momentumKind,
                     momentum, l2, steps, epochs, shard, seed, evalEvery, device.requested(), topology, c,
                     gamma == null ? Double.parseDouble(TrainConfig.DEFAULT_GAMMA) : gamma, overlap, targetLoss, out,
-                    null, evalRows, checkpointSettings()));
+                    null, evalRows, checkpointSettings(),
+                    a.trim().equals("allreduce") ? AllreduceAverage.Kind.parse(allreduce) : AllreduceAverage.Kind.MPI));
             }
         }
         final boolean sweep = runs.size() > 1;
@@ -408,6 +416,11 @@ final class TrainCommand implements Callable<Integer> {
         if (gamma != null && algorithms.stream().noneMatch(a -> Algorithms.takesGamma(a.trim()))) {
             throw new SettingException("gamma", "{gamma}: no {algorithm} of " + algorithms + " has a consensus step"
                 + " (choco, choco-gossip and deepsqueeze do): drop {gamma}");
+        }
+        if (AllreduceAverage.Kind.parse(allreduce) != AllreduceAverage.Kind.MPI
+            && algorithms.stream().noneMatch(a -> a.trim().equals("allreduce"))) {
+            throw new SettingException("allreduce", "{allreduce} " + allreduce + ": no {algorithm} of " + algorithms
+                + " sums by all-reduce (allreduce does): drop {allreduce}");
         }
         if (!Double.isFinite(epochs)) {
             throw new SettingException("epochs", "{epochs} must be a finite number, got " + epochs);

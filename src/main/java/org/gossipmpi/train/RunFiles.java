@@ -39,6 +39,9 @@ public final class RunFiles {
         s.put("algorithm", config.algorithm());
         s.put("compressor", config.compressor());
         s.put("topology", config.algorithm().equals("allreduce") ? "allreduce" : config.topology());
+        if (config.algorithm().equals("allreduce")) {
+            s.put("allreduce", config.allreduce().id());
+        }
         s.put("ranks", ranks);
         s.put("model", config.model());
         if (config.model().equals("mlp")) {

@@ -8,6 +8,7 @@ import java.util.Set;
 import org.gossipmpi.algo.Algorithms;
 import org.gossipmpi.algo.LocalStep;
 import org.gossipmpi.checkpoint.CheckpointSettings;
+import org.gossipmpi.collective.AllreduceAverage;
 import org.gossipmpi.config.SettingException;
 import org.gossipmpi.data.Sharding;
 import org.gossipmpi.kernel.Devices;
@@ -27,12 +28,14 @@ import org.gossipmpi.model.Models;
  * @param saveModel  where every rank writes its model as rank-R.txt (null: nowhere)
  * @param device     the kernels' backend, null for the default ({@link Devices#choose})
  * @param evalRows   training rows the loss is estimated on, a seeded sample (0: all rows)
+ * @param allreduce  whose all-reduce the allreduce algorithm sums with (the MPI library's or gossip-mpi's ring)
  */
 public record TrainConfig(String algorithm, String model, int hidden, String data, String testData, int features,
                           int batch, LearningRate lr, LocalStep.Kind momentumKind, double momentum, double l2,
                           long steps, double epochs, Sharding shard, long seed, long evalEvery,
                           Devices.Kind device, String topology, String compressor, double gamma, boolean overlap,
-                          double targetLoss, Path out, Path saveModel, int evalRows, CheckpointSettings checkpoint) {
+                          double targetLoss, Path out, Path saveModel, int evalRows, CheckpointSettings checkpoint,
+                          AllreduceAverage.Kind allreduce) {
 
     public static final String DEFAULT_ALGORITHM = "choco";
     public static final String DEFAULT_MODEL = "logistic";
@@ -84,11 +87,12 @@ public record TrainConfig(String algorithm, String model, int hidden, String dat
         if (!(gamma > 0 && gamma <= 1)) {
             throw new SettingException("gamma", "{gamma} must be in (0, 1], got " + gamma);
         }
+        AllreduceAverage.Kind.check(allreduce, algorithm);
     }
 
     /** Settings a resumed run may change: they end the run elsewhere or write elsewhere, not change its steps. */
     static final Set<String> RESUMABLE_CHANGES = Set.of("steps", "epochs", "evalEvery", "targetLoss", "out",
-        "saveModel", "checkpoint");
+        "saveModel", "checkpoint", "allreduce");
 
     /**
      * Every setting of the run, {name, value}, in a fixed order, each written out: what every rank must agree on.
@@ -126,6 +130,7 @@ public record TrainConfig(String algorithm, String model, int hidden, String dat
         add(f, "saveModel", String.valueOf(saveModel));
         add(f, "evalRows", Integer.toString(evalRows));
         add(f, "checkpoint", String.valueOf(checkpoint.dir()));
+        add(f, "allreduce", allreduce.id());
         return f;
     }
 
@@ -188,6 +193,7 @@ public record TrainConfig(String algorithm, String model, int hidden, String dat
         b.saveModel = saveModel;
         b.evalRows = evalRows;
         b.checkpoint = checkpoint;
+        b.allreduce = allreduce;
         return b;
     }
 
@@ -225,6 +231,7 @@ public record TrainConfig(String algorithm, String model, int hidden, String dat
         private Path saveModel;
         private int evalRows = Integer.parseInt(DEFAULT_EVAL_ROWS);
         private CheckpointSettings checkpoint = CheckpointSettings.NONE;
+        private AllreduceAverage.Kind allreduce = AllreduceAverage.Kind.MPI;
 
         private Builder() {
         }
@@ -258,11 +265,12 @@ public record TrainConfig(String algorithm, String model, int hidden, String dat
         public Builder saveModel(Path v) { saveModel = v; return this; }
         public Builder evalRows(int v) { evalRows = v; return this; }
         public Builder checkpoint(CheckpointSettings v) { checkpoint = v; return this; }
+        public Builder allreduce(AllreduceAverage.Kind v) { allreduce = v; return this; }
 
         public TrainConfig build() {
             return new TrainConfig(algorithm, model, hidden, data, testData, features, batch, lr, momentumKind,
                 momentum, l2, steps, epochs, shard, seed, evalEvery, device, topology, compressor, gamma, overlap,
-                targetLoss, out, saveModel, evalRows, checkpoint);
+                targetLoss, out, saveModel, evalRows, checkpoint, allreduce);
         }
     }
 }

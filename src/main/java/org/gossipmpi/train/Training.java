@@ -186,7 +186,7 @@ public final class Training {
             .compressor(config.compressor()).topology(config.topology()).seed(config.seed())
             .momentum(config.momentumKind() == LocalStep.Kind.NONE ? 0 : config.momentum())
             .nesterov(config.momentumKind() == LocalStep.Kind.NESTEROV).overlap(config.overlap())
-            .codecThreads(codecThreads);
+            .codecThreads(codecThreads).allreduce(config.allreduce().id());
         if (Algorithms.takesGamma(config.algorithm())) {
             b.gamma(config.gamma());
         }
@@ -735,7 +735,8 @@ public final class Training {
     private void header(Decentralized opt, Model model, Rows train, Dataset shard, MinibatchSampler sampler,
                         long steps, Topology topology, Compressor compressor, Gemm gemm, DeviceChoice devices) {
         out.printf(Locale.ROOT, "train: %s, %s model (%d parameters) on %s, %d rank%s (%s shards of ~%d rows, %.1f MB"
-                + " on rank 0), batch %d, lr %s, %d steps, kernels on %s (%s)%nbackend: %s%n", config.algorithm(),
+                + " on rank 0), batch %d, lr %s, %d steps, kernels on %s (%s)%nbackend: %s%n", config.algorithm()
+                + (config.allreduce() == AllreduceAverage.Kind.RING ? " (gossip-mpi's ring all-reduce)" : ""),
             model.name(), model.dimension(), train, comm.size(), comm.size() == 1 ? "" : "s", config.shard(),
             shard.rows(), shard.bytes() / 1e6,
             sampler.batchSize(), config.lr(), steps,

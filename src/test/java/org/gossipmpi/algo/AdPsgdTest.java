@@ -188,7 +188,8 @@ class AdPsgdTest {
         org.gossipmpi.comm.local.LocalWorld.run(n, Worlds.TIMEOUT_NANOS, comm -> {
             final int me = comm.rank();
             final Optimizer opt = Optimizer.create(new OptimizerSettings("adpsgd", "none", "ring", null, null, 1, seed,
-                LocalStep.Kind.NONE, 0, false, 1, org.gossipmpi.kernel.Devices.Kind.java), comm, d);
+                LocalStep.Kind.NONE, 0, false, 1, org.gossipmpi.kernel.Devices.Kind.java,
+                org.gossipmpi.collective.AllreduceAverage.Kind.MPI), comm, d);
             opts[me] = opt;
             built.countDown();
             built.await();

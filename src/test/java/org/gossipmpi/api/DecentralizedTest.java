@@ -138,6 +138,9 @@ class DecentralizedTest {
         expectRefused(b -> b.topology("star"), "unknown topology 'star'");
         expectRefused(b -> b.algorithm("choco").topology("onepeer-exp"), "needs a static topology");
         expectRefused(b -> b.device("gpu"), "unknown device 'gpu'");
+        expectRefused(b -> b.algorithm("choco").compressor("sign").allreduce("ring"), "allreduce ring chooses the"
+            + " all-reduce of the allreduce algorithm; choco sends only to its neighbours: drop allreduce");
+        expectRefused(b -> b.algorithm("allreduce").allreduce("tree"), "unknown allreduce 'tree'; valid: mpi");
         expectRefused(b -> b.topology(new int[][] {{0, 1}, {2, 3}}, null), "not connected");
         expectRefused(b -> b.topology(new int[][] {{0, 1}, {1, 2}, {2, 3}, {3, 0}}, new double[] {0.5, 0.5, 0.5, 0.6}),
             "row 0", "is negative");
@@ -163,6 +166,16 @@ class DecentralizedTest {
                 .gamma(world.rank() == 2 ? 0.3 : 0.4).build(10)));
         assertTrue(e.getMessage().contains("rank 2 was started with other settings than rank 0: gamma is 0.3 there, 0.4"
             + " on rank 0"), e.getMessage());
+    }
+
+    /** One rank summing by the ring and the others by MPI would wait on each other forever: refused up front. */
+    @Test
+    void ranksWithDifferentAllreducesAreRefusedNamingTheSetting() {
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> onFourRanks(world ->
+            Decentralized.builder(world).algorithm("allreduce").allreduce(world.rank() == 3 ? "ring" : "mpi")
+                .build(10)));
+        assertTrue(e.getMessage().contains("rank 3 was started with other settings than rank 0: allreduce is ring there,"
+            + " mpi on rank 0"), e.getMessage());
     }
 
     /** The caller's own graph and weights: a ring with heavier self weights, the same model as its spec's weights. */

@@ -191,6 +191,10 @@ class BadInputTest {
             // combinations
             row("allreduce with a compressor", 1, w("--compressor topk:0.01", "no --algorithm of [allreduce] takes it"),
                 train("--algorithm", "allreduce", "--compressor", "topk:0.01")),
+            row("ring all-reduce without allreduce", 1, w("--allreduce ring", "no --algorithm of [choco] sums by"
+                + " all-reduce"), train("--algorithm", "choco", "--compressor", "sign", "--allreduce", "ring")),
+            row("unknown all-reduce", 1, w("unknown --allreduce 'tree'", "valid: mpi", "ring"),
+                train("--algorithm", "allreduce", "--allreduce", "tree")),
             row("dpsgd with top-k alone", 1, w("--compressor topk:0.01", "no --algorithm of [dpsgd] takes it"),
                 train("--algorithm", "dpsgd", "--compressor", "topk:0.01")),
             row("choco with unbiased QSGD", 1, w("choco needs a contractive compressor", "qsgd:16:biased"),

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import org.gossipmpi.collective.AllreduceAverage;
 import org.gossipmpi.compress.Compressor;
 import org.gossipmpi.compress.Compressors;
 import org.gossipmpi.data.DataSources;
@@ -44,7 +45,7 @@ class AlgorithmTrajectoryTest {
     static final long SEED = 3;
 
     static List<Arguments> cases() {
-        final String[][] combos = {{"dpsgd", "none"}, {"allreduce", "none"}, {"choco", "none"}, {"choco", "topk:0.25"},
+        final String[][] combos = {{"dpsgd", "none"}, {"allreduce", "none"}, {"allreduce:ring", "none"}, {"choco", "none"}, {"choco", "topk:0.25"},
             {"choco", "sign"}, {"choco-gossip", "topk:0.25"}, {"dcd", "none"}, {"ecd", "none"},
             {"deepsqueeze", "topk:0.25"}, {"deepsqueeze", "sign"}};
         final List<Arguments> args = new ArrayList<>();
@@ -93,11 +94,15 @@ class AlgorithmTrajectoryTest {
     @ParameterizedTest(name = "{0}, {1}, {2}")
     @MethodSource("cases")
     void trajectoryEqualsTheEquations(World world, String algorithm, String compressor) throws Exception {
+        // "allreduce:ring": the allreduce algorithm summing with gossip-mpi's ring instead of the MPI library's
+        final String name = algorithm.split(":")[0];
+        final AllreduceAverage.Kind kind = algorithm.endsWith(":ring") ? AllreduceAverage.Kind.RING
+            : AllreduceAverage.Kind.MPI;
         world.run(c -> {
             final Path data = dataFile();
-            final float[] x = new Training(config(algorithm, compressor, data), c, new PrintWriter(new StringWriter()))
-                .run().model();
-            final double[][] ref = reference(algorithm, compressor, data, c.size());
+            final float[] x = new Training(config(name, compressor, data).toBuilder().allreduce(kind).build(), c,
+                new PrintWriter(new StringWriter())).run().model();
+            final double[][] ref = reference(name, compressor, data, c.size());
             double err = 0;
             double norm = 0;
             for (int i = 0; i < D; i++) {

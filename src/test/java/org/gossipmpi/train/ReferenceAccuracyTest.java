@@ -84,7 +84,8 @@ class ReferenceAccuracyTest {
         assertTrue(e.getMessage().contains("unknown algorithm 'gossip'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new TrainConfig("allreduce", "logistic", 0, "x", null,
             0, 1, new LearningRate(LearningRate.Kind.CONST, 0.1, 1, 1, 1), LocalStep.Kind.NONE, 0, 0, 10, 2,
-            Sharding.iid, 1, 1, Devices.Kind.java, "ring", "none", 1, false, Double.NaN, null, null, 0, org.gossipmpi.checkpoint.CheckpointSettings.NONE));
+            Sharding.iid, 1, 1, Devices.Kind.java, "ring", "none", 1, false, Double.NaN, null, null, 0, org.gossipmpi.checkpoint.CheckpointSettings.NONE,
+            org.gossipmpi.collective.AllreduceAverage.Kind.MPI));
         assertTrue(e.getMessage().contains("exactly one of steps"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new LearningRate(LearningRate.Kind.CONST, -1, 1, 1, 1));
         assertTrue(e.getMessage().contains("lr must be a positive finite number"), e.getMessage());
