@@ -7,7 +7,8 @@
 # The problem of bench/time-to-target.sh (MLP 784-1280-10, Fashion-MNIST, batch 32 per rank, lr 0.1, seed 1, a ring
 # of HOSTS ranks), with the training loss of the averaged model taken on all 60,000 training rows every EVAL_EVERY
 # steps by both implementations (outside the training time). Target L: gossip-mpi's all-reduce SGD's loss after
-# STEPS steps (in-process ranks). Then at each rate, each run until L or MAX_FACTOR x STEPS steps:
+#   gossip-mpi: all-reduce SGD with MPI_Allreduce and with its own ring (--allreduce ring), CHOCO-SGD top-1% at GAMMA
+#   (default: the stable gamma of the time-to-target sweep);
 #   gossip-mpi: all-reduce SGD, CHOCO-SGD top-1% at GAMMA (default: the stable gamma of the time-to-target sweep);
 #   PyTorch (bench/peers/peer.py, one thread per rank, gloo over the same links): DistributedDataParallel, the flat
 #   gradient all-reduced, and CHOCO-SGD top-1% (Algorithm 1) over isend/irecv at the same GAMMA.
@@ -74,13 +75,14 @@ IFS=, read -r -a rates <<<"$RATES"
 for link in "${rates[@]}"; do
     bench/cluster/up "$HOSTS" "$link" >&2
     dir=$WORK/$link
-    for run in "allreduce none 1" "choco topk:0.01 $GAMMA"; do
-        read -r a c g <<<"$run"
-        say "$link: gossip-mpi $a $c"
+    # all-reduce twice: the MPI library's (the default) and gossip-mpi's ring (--allreduce ring)
+    for run in "allreduce none 1 mpi" "allreduce none 1 ring" "choco topk:0.01 $GAMMA mpi"; do
+        read -r a c g k <<<"$run"
+        say "$link: gossip-mpi $a $c ($k)"
         # shellcheck disable=SC2046
         bench/cluster/run bin/gossip-mpi train --algorithm "$a" --compressor "$c" $(gamma_option "$a" "$g") "${COMMON[@]}" \
-            --steps "$MAX_STEPS" --target-loss "$TARGET" --out "$dir/gossip-mpi" >"$dir.gossip-mpi-$a.log" 2>&1 \
-            || say "$link: gossip-mpi $a failed, see $dir.gossip-mpi-$a.log"
+            $([ "$k" = mpi ] || echo --allreduce "$k") --steps "$MAX_STEPS" --target-loss "$TARGET" \
+            --out "$dir/gossip-mpi" >"$dir.gossip-mpi-$a-$k.log" 2>&1 || say "$link: gossip-mpi $a ($k) failed, see $dir.gossip-mpi-$a-$k.log"
     done
     for mode in ddp allreduce choco; do
         say "$link: PyTorch $mode"
@@ -90,7 +92,9 @@ for link in "${rates[@]}"; do
         [ -r "$s" ] || continue
         impl=$([[ $s == */pytorch/* ]] && echo PyTorch || echo gossip-mpi)
         steps=$(summary_field "$s" steps) train=$(summary_field "$s" train_seconds)
-        echo "$link,$HOSTS,$impl,$(summary_field "$s" algorithm),$(summary_field "$s" compressor),$(summary_field "$s" gamma),$(summary_field "$s" reached_target),$steps,$(summary_field "$s" seconds_to_target),$(echo "$train $steps" | awk '{ printf "%.1f", 1000 * $1 / $2 }'),$(summary_field "$s" bytes_sent_total | awk '{ printf "%.1f", $1 / 1e6 }'),$rev" >>"$csv"
+        algo=$(summary_field "$s" algorithm)
+        [ "$(summary_field "$s" allreduce)" != ring ] || algo=allreduce-ring
+        echo "$link,$HOSTS,$impl,$algo,$(summary_field "$s" compressor),$(summary_field "$s" gamma),$(summary_field "$s" reached_target),$steps,$(summary_field "$s" seconds_to_target),$(echo "$train $steps" | awk '{ printf "%.1f", 1000 * $1 / $2 }'),$(summary_field "$s" bytes_sent_total | awk '{ printf "%.1f", $1 / 1e6 }'),$rev" >>"$csv"
     done
     bin/gossip-mpi report "$dir" --target-loss "$TARGET" --out "$dir/report" >"$dir.report.txt" 2>&1 || true
     [ ! -r "$dir/report/loss-vs-time.png" ] || cp "$dir/report/loss-vs-time.png" "$OUT/peers-$link.png"

@@ -152,10 +152,14 @@ public record TrainConfig(String algorithm, String model, int hidden, String dat
         return sb.toString();
     }
 
-    /** A short name of the run: algorithm, compressor (if it compresses, or dpsgd's fp16) and topology. */
+    /**
+     * A short name of the run: algorithm, compressor (if it compresses, or dpsgd's fp16) and topology (for
+     * all-reduce: {@code allreduce}, or {@code allreduce-ring} with gossip-mpi's ring).
+     */
     public String runName() {
         final String c = Algorithms.compresses(algorithm) || !compressor.equals("none") ? "-" + compressor : "";
-        final String t = algorithm.equals("allreduce") ? "" : "-" + topology;
+        final String t = !algorithm.equals("allreduce") ? "-" + topology
+            : allreduce == AllreduceAverage.Kind.MPI ? "" : "-" + allreduce.id();
         return (algorithm + c + t).replaceAll("[^A-Za-z0-9.+_-]", "_");
     }
 
