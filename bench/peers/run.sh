@@ -7,9 +7,9 @@
 # The problem of bench/time-to-target.sh (MLP 784-1280-10, Fashion-MNIST, batch 32 per rank, lr 0.1, seed 1, a ring
 # of HOSTS ranks), with the training loss of the averaged model taken on all 60,000 training rows every EVAL_EVERY
 # steps by both implementations (outside the training time). Target L: gossip-mpi's all-reduce SGD's loss after
+# STEPS steps (in-process ranks). Then at each rate, each run until L or MAX_FACTOR x STEPS steps:
 #   gossip-mpi: all-reduce SGD with MPI_Allreduce and with its own ring (--allreduce ring), CHOCO-SGD top-1% at GAMMA
 #   (default: the stable gamma of the time-to-target sweep);
-#   gossip-mpi: all-reduce SGD, CHOCO-SGD top-1% at GAMMA (default: the stable gamma of the time-to-target sweep);
 #   PyTorch (bench/peers/peer.py, one thread per rank, gloo over the same links): DistributedDataParallel, the flat
 #   gradient all-reduced, and CHOCO-SGD top-1% (Algorithm 1) over isend/irecv at the same GAMMA.
 # Installs Debian's python3-torch and libopenblas0-pthread (without the latter PyTorch's matrix products run on
