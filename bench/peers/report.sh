@@ -23,15 +23,17 @@ torch=$(/usr/bin/python3 -c 'import torch; print(torch.__version__)' 2>/dev/null
     echo "modelled as gossip-mpi's (2(n-1)/n x 4d per rank and step); CHOCO's are the payloads (PyTorch: int64"
     echo "indices and float32 values; gossip-mpi: its own wire format). gossip-mpi's all-reduce runs twice: allreduce"
     echo "sums with MPI_Allreduce (Open MPI's, with the launcher's settings), allreduce-ring with its own pipelined ring"
-    echo "(\`--allreduce ring\`)."
+    echo "(\`--allreduce ring\`). Mean step: the run's train seconds over its steps; \"after step $EVAL_EVERY\": the same from"
+    echo "the first evaluation on (bench/peers/collect.sh), without the first steps' start, which in gossip-mpi's runs holds"
+    echo "the JIT compilation of four JVMs sharing $(nproc) cores."
     echo
-    echo "| link | implementation | algorithm | compressor | gamma | steps to L | train s to L | mean step ms | MB sent | speed-up over PyTorch DDP |"
-    echo "|---|---|---|---|---|---|---|---|---|---|"
+    echo "| link | implementation | algorithm | compressor | gamma | steps to L | train s to L | mean step ms | step ms after step $EVAL_EVERY | MB sent | speed-up over PyTorch DDP |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|"
     awk -F, 'NR == FNR { if ($4 == "pytorch-ddp" && $7 == "true") ddp[$1] = $9; next }
         FNR > 1 {
             to = $7 == "true" ? sprintf("%.1f", $9) : "not reached"
             up = ($7 == "true" && ($1 in ddp)) ? sprintf("%.2fx", ddp[$1] / $9) : "-"
-            printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $3, $4, $5, $6, ($7 == "true" ? $8 : "-"), to, $10, $11, up
+            printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $3, $4, $5, $6, ($7 == "true" ? $8 : "-"), to, $10, $13, $11, up
         }' "$csv" "$csv"
     echo
     echo "Charts (training loss against training seconds, every run of a rate): $(awk -F, 'NR > 1 { print $1 }' "$csv" | awk '!s[$0]++' | sed 's/.*/[peers-&.png](peers-&.png)/' | paste -sd' ' -)."
@@ -40,7 +42,7 @@ torch=$(/usr/bin/python3 -c 'import torch; print(torch.__version__)' 2>/dev/null
     echo
     echo "| goal | measured | verdict |"
     echo "|---|---|---|"
-    awk -F, 'NR > 1 { k = $1 "/" $4; step[k] = $10; to[k] = ($7 == "true") ? $9 : "" ; links[$1] = 1 }
+    awk -F, 'NR > 1 { k = $1 "/" $4; step[k] = $10; steady[k] = $13; to[k] = ($7 == "true") ? $9 : "" ; links[$1] = 1 }
         END {
             for (l in links) {
                 d = step[l "/pytorch-ddp"]
@@ -50,6 +52,10 @@ torch=$(/usr/bin/python3 -c 'import torch; print(torch.__version__)' 2>/dev/null
                     if (a != "" && d != "")
                         printf "| %s: gossip-mpi all-reduce step (%s) <= PyTorch DDP step | %s ms vs %s ms | %s |\n", l,
                             i == 1 ? "MPI_Allreduce" : "its ring", a, d, (a + 0 <= d + 0) ? "met" : "missed"
+                    a = steady[l "/" kinds[i]]; sd = steady[l "/pytorch-ddp"]
+                    if (a != "" && a != "-" && sd != "" && sd != "-")
+                        printf "| %s: the same after the first steps (%s) | %s ms vs %s ms | %s |\n", l,
+                            i == 1 ? "MPI_Allreduce" : "its ring", a, sd, (a + 0 <= sd + 0) ? "met" : "missed"
                 }
                 c = to[l "/choco"]; dd = to[l "/pytorch-ddp"]
                 goal = (l == "100mbit") ? 25 : 4

@@ -69,7 +69,7 @@ peer() { # MODE DIR: one PyTorch process per host, rank i on host i, rendezvous 
     return "$rc"
 }
 csv=$OUT/peers.csv
-echo "link,hosts,implementation,algorithm,compressor,gamma,reached,steps,train_seconds_to_target,mean_step_ms,mb_sent_to_target,revision" >"$csv"
+echo "link,hosts,implementation,algorithm,compressor,gamma,reached,steps,train_seconds_to_target,mean_step_ms,mb_sent_to_target,revision,steady_step_ms" >"$csv"
 rev=$(echo "$stamp" | sed 's/^revision \([^,]*\),.*/\1/')
 IFS=, read -r -a rates <<<"$RATES"
 for link in "${rates[@]}"; do
@@ -88,14 +88,7 @@ for link in "${rates[@]}"; do
         say "$link: PyTorch $mode"
         peer "$mode" "$dir/pytorch/$mode" >"$dir.pytorch-$mode.log" 2>&1 || say "$link: PyTorch $mode failed, see $dir.pytorch-$mode.log"
     done
-    for s in "$dir"/gossip-mpi/*/summary.json "$dir"/pytorch/*/summary.json; do
-        [ -r "$s" ] || continue
-        impl=$([[ $s == */pytorch/* ]] && echo PyTorch || echo gossip-mpi)
-        steps=$(summary_field "$s" steps) train=$(summary_field "$s" train_seconds)
-        algo=$(summary_field "$s" algorithm)
-        [ "$(summary_field "$s" allreduce)" != ring ] || algo=allreduce-ring
-        echo "$link,$HOSTS,$impl,$algo,$(summary_field "$s" compressor),$(summary_field "$s" gamma),$(summary_field "$s" reached_target),$steps,$(summary_field "$s" seconds_to_target),$(echo "$train $steps" | awk '{ printf "%.1f", 1000 * $1 / $2 }'),$(summary_field "$s" bytes_sent_total | awk '{ printf "%.1f", $1 / 1e6 }'),$rev" >>"$csv"
-    done
+    bench/peers/collect.sh "$dir" "$link" "$HOSTS" "$rev" "$EVAL_EVERY" >>"$csv"
     bin/gossip-mpi report "$dir" --target-loss "$TARGET" --out "$dir/report" >"$dir.report.txt" 2>&1 || true
     [ ! -r "$dir/report/loss-vs-time.png" ] || cp "$dir/report/loss-vs-time.png" "$OUT/peers-$link.png"
 done
