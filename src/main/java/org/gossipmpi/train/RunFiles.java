@@ -97,7 +97,7 @@ public final class RunFiles {
             startup.add(Math.round(pr.startupSeconds()[r] * 100) / 100.0);
             launch.add(Math.round(pr.launchSeconds()[r] * 100) / 100.0);
             reading.add(Math.round(pr.dataSeconds()[r] * 100) / 100.0);
-            setup.add(Math.round((pr.startupSeconds()[r] - pr.launchSeconds()[r] - pr.dataSeconds()[r]) * 100) / 100.0);
+            setup.add(Math.round(pr.modelAndOptimizerSeconds(r) * 100) / 100.0);
         }
         final com.fasterxml.jackson.databind.node.ArrayNode stepsPerRank = s.putArray("steps_per_rank");
         for (float v : o.perRank().steps()) {

@@ -85,6 +85,11 @@ public final class Training {
      */
     public record PerRank(float[] dataMb, float[] peakResidentMb, float[] startupSeconds, float[] launchSeconds,
                           float[] dataSeconds, float[] stepMeanMicros, float[] steps, float[][] phaseMeanMicros) {
+        /** The rest of rank {@code r}'s start-up after its launch and its data: devices, model, optimizer. */
+        public float modelAndOptimizerSeconds(int r) {
+            return startupSeconds[r] - launchSeconds[r] - dataSeconds[r];
+        }
+
         /** The largest peak over the ranks. */
         public float maxPeakResidentMb() {
             float m = -1;
@@ -584,7 +589,7 @@ public final class Training {
             out.printf(Locale.ROOT, "memory: rank 0 keeps %.1f MB of training rows and started its steps %.1f s after"
                     + " its JVM (launch %.1f s, data %.1f s, model and optimizer %.1f s); peak resident set %s%n",
                 memory.dataMb()[0], memory.startupSeconds()[0], memory.launchSeconds()[0], memory.dataSeconds()[0],
-                memory.startupSeconds()[0] - memory.launchSeconds()[0] - memory.dataSeconds()[0],
+                memory.modelAndOptimizerSeconds(0),
                 memory.maxPeakResidentMb() < 0 ? "not known (no /proc)"
                     : String.format(Locale.ROOT, "%.0f MB (the largest over the ranks%s)", memory.maxPeakResidentMb(),
                     comm.backend().startsWith("local") ? ", which share this process" : ""));
