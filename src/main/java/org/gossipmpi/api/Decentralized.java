@@ -420,7 +420,7 @@ public final class Decentralized implements AutoCloseable {
         private boolean overlap;
         private int codecThreads = 1;
         private String device;
-        private String allreduce = "mpi";
+        private String allreduce;
 
         private Builder(GossipWorld world) {
             this.world = world;
@@ -574,7 +574,7 @@ public final class Decentralized implements AutoCloseable {
          * {@code MPI_Allreduce}, tuned by the site), or {@code ring}, gossip-mpi's pipelined ring over
          * point-to-point messages (bandwidth-optimal, as gloo's and NCCL's; on an emulated 1 Gbit/s TCP link it
          * moved 1e7 floats at 0.83-0.88 of the link rate where Open MPI 4.1's all-reduce reached 0.70: README). The sums' bits differ between the two, not their arithmetic.
-         * Refused with the other algorithms.
+         * Refused with the other algorithms, either kind: they sum by no all-reduce.
          *
          * @param kind mpi or ring
          * @return this builder
@@ -582,6 +582,17 @@ public final class Decentralized implements AutoCloseable {
         public Builder allreduce(String kind) {
             this.allreduce = kind;
             return this;
+        }
+
+        /** The all-reduce given, refused for an algorithm that has none; MPI's when none is given. */
+        private org.gossipmpi.collective.AllreduceAverage.Kind allreduceKind() {
+            if (allreduce == null) {
+                return org.gossipmpi.collective.AllreduceAverage.Kind.MPI;
+            }
+            final org.gossipmpi.collective.AllreduceAverage.Kind k =
+                org.gossipmpi.collective.AllreduceAverage.Kind.parse(allreduce);
+            org.gossipmpi.collective.AllreduceAverage.Kind.checkUsed(k, algorithm);
+            return k;
         }
 
         /**
@@ -608,7 +619,7 @@ public final class Decentralized implements AutoCloseable {
                 : nesterov ? LocalStep.Kind.NESTEROV : LocalStep.Kind.HEAVY_BALL;
             final OptimizerSettings settings = new OptimizerSettings(algorithm, compressor == null ? "none" : compressor,
                 topology, edges, weights, gamma == null ? 1 : gamma, seed, momentumKind, momentum, overlap,
-                codecThreads, kind, org.gossipmpi.collective.AllreduceAverage.Kind.parse(allreduce));
+                codecThreads, kind, allreduceKind());
             return new Decentralized(Optimizer.create(settings, world.communicator(), dimension), world.rank(),
                 world.size());
         }

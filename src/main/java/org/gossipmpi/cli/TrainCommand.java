@@ -65,10 +65,10 @@ final class TrainCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}). Java codecs only (with --device opencl use 1).")
     int codecThreads;
 
-    @Option(names = "--allreduce", defaultValue = "mpi", paramLabel = "KIND",
+    @Option(names = "--allreduce", paramLabel = "KIND",
         description = "Whose all-reduce the allreduce algorithm sums with: mpi (the MPI library's MPI_Allreduce, as"
-            + " the site tuned it) or ring (gossip-mpi's pipelined ring over point-to-point messages; the faster on"
-            + " TCP links for large models: README) (default: ${DEFAULT-VALUE}).")
+            + " the site tuned it; the default) or ring (gossip-mpi's pipelined ring over point-to-point messages;"
+            + " the faster on TCP links for large models: README). Refused where no algorithm is allreduce.")
     String allreduce;
 
     @Option(names = "--overlap", description = "Compute the next gradient while the exchange is in flight (dpsgd, dcd,"
@@ -206,7 +206,8 @@ final class TrainCommand implements Callable<Integer> {
                     momentum, l2, steps, epochs, shard, seed, evalEvery, device.requested(), topology, c,
                     gamma == null ? Double.parseDouble(TrainConfig.DEFAULT_GAMMA) : gamma, overlap, targetLoss, out,
                     null, evalRows, checkpointSettings(),
-                    a.trim().equals("allreduce") ? AllreduceAverage.Kind.parse(allreduce) : AllreduceAverage.Kind.MPI));
+                    a.trim().equals("allreduce") && allreduce != null ? AllreduceAverage.Kind.parse(allreduce)
+                        : AllreduceAverage.Kind.MPI));
             }
         }
         final boolean sweep = runs.size() > 1;
@@ -417,10 +418,12 @@ final class TrainCommand implements Callable<Integer> {
             throw new SettingException("gamma", "{gamma}: no {algorithm} of " + algorithms + " has a consensus step"
                 + " (choco, choco-gossip and deepsqueeze do): drop {gamma}");
         }
-        if (AllreduceAverage.Kind.parse(allreduce) != AllreduceAverage.Kind.MPI
-            && algorithms.stream().noneMatch(a -> a.trim().equals("allreduce"))) {
-            throw new SettingException("allreduce", "{allreduce} " + allreduce + ": no {algorithm} of " + algorithms
-                + " sums by all-reduce (allreduce does): drop {allreduce}");
+        if (allreduce != null) {
+            AllreduceAverage.Kind.parse(allreduce); // an unknown kind is refused as such first
+            if (algorithms.stream().noneMatch(a -> a.trim().equals("allreduce"))) {
+                throw new SettingException("allreduce", "{allreduce} " + allreduce + ": no {algorithm} of " + algorithms
+                    + " sums by all-reduce (allreduce does): drop {allreduce}");
+            }
         }
         if (!Double.isFinite(epochs)) {
             throw new SettingException("epochs", "{epochs} must be a finite number, got " + epochs);

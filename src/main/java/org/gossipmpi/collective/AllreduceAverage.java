@@ -37,7 +37,19 @@ public final class AllreduceAverage {
             if (kind == null) {
                 throw new org.gossipmpi.config.SettingException("allreduce", "{allreduce} is null; give mpi or ring");
             }
-            if (kind != MPI && !algorithm.equals("allreduce")) {
+            if (kind != MPI) {
+                checkUsed(kind, algorithm);
+            }
+        }
+
+        /**
+         * Refuses {@code kind} given for an algorithm that sums by no all-reduce (every one but {@code allreduce}):
+         * a setting it would ignore.
+         *
+         * @throws org.gossipmpi.config.SettingException naming {@code allreduce}
+         */
+        public static void checkUsed(Kind kind, String algorithm) {
+            if (!algorithm.equals("allreduce")) {
                 throw new org.gossipmpi.config.SettingException("allreduce", "{allreduce} " + kind.id()
                     + " chooses the all-reduce of the allreduce algorithm; " + algorithm + " sends only to its"
                     + " neighbours: drop {allreduce}");

@@ -191,7 +191,10 @@ public final class Training {
             .compressor(config.compressor()).topology(config.topology()).seed(config.seed())
             .momentum(config.momentumKind() == LocalStep.Kind.NONE ? 0 : config.momentum())
             .nesterov(config.momentumKind() == LocalStep.Kind.NESTEROV).overlap(config.overlap())
-            .codecThreads(codecThreads).allreduce(config.allreduce().id());
+            .codecThreads(codecThreads);
+        if (config.algorithm().equals("allreduce")) {
+            b.allreduce(config.allreduce().id());
+        }
         if (Algorithms.takesGamma(config.algorithm())) {
             b.gamma(config.gamma());
         }

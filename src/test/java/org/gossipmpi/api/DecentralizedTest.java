@@ -141,6 +141,8 @@ class DecentralizedTest {
         expectRefused(b -> b.algorithm("choco").compressor("sign").allreduce("ring"), "allreduce ring chooses the"
             + " all-reduce of the allreduce algorithm; choco sends only to its neighbours: drop allreduce");
         expectRefused(b -> b.algorithm("allreduce").allreduce("tree"), "unknown allreduce 'tree'; valid: mpi");
+        expectRefused(b -> b.algorithm("dpsgd").allreduce("mpi"), "allreduce mpi chooses the all-reduce of the"
+            + " allreduce algorithm; dpsgd sends only to its neighbours: drop allreduce");
         expectRefused(b -> b.topology(new int[][] {{0, 1}, {2, 3}}, null), "not connected");
         expectRefused(b -> b.topology(new int[][] {{0, 1}, {1, 2}, {2, 3}, {3, 0}}, new double[] {0.5, 0.5, 0.5, 0.6}),
             "row 0", "is negative");

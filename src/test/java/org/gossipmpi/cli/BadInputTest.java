@@ -193,6 +193,8 @@ class BadInputTest {
                 train("--algorithm", "allreduce", "--compressor", "topk:0.01")),
             row("ring all-reduce without allreduce", 1, w("--allreduce ring", "no --algorithm of [choco] sums by"
                 + " all-reduce"), train("--algorithm", "choco", "--compressor", "sign", "--allreduce", "ring")),
+            row("the default all-reduce given without allreduce", 1, w("--allreduce mpi", "no --algorithm of [dpsgd]"
+                + " sums by all-reduce"), train("--algorithm", "dpsgd", "--allreduce", "mpi")),
             row("unknown all-reduce", 1, w("unknown --allreduce 'tree'", "valid: mpi", "ring"),
                 train("--algorithm", "allreduce", "--allreduce", "tree")),
             row("dpsgd with top-k alone", 1, w("--compressor topk:0.01", "no --algorithm of [dpsgd] takes it"),
