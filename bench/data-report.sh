@@ -57,6 +57,18 @@ csv=$OUT/data.csv
                 if (8 in bs) printf "| the same, --shard blocks | %s, %s, %s, %s s (less the same runs on 2,000 rows: %s, -, %s, %s s) | %s |\n", bs[1], bs[2], bs[4], bs[8], (1 in ts) ? sprintf("%.1f", bs[1] - ts[1]) : "-", (4 in ts) ? sprintf("%.1f", bs[4] - ts[4]) : "-", (8 in ts) ? sprintf("%.1f", bs[8] - ts[8]) : "-", (bs[8] < bs[4] && bs[4] < bs[2] && bs[2] < bs[1]) ? "met" : "missed"
             }
         }' "$csv"
+    if [ -r "$OUT/data-read.csv" ]; then
+        echo
+        echo "One rank's read of the whole binary file of the large part, three times in one JVM"
+        echo "(\`bin/gossip-mpi-java -cp target/gossip-mpi.jar bench/lib/ReadProbe.java FILE SHARDING 3\`, run by the large"
+        echo "part): the first read, and the fastest later one, into memory the JVM already holds; huge pages on is"
+        echo "the launcher's default here (\`-XX:+UseTransparentHugePages\`), off is \`GOSSIP_MPI_JAVA_OPTS=-XX:-UseTransparentHugePages\`."
+        echo "Minor faults: the process's page faults during the read (/proc/self/stat)."
+        echo
+        echo "| shard | huge pages | rows | first read s | later read s | minor faults, first | minor faults, later | revision |"
+        echo "|---|---|---:|---:|---:|---:|---:|---|"
+        awk -F, 'NR > 1 { printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8 }' "$OUT/data-read.csv"
+    fi
     echo
     echo "Where a goal is missed, why: the conversion parses on one core and writes every byte once (format 2: the"
     echo "rows straight to their place, the per-row tables after them; written back to disk every 64 MB as it goes),"
@@ -75,10 +87,15 @@ csv=$OUT/data.csv
     echo "A rank reads its rows in file order, rows less than 4 KB apart in one read, so on this file (rows of about 450"
     echo "bytes) with \`--shard iid\` each of up to 8 ranks reads past the rows of the others rather than making a system"
     echo "call a row; with \`--shard blocks\` (\`large-blocks\`) a rank's rows are runs of up to 4,096 consecutive rows in"
-    echo "about 1/n of the file (compare the two series' data parts). With one rank both read every row; their"
-    echo "difference there is this machine's spread (one rank's iid read took 14.8 s in a run outside the benchmark"
-    echo "at f31157e). The large runs start with the file in the page cache (read once just before each), so they"
-    echo "time the ranks' reading, not this machine's one disk."
+    echo "about 1/n of the file (compare the two series' data parts). With one rank both read every row, and most of"
+    echo "their data part is the first touch of the memory the rows go to (the table below): on this virtual machine"
+    echo "the kernel's page faults for fresh memory cost seconds a GB, about halved when the heap is on 2 MB"
+    echo "transparent huge pages, which the launcher asks for where the kernel's mode is madvise (as here; a kernel"
+    echo "in mode always gives them unasked). Read again into memory the JVM already holds, the same rows take a"
+    echo "fraction of it, and iid's read then costs more than blocks' because it writes each row to its place in"
+    echo "the shard's seeded order, all over gigabytes, where blocks writes them in file order. The large runs start"
+    echo "with the file in the page cache (read once just before each), so they time the ranks' reading, not this"
+    echo "machine's one disk."
     echo "Per-rank memory does fall with the ranks, as the table shows."
 } >"$OUT/data.md"
 echo "data: wrote $OUT/data.md" >&2

@@ -14,9 +14,12 @@
 #              cache; and the text itself on 8 ranks (each parses a part, rows sent where kept);
 #              the conversion three times (the run-to-run spread; MB/s over wall and over CPU seconds), and the
 #              file's first 2,000 rows converted for:
+#              and one rank's read of the whole binary file, three times in one JVM (bench/lib/ReadProbe.java),
+#              --shard iid and blocks, with the heap on 2 MB transparent huge pages (the launcher's default where
+#              the kernel's mode is madvise) and on 4 KB pages: what the first touch of the memory costs
 #   tiny       the large part's runs on those 2,000 rows, 1, 4 and 8 ranks: what a rank's start costs without data
 #
-# Writes bench/results/data.md and data.csv. WORK (default /tmp/gossip-mpi-data-bench) holds the files.
+# Writes bench/results/data.md, data.csv and data-read.csv. WORK (default /tmp/gossip-mpi-data-bench) holds the files.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -128,6 +131,21 @@ if has large; then
         --out "$WORK/large-text" >&2
     record large-text "synthetic LIBSVM text (a part a rank)" 8 "$ROWS" "$text_mb" "$WORK"/large-text/*/summary.json
     rm -f "$text"
+    if grep -qs '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled; then
+        echo "sharding,huge_pages,rows,first_s,again_s,first_minor_faults,again_minor_faults,revision" >"$OUT/data-read.csv"
+        for shard in iid blocks; do
+            for pages in on off; do
+                say "large: one rank's read of the whole file, --shard $shard, huge pages $pages, three times"
+                cat "$WORK/large.gmd" >/dev/null
+                line=$(GOSSIP_MPI_JAVA_OPTS="-XX:$([ $pages = on ] && echo + || echo -)UseTransparentHugePages" \
+                    bin/gossip-mpi-java -cp target/gossip-mpi.jar bench/lib/ReadProbe.java "$WORK/large.gmd" "$shard" 3)
+                echo "$line" | awk -F, -v p="$pages" -v r="$rev" '{ print $1 "," p "," $2 "," $3 "," $4 "," $5 "," $6 "," r }' \
+                    >>"$OUT/data-read.csv"
+            done
+        done
+    else
+        say "large: the kernel's transparent huge pages are not in madvise mode here: no read comparison"
+    fi
     # Every run starts with the file in the page cache (read once just before), as after a first read: what the
     # ranks' own reading costs, not this one disk's. iid: a rank's rows lie all over the file; blocks: in about
     # 1/n of it.

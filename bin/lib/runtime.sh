@@ -12,7 +12,11 @@
 #   - serial GC (one rank per core on clusters, several per core in tests: no GC threads to compete) with a
 #     32 MB young generation (a step allocates nothing, so a larger one only adds resident memory per rank:
 #     measured in bench/results/data.md),
-#     --enable-native-access (accepted by 17, needed on 22+), and GOSSIP_MPI_JAVA_OPTS last;
+#     the heap on transparent huge pages where the kernel offers them for the asking (madvise: a rank's first
+#     touch of gigabytes of data is then a fault per 2 MB, not per 4 KB; measured in bench/results/data.md, and
+#     left out where the kernel has them off, since the JVM would warn on every start),
+#     --enable-native-access (accepted by 17, needed on 22+), and GOSSIP_MPI_JAVA_OPTS last (which may say
+#     -XX:-UseTransparentHugePages);
 #   - standard error through bin/lib/stderr-filter, which drops the JVM's "Using incubator modules" line,
 #     Aparapi's "untested OpenCL platform" line and JDK 17's signal-chaining warning. It runs in a session of its
 #     own, so that a launcher killing the job's process group (MPI_Abort) cannot take it before it has passed on
@@ -47,6 +51,7 @@ gossip_runtime() {
     JAVA_RUN=("$JAVA" -XX:+UseSerialGC -Xmn32m --enable-native-access=ALL-UNNAMED "${VECTOR[@]}"
               -Dgossip.native.dir="$dist/native")
     [ -z "${GOSSIP_MPI_NATIVE_LIB:-}" ] || JAVA_RUN+=(-Dgossip.native.lib="$GOSSIP_MPI_NATIVE_LIB")
+    ! grep -qs '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled || JAVA_RUN+=(-XX:+UseTransparentHugePages)
     # shellcheck disable=SC2206
     [ -z "${GOSSIP_MPI_JAVA_OPTS:-}" ] || JAVA_RUN+=(${GOSSIP_MPI_JAVA_OPTS})
     if [ -z "${GOSSIP_MPI_RAW_STDERR:-}" ] && command -v perl >/dev/null && command -v setsid >/dev/null; then
