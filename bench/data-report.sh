@@ -8,7 +8,7 @@ csv=$OUT/data.csv
 {
     echo "# Data at cluster scale: what each rank holds"
     echo
-    echo "Command: \`bench/data.sh\` (parts \`PARTS=fashion,inprocess,large,tiny\`); every row names the revision it"
+    echo "Command: \`bench/data.sh\` (parts \`PARTS=fashion,inprocess,large,read,tiny\`); every row names the revision it"
     echo "measured. Raw: [data.csv](data.csv). $(nproc) cores, $(free -g | awk '/^Mem/ { print $2 }') GiB. Peak"
     echo "resident set: each rank's process's VmHWM at the end of the run (summary.json's \`memory_mb\`), the largest"
     echo "over the ranks; seconds to step 0: from the JVM's start to the first step (\`startup_seconds_per_rank\`), the"
@@ -59,10 +59,11 @@ csv=$OUT/data.csv
         }' "$csv"
     if [ -r "$OUT/data-read.csv" ]; then
         echo
-        echo "One rank's read of the whole binary file of the large part, three times in one JVM"
-        echo "(\`bin/gossip-mpi-java -cp target/gossip-mpi.jar bench/lib/ReadProbe.java FILE SHARDING 3\`, run by the large"
-        echo "part): the first read, and the fastest later one, into memory the JVM already holds; huge pages on is"
-        echo "the launcher's default here (\`-XX:+UseTransparentHugePages\`), off is \`GOSSIP_MPI_JAVA_OPTS=-XX:-UseTransparentHugePages\`."
+        echo "One rank's read of the whole binary file of the large part, three times in one JVM (the read part:"
+        echo "\`bin/gossip-mpi-java -cp target/gossip-mpi.jar bench/lib/ReadProbe.java FILE SHARDING 3\` with"
+        echo "\`-XX:MaxHeapFreeRatio=100\`, so that the heap never shrinks): the first read, and the fastest later one,"
+        echo "into memory the JVM already holds. Huge pages on is the launcher's default here"
+        echo "(\`-XX:+UseTransparentHugePages\`), off is \`GOSSIP_MPI_JAVA_OPTS=-XX:-UseTransparentHugePages\`."
         echo "Minor faults: the process's page faults during the read (/proc/self/stat)."
         echo
         echo "| shard | huge pages | rows | first read s | later read s | minor faults, first | minor faults, later | revision |"

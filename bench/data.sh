@@ -2,7 +2,7 @@
 # Data at cluster scale (issue 22): what each rank holds and how long it takes to start, for data read whole by
 # every process (IDX, text) and for gossip-mpi's binary format, where each rank reads only its rows.
 #
-#   bench/data.sh          # PARTS=fashion,inprocess,large,tiny ROWS=6000000 NNZ=50 FEATURES=100000
+#   bench/data.sh          # PARTS=fashion,inprocess,large,read,tiny ROWS=6000000 NNZ=50 FEATURES=100000
 #
 #   fashion    Fashion-MNIST, 4 ranks under mpirun, MLP 784-1280-10 (1,017,610 parameters), 20 steps: the IDX
 #              files (training and test) against the same rows converted (data convert): peak resident set per
@@ -17,9 +17,14 @@
 #              and one rank's read of the whole binary file, three times in one JVM (bench/lib/ReadProbe.java),
 #              --shard iid and blocks, with the heap on 2 MB transparent huge pages (the launcher's default where
 #              the kernel's mode is madvise) and on 4 KB pages: what the first touch of the memory costs
+#   read       one rank's read of the large part's binary file, three times in one JVM (bench/lib/ReadProbe.java;
+#              the heap kept, never shrunk), --shard iid and blocks, with the heap on 2 MB transparent huge pages
+#              (the launcher's default where the kernel's mode is madvise) and on 4 KB pages: what the first touch
+#              of the memory costs
 #   tiny       the large part's runs on those 2,000 rows, 1, 4 and 8 ranks: what a rank's start costs without data
 #
-# Writes bench/results/data.md, data.csv and data-read.csv. WORK (default /tmp/gossip-mpi-data-bench) holds the files.
+# Writes bench/results/data.md, data.csv and data-read.csv (the read part). WORK (default
+# /tmp/gossip-mpi-data-bench) holds the files.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -27,7 +32,7 @@ cd "$ROOT"
 . bench/lib/summary.sh
 # shellcheck source=bin/lib/jobs.sh
 . bin/lib/jobs.sh
-PARTS=${PARTS:-fashion,inprocess,large,tiny}
+PARTS=${PARTS:-fashion,inprocess,large,read,tiny}
 ROWS=${ROWS:-6000000}
 NNZ=${NNZ:-50}
 FEATURES=${FEATURES:-100000}
@@ -131,21 +136,6 @@ if has large; then
         --out "$WORK/large-text" >&2
     record large-text "synthetic LIBSVM text (a part a rank)" 8 "$ROWS" "$text_mb" "$WORK"/large-text/*/summary.json
     rm -f "$text"
-    if grep -qs '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled; then
-        echo "sharding,huge_pages,rows,first_s,again_s,first_minor_faults,again_minor_faults,revision" >"$OUT/data-read.csv"
-        for shard in iid blocks; do
-            for pages in on off; do
-                say "large: one rank's read of the whole file, --shard $shard, huge pages $pages, three times"
-                cat "$WORK/large.gmd" >/dev/null
-                line=$(GOSSIP_MPI_JAVA_OPTS="-XX:$([ $pages = on ] && echo + || echo -)UseTransparentHugePages" \
-                    bin/gossip-mpi-java -cp target/gossip-mpi.jar bench/lib/ReadProbe.java "$WORK/large.gmd" "$shard" 3)
-                echo "$line" | awk -F, -v p="$pages" -v r="$rev" '{ print $1 "," p "," $2 "," $3 "," $4 "," $5 "," $6 "," r }' \
-                    >>"$OUT/data-read.csv"
-            done
-        done
-    else
-        say "large: the kernel's transparent huge pages are not in madvise mode here: no read comparison"
-    fi
     # Every run starts with the file in the page cache (read once just before), as after a first read: what the
     # ranks' own reading costs, not this one disk's. iid: a rank's rows lie all over the file; blocks: in about
     # 1/n of it.
@@ -161,6 +151,25 @@ if has large; then
                 "$WORK"/large-$shard-$n/*/summary.json "$speed"
         done
     done
+fi
+
+if has read; then
+    [ -r "$WORK/large.gmd" ] || { say "the read part needs the large part's $WORK/large.gmd: run PARTS=large,read"; exit 1; }
+    if grep -qs '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled; then
+        echo "sharding,huge_pages,rows,first_s,again_s,first_minor_faults,again_minor_faults,revision" >"$OUT/data-read.csv"
+        for shard in iid blocks; do
+            for pages in on off; do
+                say "read: one rank's read of the whole file, --shard $shard, huge pages $pages, three times"
+                cat "$WORK/large.gmd" >/dev/null
+                line=$(GOSSIP_MPI_JAVA_OPTS="-XX:MaxHeapFreeRatio=100 -XX:$([ $pages = on ] && echo + || echo -)UseTransparentHugePages" \
+                    bin/gossip-mpi-java -cp target/gossip-mpi.jar bench/lib/ReadProbe.java "$WORK/large.gmd" "$shard" 3)
+                echo "$line" | awk -F, -v p="$pages" -v r="$rev" '{ print $1 "," p "," $2 "," $3 "," $4 "," $5 "," $6 "," r }' \
+                    >>"$OUT/data-read.csv"
+            done
+        done
+    else
+        say "read: the kernel's transparent huge pages are not in madvise mode here: no read comparison"
+    fi
 fi
 
 if has tiny; then
