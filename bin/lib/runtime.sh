@@ -59,3 +59,15 @@ gossip_runtime() {
         exec 2> >(exec env -u LD_PRELOAD setsid "$ROOT/bin/lib/stderr-filter" >&2) # no JVM library in the filter
     fi
 }
+
+# libtorch_malloc: glibc's malloc settings for a JVM that runs DJL's PyTorch engine (bin/gossip-mpi-djl, and
+# bin/gossip-mpi-java, which runs programs that may), each kept where the user set it. libtorch allocates its
+# tensors with malloc; by default glibc hands freed memory back to the kernel (trimming above 128 KB, and
+# mmap for large blocks with a threshold that moves), so a pass's tensors came back as fresh pages to fault in,
+# every pass: on this project's machines that made a DJL pass up to 5x slower, by turns (bench/results/djl.md).
+# Keeping freed memory (trim threshold 1 GB) and serving blocks up to 32 MB (glibc's most) from the heap
+# removes that; either alone does not.
+libtorch_malloc() {
+    export MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-1073741824}
+    export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-33554432}
+}

@@ -41,6 +41,14 @@ import org.gossipmpi.model.Model;
  * thread at a time: their passes take turns (under {@code mpirun}, one rank per process, they run in parallel).
  */
 final class DjlModel implements Model {
+    /**
+     * Rows a forward pass of {@link #evaluate} takes at a time. DJL keeps every tensor a pass computes until the
+     * pass's manager closes, so a pass over an evaluation batch of 1,024 rows held all its layers' activations for
+     * all of them at once: the wide CNN evaluated 9x slower a row than in passes of 32 (ResNet-20 5x, LeNet-5
+     * 4x; bench/results/djl.md, the evaluation part).
+     */
+    static final int EVALUATION_ROWS = 32;
+
     /** One gradient collector per process at a time (DJL's PyTorch engine): in-process ranks take turns. */
     private static final ReentrantLock ENGINE = new ReentrantLock();
 
@@ -159,10 +167,21 @@ final class DjlModel implements Model {
             parameters.scatter(w);
             try (NDManager pass = manager.newSubManager()) {
                 final NDList input = fill(batch, pass);
-                final NDList prediction = block.forward(store, new NDList(input.get(0)), false);
-                sums[0] += loss.evaluate(new NDList(input.get(1)), prediction).getFloat() * (double) batch.size();
-                sums[1] += prediction.singletonOrThrow().argMax(1).toType(DataType.FLOAT32, false)
-                    .eq(input.get(1)).countNonzero().getLong();
+                final int n = batch.size();
+                for (int from = 0; from < n; from += EVALUATION_ROWS) {
+                    final int rows = Math.min(EVALUATION_ROWS, n - from);
+                    try (NDManager part = pass.newSubManager()) {
+                        final NDIndex these = new NDIndex(from + ":" + (from + rows));
+                        final NDArray images = input.get(0).get(these);
+                        final NDArray labels = input.get(1).get(these);
+                        images.attach(part); // what the forward pass computes from them goes with this part
+                        labels.attach(part);
+                        final NDList prediction = block.forward(store, new NDList(images), false);
+                        sums[0] += loss.evaluate(new NDList(labels), prediction).getFloat() * (double) rows;
+                        sums[1] += prediction.singletonOrThrow().argMax(1).toType(DataType.FLOAT32, false)
+                            .eq(labels).countNonzero().getLong();
+                    }
+                }
             }
         } finally {
             ENGINE.unlock();

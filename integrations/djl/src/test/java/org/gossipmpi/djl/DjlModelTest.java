@@ -37,16 +37,20 @@ class DjlModelTest {
     private static final int PIXELS = Networks.IMAGE * Networks.IMAGE;
 
     private static Dataset images(long seed) {
+        return images(seed, ROWS);
+    }
+
+    private static Dataset images(long seed, int rows) {
         final SplittableRandom r = new SplittableRandom(seed);
-        final float[] x = new float[ROWS * PIXELS];
-        final float[] y = new float[ROWS];
+        final float[] x = new float[rows * PIXELS];
+        final float[] y = new float[rows];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) r.nextDouble();
         }
-        for (int i = 0; i < ROWS; i++) {
+        for (int i = 0; i < rows; i++) {
             y[i] = r.nextInt(10);
         }
-        return Dataset.dense("random images", ROWS, PIXELS, 10, y, x);
+        return Dataset.dense("random images", rows, PIXELS, 10, y, x);
     }
 
     private static Batch batch(Dataset d) {
@@ -102,6 +106,39 @@ class DjlModelTest {
                     w[i] -= 0.1f * g[i];
                 }
             }
+        }
+    }
+
+    /**
+     * An evaluation batch longer than {@link DjlModel#EVALUATION_ROWS}, taken in parts: its loss sum and number
+     * correct are those of DJL's own inference over the whole batch at once (every row counted once, with its own
+     * label).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"lenet5", "resnet20"})
+    void evaluationInPartsIsDjlsInferenceOverTheBatch(String net) {
+        final int rows = 2 * DjlModel.EVALUATION_ROWS + 5;
+        final Dataset d = images(3, rows);
+        try (Model model = new DjlModels().create(net, PIXELS, 10, 0); NDManager m = NDManager.newBaseManager()) {
+            final float[] w = new float[model.dimension()];
+            model.initialize(w, 4);
+            final double[] sums = new double[2];
+            model.evaluate(w, batch(d), sums);
+
+            final Block block = Networks.of(net, 10);
+            block.initialize(m, DataType.FLOAT32, Networks.input(1));
+            ParameterVector.of(block, ParameterVector.Buffers.LOCAL).scatter(w);
+            final NDArray input = m.create(Arrays.copyOf(d.denseValues(), rows * PIXELS), Networks.input(rows));
+            final float[] labels = new float[rows];
+            for (int i = 0; i < rows; i++) {
+                labels[i] = d.target(i);
+            }
+            final NDList out = block.forward(new ParameterStore(m, false), new NDList(input), false);
+            final double loss = Loss.softmaxCrossEntropyLoss().evaluate(new NDList(m.create(labels)), out).getFloat();
+            final long correct = out.singletonOrThrow().argMax(1).toType(DataType.FLOAT32, false)
+                .eq(m.create(labels)).countNonzero().getLong();
+            assertEquals(loss * rows, sums[0], 1e-4 * rows * Math.abs(loss), net + ": the loss summed over the rows");
+            assertEquals(correct, sums[1], net + ": the rows classified correctly");
         }
     }
 
