@@ -9,10 +9,15 @@
 #   cluster   the emulated cluster (bench/cluster, 4 hosts, RATES): the wide CNN's all-reduce for TARGET_STEPS
 #             steps gives the target loss L, then CHOCO sign and top-1% run until L (at most 4x the steps); and
 #             ResNet-20's step, all-reduce against CHOCO sign, over RESNET_STEPS steps (the compute-bound case)
+#   malloc    4 ranks under mpirun (this machine), with the launcher's malloc settings (GOSSIP_MPI_MALLOC=keep)
+#             and with glibc's own (glibc), ROUNDS_MALLOC interleaved rounds: LeNet-5 CHOCO top-1%, one epoch
+#             (train seconds), and the wide CNN's all-reduce, 30 steps evaluated every 10 (train and evaluation
+#             seconds); each with the ranks' largest peak resident set
 #
-#   bench/djl.sh                         # PARTS=step,accuracy,cluster ROUNDS=7 EPOCHS=12 RATES=100mbit,1gbit
+#   bench/djl.sh                         # PARTS=step,accuracy,cluster,malloc ROUNDS=7 EPOCHS=12 RATES=100mbit,1gbit
 #
-# Writes bench/results/djl.md with djl-step.csv, djl-accuracy.csv, djl-cluster.csv and the charts djl-*.png.
+# Writes bench/results/djl.md with djl-step.csv, djl-accuracy.csv, djl-cluster.csv, djl-malloc.csv and the
+# charts djl-*.png.
 # The cluster needs root (network namespaces).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -21,7 +26,8 @@ cd "$ROOT"
 . bench/lib/summary.sh
 # shellcheck source=bin/lib/jobs.sh
 . bin/lib/jobs.sh
-PARTS=${PARTS:-step,accuracy,cluster}
+PARTS=${PARTS:-step,accuracy,cluster,malloc}
+ROUNDS_MALLOC=${ROUNDS_MALLOC:-2}
 ROUNDS=${ROUNDS:-7}
 EPOCHS=${EPOCHS:-12}
 RATES=${RATES:-100mbit,1gbit}
@@ -119,5 +125,29 @@ if has cluster; then
     done
     bench/cluster/down >&2
     echo "$stamp" >"$OUT/djl-cluster.revision"
+fi
+if has malloc; then
+    mpirun_flags 4
+    mkdir -p "$WORK/malloc"
+    echo "round,malloc,network,algorithm,steps,train_seconds,eval_seconds,peak_resident_mb_max" >"$OUT/djl-malloc.csv"
+    for ((round = 1; round <= ROUNDS_MALLOC; round++)); do
+        for m in keep glibc; do
+            for r in "lenet5 choco topk:0.01 0.05 469 469 1000" "wide-cnn allreduce none 1 30 10 2000"; do
+                read -r net a c g steps every rows <<<"$r"
+                say "malloc: round $round, $m, $net $a"
+                dir=$WORK/malloc/$m-$net
+                rm -rf "$dir"
+                # shellcheck disable=SC2046
+                GOSSIP_MPI_MALLOC=$m mpirun "${MPIRUN_FLAGS[@]}" -x GOSSIP_MPI_MALLOC -np 4 bin/gossip-mpi-djl train \
+                    --algorithm "$a" --compressor "$c" $(gamma_option "$a" "$g") --model "$net" --data fashion-mnist \
+                    --batch 32 --lr 0.05 --seed 1 --steps "$steps" --eval-every "$every" --eval-rows "$rows" \
+                    --out "$dir" >"$dir.log" 2>&1 || { say "malloc: $m $net failed, see $dir.log"; exit 1; }
+                s=$(echo "$dir"/*/summary.json)
+                echo "$round,$m,$net,$a,$steps,$(summary_field "$s" train_seconds),$(summary_field "$s" eval_seconds),$(sed -n 's/.*"peak_resident_per_rank":\[\([^]]*\)\].*/\1/p' "$s" | tr ',' '\n' | sort -n | tail -1)" \
+                    >>"$OUT/djl-malloc.csv"
+            done
+        done
+    done
+    echo "$stamp" >"$OUT/djl-malloc.revision"
 fi
 bench/djl-report.sh

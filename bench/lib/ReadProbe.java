@@ -23,6 +23,10 @@ public final class ReadProbe {
     }
 
     public static void main(String[] args) throws IOException {
+        if (args.length != 3) {
+            System.err.println("usage: ReadProbe FILE.gmd SHARDING READS (SHARDING: iid, sorted, contiguous, blocks)");
+            System.exit(2);
+        }
         final Path file = Path.of(args[0]);
         final Sharding sharding = Sharding.valueOf(args[1]);
         final int reads = Integer.parseInt(args[2]);

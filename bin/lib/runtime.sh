@@ -66,8 +66,16 @@ gossip_runtime() {
 # mmap for large blocks with a threshold that moves), so a pass's tensors came back as fresh pages to fault in,
 # every pass: on this project's machines that made a DJL pass up to 5x slower, by turns (bench/results/djl.md).
 # Keeping freed memory (trim threshold 1 GB) and serving blocks up to 32 MB (glibc's most) from the heap
-# removes that; either alone does not.
+# removes that; either alone does not. GOSSIP_MPI_MALLOC=glibc leaves glibc's own settings (memory handed back,
+# at that cost); keep, or unset, is the default.
 libtorch_malloc() {
-    export MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-1073741824}
-    export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-33554432}
+    case ${GOSSIP_MPI_MALLOC:-keep} in
+        keep)
+            export MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-1073741824}
+            export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-33554432} ;;
+        glibc) ;;
+        *)
+            echo "gossip-mpi: GOSSIP_MPI_MALLOC='$GOSSIP_MPI_MALLOC': say keep (the default: malloc keeps the memory libtorch frees) or glibc (glibc's own settings)" >&2
+            exit 2 ;;
+    esac
 }
