@@ -12,6 +12,8 @@
 #   (default: the stable gamma of the time-to-target sweep);
 #   PyTorch (bench/peers/peer.py, one thread per rank, gloo over the same links): DistributedDataParallel, the flat
 #   gradient all-reduced, and CHOCO-SGD top-1% (Algorithm 1) over isend/irecv at the same GAMMA.
+# PyTorch runs with the malloc settings bin/gossip-mpi-djl gives libtorch (freed memory kept rather than handed
+# back to the kernel and faulted in again), so that both sides' native memory is handled alike.
 # Installs Debian's python3-torch and libopenblas0-pthread (without the latter PyTorch's matrix products run on
 # the reference BLAS) when missing: for this benchmark only, never for gossip-mpi itself. Needs root (the cluster).
 # Writes bench/results/peers.{md,csv} and peers-RATE.png.
@@ -61,7 +63,8 @@ peer() { # MODE DIR: one PyTorch process per host, rank i on host i, rendezvous 
     local pids=() i rc=0
     for ((i = 0; i < HOSTS; i++)); do
         ip netns exec "$(host_name "$i")" env MASTER_ADDR="$SUBNET.1" MASTER_PORT=29511 RANK="$i" WORLD_SIZE="$HOSTS" \
-            GLOO_SOCKET_IFNAME=eth0 OMP_NUM_THREADS=1 timeout 3600 /usr/bin/python3 bench/peers/peer.py --mode "$1" --steps "$MAX_STEPS" \
+            GLOO_SOCKET_IFNAME=eth0 OMP_NUM_THREADS=1 MALLOC_TRIM_THRESHOLD_=1073741824 \
+            MALLOC_MMAP_THRESHOLD_=33554432 timeout 3600 /usr/bin/python3 bench/peers/peer.py --mode "$1" --steps "$MAX_STEPS" \
             --eval-every "$EVAL_EVERY" --target-loss "$TARGET" --gamma "$GAMMA" --topk 0.01 --out "$2" &
         pids+=($!)
     done
