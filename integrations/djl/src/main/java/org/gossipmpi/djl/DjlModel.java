@@ -42,10 +42,10 @@ import org.gossipmpi.model.Model;
  */
 final class DjlModel implements Model {
     /**
-     * Rows a forward pass of {@link #evaluate} takes at a time. DJL keeps every tensor a pass computes until the
-     * pass's manager closes, so a pass over an evaluation batch of 1,024 rows held all its layers' activations for
-     * all of them at once: the wide CNN evaluated 9x slower a row than in passes of 32 (ResNet-20 5x, LeNet-5
-     * 4x; bench/results/djl.md, the evaluation part).
+     * Rows a forward pass of {@link #evaluate} takes at a time, about a training batch. DJL keeps every tensor a
+     * pass computes until the pass's manager closes, so one pass over an evaluation batch (1,024 rows) held all its
+     * layers' activations for all of its rows at once: hundreds of MB for the wide CNN, far beyond the caches, and
+     * fresh memory for libtorch's allocator at every pass.
      */
     static final int EVALUATION_ROWS = 32;
 
