@@ -64,7 +64,8 @@ gossip_runtime() {
 # bin/gossip-mpi-java, which runs programs that may), each kept where the user set it. libtorch allocates its
 # tensors with malloc; by default glibc hands freed memory back to the kernel (trimming above 128 KB, and
 # mmap for large blocks with a threshold that moves), so a pass's tensors came back as fresh pages to fault in,
-# every pass: on this project's machines that made a DJL pass up to 5x slower, by turns (bench/results/djl.md).
+# every pass: on this project's machines that made the wide CNN's step about twice as slow (bench/results/djl.md,
+# its malloc part).
 # Keeping freed memory (trim threshold 1 GB) and serving blocks up to 32 MB (glibc's most) from the heap
 # removes that; either alone does not. GOSSIP_MPI_MALLOC=glibc leaves glibc's own settings (memory handed back,
 # at that cost); keep, or unset, is the default.
