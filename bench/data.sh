@@ -32,6 +32,8 @@ cd "$ROOT"
 . bench/lib/summary.sh
 # shellcheck source=bin/lib/jobs.sh
 . bin/lib/jobs.sh
+# shellcheck source=bin/lib/runtime.sh
+. bin/lib/runtime.sh
 PARTS=${PARTS:-fashion,inprocess,large,read,tiny}
 ROWS=${ROWS:-6000000}
 NNZ=${NNZ:-50}
@@ -155,7 +157,7 @@ fi
 
 if has read; then
     [ -r "$WORK/large.gmd" ] || { say "the read part needs the large part's $WORK/large.gmd: run PARTS=large,read"; exit 1; }
-    if grep -qs '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled; then
+    if thp_on_request; then
         echo "sharding,huge_pages,rows,first_s,again_s,first_minor_faults,again_minor_faults,revision" >"$OUT/data-read.csv"
         for shard in iid blocks; do
             for pages in on off; do

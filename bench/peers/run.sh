@@ -24,6 +24,8 @@ cd "$ROOT"
 . bench/lib/summary.sh
 # shellcheck source=bin/lib/jobs.sh
 . bin/lib/jobs.sh
+# shellcheck source=bin/lib/runtime.sh
+. bin/lib/runtime.sh
 HOSTS=${HOSTS:-4}
 RATES=${RATES-1gbit,100mbit}
 STEPS=${STEPS:-200}
@@ -63,8 +65,8 @@ peer() { # MODE DIR: one PyTorch process per host, rank i on host i, rendezvous 
     local pids=() i rc=0
     for ((i = 0; i < HOSTS; i++)); do
         ip netns exec "$(host_name "$i")" env MASTER_ADDR="$SUBNET.1" MASTER_PORT=29511 RANK="$i" WORLD_SIZE="$HOSTS" \
-            GLOO_SOCKET_IFNAME=eth0 OMP_NUM_THREADS=1 MALLOC_TRIM_THRESHOLD_=1073741824 \
-            MALLOC_MMAP_THRESHOLD_=33554432 timeout 3600 /usr/bin/python3 bench/peers/peer.py --mode "$1" --steps "$MAX_STEPS" \
+            GLOO_SOCKET_IFNAME=eth0 OMP_NUM_THREADS=1 MALLOC_TRIM_THRESHOLD_=$LIBTORCH_MALLOC_TRIM \
+            MALLOC_MMAP_THRESHOLD_=$LIBTORCH_MALLOC_MMAP timeout 3600 /usr/bin/python3 bench/peers/peer.py --mode "$1" --steps "$MAX_STEPS" \
             --eval-every "$EVAL_EVERY" --target-loss "$TARGET" --gamma "$GAMMA" --topk 0.01 --out "$2" &
         pids+=($!)
     done

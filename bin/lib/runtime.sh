@@ -51,7 +51,7 @@ gossip_runtime() {
     JAVA_RUN=("$JAVA" -XX:+UseSerialGC -Xmn32m --enable-native-access=ALL-UNNAMED "${VECTOR[@]}"
               -Dgossip.native.dir="$dist/native")
     [ -z "${GOSSIP_MPI_NATIVE_LIB:-}" ] || JAVA_RUN+=(-Dgossip.native.lib="$GOSSIP_MPI_NATIVE_LIB")
-    ! grep -qs '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled || JAVA_RUN+=(-XX:+UseTransparentHugePages)
+    ! thp_on_request || JAVA_RUN+=(-XX:+UseTransparentHugePages)
     # shellcheck disable=SC2206
     [ -z "${GOSSIP_MPI_JAVA_OPTS:-}" ] || JAVA_RUN+=(${GOSSIP_MPI_JAVA_OPTS})
     if [ -z "${GOSSIP_MPI_RAW_STDERR:-}" ] && command -v perl >/dev/null && command -v setsid >/dev/null; then
@@ -69,14 +69,21 @@ gossip_runtime() {
 # Keeping freed memory (trim threshold 1 GB) and serving blocks up to 32 MB (glibc's most) from the heap
 # removes that; either alone does not. GOSSIP_MPI_MALLOC=glibc leaves glibc's own settings (memory handed back,
 # at that cost); keep, or unset, is the default.
+LIBTORCH_MALLOC_TRIM=1073741824
+LIBTORCH_MALLOC_MMAP=33554432
 libtorch_malloc() {
     case ${GOSSIP_MPI_MALLOC:-keep} in
         keep)
-            export MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-1073741824}
-            export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-33554432} ;;
+            export MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-$LIBTORCH_MALLOC_TRIM}
+            export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-$LIBTORCH_MALLOC_MMAP} ;;
         glibc) ;;
         *)
             echo "gossip-mpi: GOSSIP_MPI_MALLOC='$GOSSIP_MPI_MALLOC': say keep (the default: malloc keeps the memory libtorch frees) or glibc (glibc's own settings)" >&2
             exit 2 ;;
     esac
+}
+
+# thp_on_request: whether the kernel's transparent huge pages are in madvise mode (given to whoever asks).
+thp_on_request() {
+    grep -qs '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled
 }
