@@ -22,7 +22,8 @@
 # cluster (shared memory alone otherwise: RATES=).
 # REPORT_ONLY=1 rewrites NAME.md from the CSV files and WORK of the last run, without running;
 # REUSE_SWEEP=1 keeps the committed gamma sweep (it does not depend on the network) and the last run's target (or
-# recomputes it where WORK lacks it: a seeded all-reduce run) and runs step 3.
+# recomputes it where WORK lacks it: a seeded all-reduce run) and runs step 3; the settings the sweep was made
+# with (NAME-sweep.settings) must be this run's, or it stops (exit 2) and says which differ.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -64,11 +65,28 @@ target() {
     rm -rf "$WORK/target"
     bin/gossip-mpi train --ranks "$HOSTS" --algorithm allreduce "${COMMON[@]}" --steps "$STEPS" --out "$WORK/target" >&2
     TARGET=$(summary_field "$WORK/target/allreduce/summary.json" final_train_loss)
+    echo "$SETTINGS" >"$WORK/target/settings"
     say "target loss L = $TARGET"
 }
-if [ -n "${REUSE_SWEEP:-}" ] && [ -r "$sweep" ]; then
+# What the sweep and the target depend on (not the rates: both run in-process), kept beside each: a sweep or a
+# target made with other settings is never reused.
+SETTINGS="HOSTS=$HOSTS STEPS=$STEPS MAX_FACTOR=$MAX_FACTOR EVAL_EVERY=$EVAL_EVERY EVAL_ROWS=$EVAL_ROWS"
+SETTINGS+=" GAMMAS=$GAMMAS SWEEP_COMPRESSORS=$SWEEP_COMPRESSORS train ${COMMON[*]}"
+settings=$OUT/$NAME-sweep.settings
+if [ -n "${REUSE_SWEEP:-}" ]; then
+    if [ ! -r "$sweep" ] || [ ! -r "$settings" ]; then
+        say "REUSE_SWEEP=1: no sweep to reuse ($sweep and $settings are both needed); run without REUSE_SWEEP"
+        exit 2
+    fi
+    if [ "$(grep -v '^#' "$settings")" != "$SETTINGS" ]; then
+        say "REUSE_SWEEP=1: $sweep was made with other settings:"
+        say "  it:   $(grep -v '^#' "$settings")"
+        say "  this: $SETTINGS"
+        say "run with its settings, or without REUSE_SWEEP to sweep again"
+        exit 2
+    fi
     mkdir -p "$WORK"
-    if [ -r "$WORK/target/allreduce/summary.json" ]; then
+    if [ -r "$WORK/target/allreduce/summary.json" ] && [ "$(cat "$WORK/target/settings" 2>/dev/null)" = "$SETTINGS" ]; then
         TARGET=$(summary_field "$WORK/target/allreduce/summary.json" final_train_loss)
     else
         target
@@ -84,6 +102,7 @@ target
 
 # 2. The gamma sweep
 echo "algorithm,compressor,gamma,reached,steps,bytes_sent_total,final_train_loss,stable,consensus_at_L,consensus_max_after" >"$sweep"
+{ echo "# the settings of the sweep beside it (written by bench/time-to-target.sh)"; echo "$SETTINGS"; } >"$settings"
 sweep_one() { # algorithm compressor gamma
     local dir=$WORK/sweep/$1-$2-$3
     # shellcheck disable=SC2046
@@ -192,7 +211,7 @@ md=$OUT/$NAME.md
     echo
     echo "Command: \`${NAME_SET:+NAME=$NAME }HOSTS=$HOSTS RATES=$RATES STEPS=$STEPS MAX_FACTOR=$MAX_FACTOR EVAL_EVERY=$EVAL_EVERY EVAL_ROWS=$EVAL_ROWS"
     echo "GAMMAS=$GAMMAS SWEEP_COMPRESSORS=$SWEEP_COMPRESSORS ${REUSE_SWEEP:+REUSE_SWEEP=1 }bench/time-to-target.sh\`"
-    [ -z "${REUSE_SWEEP:-}" ] || echo "(the gamma sweep kept from the run before, at the same settings; the target recomputed or kept)"
+    [ -z "${REUSE_SWEEP:-}" ] || echo "(the gamma sweep kept from the run before, made with these settings: [$NAME-sweep.settings]($NAME-sweep.settings); the target recomputed or kept)"
     echo "($(cat "$WORK/revision" 2>/dev/null || echo "revision unknown"),"
     echo "$(bin/gossip-mpi info --ranks 1 2>/dev/null | sed -n 's/^  Java \([^ ]*\).*/JDK \1/p' | head -1))."
     echo
