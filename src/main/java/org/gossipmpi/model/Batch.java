@@ -8,7 +8,7 @@ import org.gossipmpi.kernel.Gemm;
 /**
  * A minibatch gathered into compact, preallocated buffers: dense rows as one row-major {@code size x cols}
  * array (what the kernels get), sparse rows as CSR. It offers the two products every model is built from:
- * {@link #times} (X W^T) and {@link #transposeTimesAdd} (G += alpha C^T X). Buffers grow only when a larger
+ * {@link #times} (X W^T) and {@link #transposeTimes} (G = alpha C^T X + beta G). Buffers grow only when a larger
  * batch or denser rows come; refilling allocates nothing.
  */
 public final class Batch {
@@ -122,13 +122,20 @@ public final class Batch {
     }
 
     /**
-     * {@code G += alpha C^T X}, with C the {@code size x coefCols} row-major {@code coef} and G the
-     * {@code coefCols x cols} row-major block of {@code grad} at {@code gOff}.
+     * {@code G = alpha C^T X + beta G}, with C the {@code size x coefCols} row-major {@code coef} and G the
+     * {@code coefCols x cols} row-major block of {@code grad} at {@code gOff}; with beta 0, G's old values are
+     * not read.
      */
-    public void transposeTimesAdd(Gemm gemm, float[] coef, int coefCols, float alpha, float[] grad, int gOff) {
+    public void transposeTimes(Gemm gemm, float[] coef, int coefCols, float alpha, float beta, float[] grad, int gOff) {
         if (dense) {
-            gemm.gemm(true, false, coefCols, cols, size, alpha, coef, 0, coefCols, x, 0, cols, 1f, grad, gOff, cols);
+            gemm.gemm(true, false, coefCols, cols, size, alpha, coef, 0, coefCols, x, 0, cols, beta, grad, gOff, cols);
             return;
+        }
+        if (beta != 1f) {
+            final int end = gOff + coefCols * cols;
+            for (int i = gOff; i < end; i++) {
+                grad[i] = beta == 0f ? 0f : beta * grad[i];
+            }
         }
         for (int i = 0; i < size; i++) {
             for (int c = 0; c < coefCols; c++) {

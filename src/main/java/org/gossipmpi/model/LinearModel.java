@@ -77,8 +77,8 @@ public final class LinearModel implements Model {
                 z[i] = (float) (r / b);
             }
         }
-        final double reg = Losses.l2(w, 0, features, lambda, grad);
-        batch.transposeTimesAdd(gemm, z, 1, 1f, grad, 0);
+        final double reg = Losses.l2Before(w, 0, features, lambda, grad);
+        batch.transposeTimes(gemm, z, 1, 1f, Losses.dataBeta(lambda), grad, 0);
         return loss / b + reg;
     }
 

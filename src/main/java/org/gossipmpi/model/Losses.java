@@ -40,6 +40,21 @@ final class Losses {
     }
 
     /**
+     * The L2 term of a weight block whose data term a matrix product writes next ({@link Batch#transposeTimes}
+     * with {@link #dataBeta}): (lambda / 2) ||w[from, to)||^2, and grad[from, to) = lambda w where lambda is not 0;
+     * without regularization grad is not touched (the product then overwrites it: no pass that zeroes it, no
+     * pass that reads the zeros back).
+     */
+    static double l2Before(float[] w, int from, int to, double lambda, float[] grad) {
+        return lambda == 0 ? 0 : l2(w, from, to, lambda, grad);
+    }
+
+    /** The beta of the product after {@link #l2Before}: 1 adds to the L2 term it wrote, 0 overwrites. */
+    static float dataBeta(double lambda) {
+        return lambda == 0 ? 0f : 1f;
+    }
+
+    /**
      * (lambda / 2) ||w[from, to)||^2 and, if grad is not null, grad[from, to) = lambda w (overwrites). Without
      * regularization (lambda 0, the default) the term is 0 and the gradient starts at 0, with no pass over w: the
      * sum of squares, a chain of dependent double additions, took a tenth of an MLP's gradient for nothing.

@@ -122,7 +122,7 @@ public final class Mlp implements Model {
                 grad[b2 + c] += logits[row + c];
             }
         }
-        final double reg = Losses.l2(w, 0, b1, lambda, grad) + Losses.l2(w, w2, b2, lambda, grad);
+        final double reg = Losses.l2Before(w, 0, b1, lambda, grad) + Losses.l2(w, w2, b2, lambda, grad);
         // gW2 += delta2^T h
         gemm.gemm(true, false, classes, hidden, b, 1f, logits, 0, classes, h, 0, hidden, 1f, grad, w2, hidden);
         // delta1 = (delta2 W2) masked by ReLU'; gb1 = its column sums
@@ -138,8 +138,8 @@ public final class Mlp implements Model {
             }
         }
         between.run();
-        // gW1 += delta1^T X
-        batch.transposeTimesAdd(gemm, delta1, hidden, 1f, grad, 0);
+        // gW1 = delta1^T X (+ its L2 term)
+        batch.transposeTimes(gemm, delta1, hidden, 1f, Losses.dataBeta(lambda), grad, 0);
         return loss / b + reg;
     }
 

@@ -77,8 +77,8 @@ public final class SoftmaxRegression implements Model {
                 grad[bias + c] += z[row + c];
             }
         }
-        final double reg = Losses.l2(w, 0, bias, lambda, grad);
-        batch.transposeTimesAdd(gemm, z, classes, 1f, grad, 0);
+        final double reg = Losses.l2Before(w, 0, bias, lambda, grad);
+        batch.transposeTimes(gemm, z, classes, 1f, Losses.dataBeta(lambda), grad, 0);
         return loss / b + reg;
     }
 

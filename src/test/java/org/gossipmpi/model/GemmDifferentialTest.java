@@ -21,8 +21,9 @@ import com.aparapi.device.JavaDevice;
 /**
  * The GEMM kernel against its Java twin, on PoCL (any OpenCL device) and Aparapi's Java thread pool, and
  * the Java products (the one this JVM runs, and the Vector API one wherever the module is): every
- * transpose combination with offsets, strides and beta; then every dense model's gradient through the kernel
- * against the twin. Tolerance: 1e-4 relative to the sum of |a_ip b_pj| (the two sum in different orders).
+ * transpose combination with offsets, strides, beta (0, 1 and others) and zeros in A; then every dense model's
+ * gradient through the kernel against the twin. Tolerance: 1e-4 relative to the sum of |a_ip b_pj| (the two sum
+ * in different orders).
  */
 class GemmDifferentialTest {
 
@@ -58,11 +59,18 @@ class GemmDifferentialTest {
             final int bOff = r.nextInt(5);
             final int cOff = r.nextInt(5);
             final float[] a = random(r, aOff + (ta ? k : m) * lda);
+            if (trial % 4 == 1) { // ReLU-like zeros, often four in a column of op(A): the products skip those
+                for (int i = 0; i < a.length; i++) {
+                    if (r.nextInt(10) < 7) {
+                        a[i] = 0f;
+                    }
+                }
+            }
             final float[] b = random(r, bOff + (tb ? n : k) * ldb);
             final float[] c1 = random(r, cOff + m * ldc);
             final float[] c2 = c1.clone();
             final float alpha = (float) r.nextGaussian();
-            final float beta = trial % 3 == 0 ? 0f : (float) r.nextGaussian();
+            final float beta = trial % 3 == 0 ? 0f : trial % 3 == 1 ? 1f : (float) r.nextGaussian();
             kernel.gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c1, cOff, ldc);
             twin.gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c2, cOff, ldc);
             for (int i = 0; i < c1.length; i++) {

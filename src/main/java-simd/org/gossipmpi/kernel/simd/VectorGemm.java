@@ -7,12 +7,27 @@ import org.gossipmpi.kernel.Gemm;
 import org.gossipmpi.kernel.GemmReference;
 
 /**
- * {@link Gemm} with the JDK's Vector API, in the widest float vectors the CPU has. Two shapes matter for the
- * models: C += op(A) B (the weight gradients), computed as row updates four rows of B at a time so that a
- * row of C is loaded and stored once per four multiply-adds; and C += A B^T (the forward products), as dot
- * products of a row of A with rows of B, two rows of A by four of B per pass (eight vector accumulators). A
- * transposed A together with a transposed B, the rare case, runs on {@link GemmReference}. Sums run in
- * another order than the reference: the two agree to rounding. Stateless and thread-safe.
+ * {@link Gemm} with the JDK's Vector API, in the widest float vectors the CPU has, register-blocked: every
+ * block of C is summed in vector registers over the whole of k and written once (scaled by beta there, so
+ * C is read only where beta is not 0 and never in a pass of its own). Two shapes matter for the models:
+ * <ul>
+ *   <li>C = alpha op(A) B + beta C (the weight gradients, op(A) = A^T; the backward products): blocks of 4
+ *       rows by 4 vectors of C, 16 accumulators; each p of k loads 4 vectors of B's row p and broadcasts 4
+ *       elements of op(A)'s column p into 16 multiply-adds; a p whose 4 elements are all zero (ReLU) is
+ *       skipped;</li>
+ *   <li>C = alpha A B^T + beta C (the forward products): dot products along k of 4 rows of A with 4 rows of B
+ *       at a time, 16 accumulators, 8 loads per 16 multiply-adds; each accumulator's lanes are then added in
+ *       lane order (not {@code reduceLanes(ADD)}, whose order is unspecified and differs between the
+ *       interpreted and the compiled Vector API, so the same run would not give the same bits in every JVM:
+ *       the MPI-against-in-process model test caught it).</li>
+ * </ul>
+ * A block's 16 accumulators leave its method through a per-thread scratch array, never as vector arguments of
+ * another method: C2 stops inlining in a method this large (NodeCountInliningCutoff), and a vector passed to
+ * a method it did not inline is boxed, an allocation per vector (measured: 4x slower than the unblocked
+ * products before, and a young collection every few milliseconds). Rows and vectors left over from the blocks
+ * run one at a time; columns left over from the vectors, and A and B both transposed (the rare case), as
+ * scalar loops. Sums run in another order than the reference: the two agree to rounding. Stateless to its
+ * callers and thread-safe; allocates nothing after a thread's first call.
  *
  * <p>Compiled apart from the rest (it needs {@code --add-modules jdk.incubator.vector}); chosen by
  * {@code kernel.JavaGemms} where the JDK compiles the Vector API to SIMD instructions.
@@ -20,24 +35,19 @@ import org.gossipmpi.kernel.GemmReference;
 public final class VectorGemm implements Gemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-
-    /** Scratch for {@link #sum}: one per thread, so the class stays stateless to its callers. */
-    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
+    /** Scratch for a block's accumulators, 16 vectors: one per thread, so the class stays stateless to its callers. */
+    private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[16 * L]);
 
     private final Gemm reference = new GemmReference();
 
-    /**
-     * The lanes of {@code v} added in lane order. Not {@code reduceLanes(ADD)}: its order is unspecified and
-     * differs between the interpreted and the compiled Vector API, so the same run would not give the same
-     * bits in every JVM (the MPI-against-in-process model test caught it).
-     */
-    private static float sum(FloatVector v, float[] lanes) {
-        v.intoArray(lanes, 0);
-        float t = 0f;
-        for (int i = 0; i < L; i++) {
-            t += lanes[i];
+    /** The lanes of {@code v} added in lane order (see the class comment). */
+    private static float sum(FloatVector v, float[] t) {
+        v.intoArray(t, 0);
+        float sum = 0f;
+        for (int l = 0; l < L; l++) {
+            sum += t[l];
         }
-        return t;
+        return sum;
     }
 
     @Override
@@ -50,168 +60,286 @@ public final class VectorGemm implements Gemm {
                      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         if (transA && transB) {
             reference.gemm(true, true, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-            return;
-        }
-        for (int i = 0; i < m; i++) {
-            final int row = cOff + i * ldc;
-            for (int j = 0; j < n; j++) {
-                c[row + j] = beta == 0f ? 0f : beta * c[row + j];
-            }
-        }
-        if (transB) {
-            dots(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        } else if (transB) {
+            dots(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, TILE.get());
         } else {
-            rowUpdates(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            rowUpdates(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, TILE.get());
         }
     }
 
-    /** C[i, :] += alpha sum_p op(A)[i, p] B[p, :], four p at a time. */
-    private static void rowUpdates(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
-                                   float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
-        final int vecEnd = n - n % L;
-        for (int i = 0; i < m; i++) {
-            final int row = cOff + i * ldc;
-            int p = 0;
-            for (; p + 3 < k; p += 4) {
-                final float a0 = alpha * at(transA, a, aOff, lda, i, p);
-                final float a1 = alpha * at(transA, a, aOff, lda, i, p + 1);
-                final float a2 = alpha * at(transA, a, aOff, lda, i, p + 2);
-                final float a3 = alpha * at(transA, a, aOff, lda, i, p + 3);
-                if (a0 == 0f && a1 == 0f && a2 == 0f && a3 == 0f) {
-                    continue; // ReLU zeros: whole rows of the gradient's factor vanish
-                }
-                final int b0 = bOff + p * ldb;
-                final int b1 = b0 + ldb;
-                final int b2 = b1 + ldb;
-                final int b3 = b2 + ldb;
-                final FloatVector v0 = FloatVector.broadcast(S, a0);
-                final FloatVector v1 = FloatVector.broadcast(S, a1);
-                final FloatVector v2 = FloatVector.broadcast(S, a2);
-                final FloatVector v3 = FloatVector.broadcast(S, a3);
-                int j = 0;
-                for (; j < vecEnd; j += L) {
-                    FloatVector acc = FloatVector.fromArray(S, c, row + j);
-                    acc = FloatVector.fromArray(S, b, b0 + j).fma(v0, acc);
-                    acc = FloatVector.fromArray(S, b, b1 + j).fma(v1, acc);
-                    acc = FloatVector.fromArray(S, b, b2 + j).fma(v2, acc);
-                    acc = FloatVector.fromArray(S, b, b3 + j).fma(v3, acc);
-                    acc.intoArray(c, row + j);
-                }
-                for (; j < n; j++) {
-                    c[row + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
-                }
-            }
-            for (; p < k; p++) {
-                final float ap = alpha * at(transA, a, aOff, lda, i, p);
-                final int bp = bOff + p * ldb;
-                for (int j = 0; j < n; j++) {
-                    c[row + j] += ap * b[bp + j];
-                }
-            }
-        }
+    /** beta C + t, where beta 0 reads nothing. */
+    private static float scaled(float beta, float c, float t) {
+        return (beta == 0f ? 0f : beta * c) + t;
+    }
+
+    private static FloatVector scaled(float beta, float[] c, int at, FloatVector t) {
+        return beta == 0f ? t : FloatVector.fromArray(S, c, at).fma(FloatVector.broadcast(S, beta), t);
     }
 
     private static float at(boolean transA, float[] a, int aOff, int lda, int i, int p) {
         return transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
     }
 
-    /** C[i, j] += alpha A[i, :] . B[j, :], for rows i in pairs and rows j in fours. */
-    private static void dots(int m, int n, int k, float alpha, float[] a, int aOff, int lda, float[] b, int bOff,
-                             int ldb, float[] c, int cOff, int ldc) {
-        // B's rows, four at a time, are the outer loop and A's the inner one: each four rows of B (an MLP's weights,
-        // MBs in all) come from memory once and stay in cache while every row of A (a minibatch, KBs) meets them;
-        // with A's rows outside, B was read again from memory for every two rows of A. Every C[i, j] is the same
-        // sum, in the same order, as before.
-        final int pairs = m - m % 2;
-        final int quads = n - n % 4;
-        for (int j = 0; j < quads; j += 4) {
-            final int b0 = bOff + j * ldb;
-            final int b1 = b0 + ldb;
-            final int b2 = b1 + ldb;
-            final int b3 = b2 + ldb;
-            for (int i = 0; i < pairs; i += 2) {
-                final int a0 = aOff + i * lda;
-                final int a1 = a0 + lda;
-                final int r0 = cOff + i * ldc;
-                final int r1 = r0 + ldc;
-                FloatVector s00 = FloatVector.zero(S);
-                FloatVector s01 = FloatVector.zero(S);
-                FloatVector s02 = FloatVector.zero(S);
-                FloatVector s03 = FloatVector.zero(S);
-                FloatVector s10 = FloatVector.zero(S);
-                FloatVector s11 = FloatVector.zero(S);
-                FloatVector s12 = FloatVector.zero(S);
-                FloatVector s13 = FloatVector.zero(S);
-                int p = 0;
-                for (; p + L <= k; p += L) {
-                    final FloatVector x0 = FloatVector.fromArray(S, a, a0 + p);
-                    final FloatVector x1 = FloatVector.fromArray(S, a, a1 + p);
-                    final FloatVector y0 = FloatVector.fromArray(S, b, b0 + p);
-                    final FloatVector y1 = FloatVector.fromArray(S, b, b1 + p);
-                    final FloatVector y2 = FloatVector.fromArray(S, b, b2 + p);
-                    final FloatVector y3 = FloatVector.fromArray(S, b, b3 + p);
-                    s00 = x0.fma(y0, s00);
-                    s01 = x0.fma(y1, s01);
-                    s02 = x0.fma(y2, s02);
-                    s03 = x0.fma(y3, s03);
-                    s10 = x1.fma(y0, s10);
-                    s11 = x1.fma(y1, s11);
-                    s12 = x1.fma(y2, s12);
-                    s13 = x1.fma(y3, s13);
-                }
-                final float[] lanes = LANES.get();
-                float t00 = sum(s00, lanes);
-                float t01 = sum(s01, lanes);
-                float t02 = sum(s02, lanes);
-                float t03 = sum(s03, lanes);
-                float t10 = sum(s10, lanes);
-                float t11 = sum(s11, lanes);
-                float t12 = sum(s12, lanes);
-                float t13 = sum(s13, lanes);
-                for (; p < k; p++) {
-                    final float x0 = a[a0 + p];
-                    final float x1 = a[a1 + p];
-                    t00 += x0 * b[b0 + p];
-                    t01 += x0 * b[b1 + p];
-                    t02 += x0 * b[b2 + p];
-                    t03 += x0 * b[b3 + p];
-                    t10 += x1 * b[b0 + p];
-                    t11 += x1 * b[b1 + p];
-                    t12 += x1 * b[b2 + p];
-                    t13 += x1 * b[b3 + p];
-                }
-                c[r0 + j] += alpha * t00;
-                c[r0 + j + 1] += alpha * t01;
-                c[r0 + j + 2] += alpha * t02;
-                c[r0 + j + 3] += alpha * t03;
-                c[r1 + j] += alpha * t10;
-                c[r1 + j + 1] += alpha * t11;
-                c[r1 + j + 2] += alpha * t12;
-                c[r1 + j + 3] += alpha * t13;
+    /** C = alpha op(A) B + beta C: blocks of 4 rows by 4 vectors of C, then the rest a row and a vector at a time. */
+    private static void rowUpdates(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                                   float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc,
+                                   float[] t) {
+        final int vecEnd = n - n % L;
+        final int blockEnd = vecEnd - vecEnd % (4 * L);
+        final int rowEnd = m - m % 4;
+        for (int i = 0; i < rowEnd; i += 4) {
+            for (int j = 0; j < blockEnd; j += 4 * L) {
+                block4x4(transA, i, j, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, t);
             }
-            for (int i = pairs; i < m; i++) { // the last row of an odd count
-                final int a0 = aOff + i * lda;
-                final int r0 = cOff + i * ldc;
-                c[r0 + j] += alpha * dot(a, a0, b, b0, k);
-                c[r0 + j + 1] += alpha * dot(a, a0, b, b1, k);
-                c[r0 + j + 2] += alpha * dot(a, a0, b, b2, k);
-                c[r0 + j + 3] += alpha * dot(a, a0, b, b3, k);
+            for (int r = i; r < i + 4; r++) {
+                for (int j = blockEnd; j < vecEnd; j += L) {
+                    block1x1(transA, r, j, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+                }
             }
         }
-        for (int j = quads; j < n; j++) { // the last rows of B, fewer than four
-            for (int i = 0; i < m; i++) {
-                c[cOff + i * ldc + j] += alpha * dot(a, aOff + i * lda, b, bOff + j * ldb, k);
+        for (int r = rowEnd; r < m; r++) {
+            for (int j = 0; j < vecEnd; j += L) {
+                block1x1(transA, r, j, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            }
+        }
+        for (int r = 0; r < m; r++) { // the columns after the last whole vector
+            final int row = cOff + r * ldc;
+            for (int j = vecEnd; j < n; j++) {
+                float sum = 0f;
+                for (int p = 0; p < k; p++) {
+                    sum += at(transA, a, aOff, lda, r, p) * b[bOff + p * ldb + j];
+                }
+                c[row + j] = scaled(beta, c[row + j], alpha * sum);
             }
         }
     }
 
-    private static float dot(float[] a, int aAt, float[] b, int bAt, int k) {
+    private static void block4x4(boolean transA, int i, int j, int k, float alpha, float[] a, int aOff, int lda,
+                                 float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc,
+                                 float[] t) {
+        FloatVector s00 = FloatVector.zero(S);
+        FloatVector s01 = FloatVector.zero(S);
+        FloatVector s02 = FloatVector.zero(S);
+        FloatVector s03 = FloatVector.zero(S);
+        FloatVector s10 = FloatVector.zero(S);
+        FloatVector s11 = FloatVector.zero(S);
+        FloatVector s12 = FloatVector.zero(S);
+        FloatVector s13 = FloatVector.zero(S);
+        FloatVector s20 = FloatVector.zero(S);
+        FloatVector s21 = FloatVector.zero(S);
+        FloatVector s22 = FloatVector.zero(S);
+        FloatVector s23 = FloatVector.zero(S);
+        FloatVector s30 = FloatVector.zero(S);
+        FloatVector s31 = FloatVector.zero(S);
+        FloatVector s32 = FloatVector.zero(S);
+        FloatVector s33 = FloatVector.zero(S);
+        for (int p = 0; p < k; p++) {
+            final float e0 = at(transA, a, aOff, lda, i, p);
+            final float e1 = at(transA, a, aOff, lda, i + 1, p);
+            final float e2 = at(transA, a, aOff, lda, i + 2, p);
+            final float e3 = at(transA, a, aOff, lda, i + 3, p);
+            if (e0 == 0f && e1 == 0f && e2 == 0f && e3 == 0f) {
+                continue; // ReLU zeros: a hidden unit off for this row of the batch
+            }
+            final int bp = bOff + p * ldb + j;
+            final FloatVector y0 = FloatVector.fromArray(S, b, bp);
+            final FloatVector y1 = FloatVector.fromArray(S, b, bp + L);
+            final FloatVector y2 = FloatVector.fromArray(S, b, bp + 2 * L);
+            final FloatVector y3 = FloatVector.fromArray(S, b, bp + 3 * L);
+            FloatVector x = FloatVector.broadcast(S, e0);
+            s00 = y0.fma(x, s00);
+            s01 = y1.fma(x, s01);
+            s02 = y2.fma(x, s02);
+            s03 = y3.fma(x, s03);
+            x = FloatVector.broadcast(S, e1);
+            s10 = y0.fma(x, s10);
+            s11 = y1.fma(x, s11);
+            s12 = y2.fma(x, s12);
+            s13 = y3.fma(x, s13);
+            x = FloatVector.broadcast(S, e2);
+            s20 = y0.fma(x, s20);
+            s21 = y1.fma(x, s21);
+            s22 = y2.fma(x, s22);
+            s23 = y3.fma(x, s23);
+            x = FloatVector.broadcast(S, e3);
+            s30 = y0.fma(x, s30);
+            s31 = y1.fma(x, s31);
+            s32 = y2.fma(x, s32);
+            s33 = y3.fma(x, s33);
+        }
+        s00.intoArray(t, 0);
+        s01.intoArray(t, L);
+        s02.intoArray(t, 2 * L);
+        s03.intoArray(t, 3 * L);
+        s10.intoArray(t, 4 * L);
+        s11.intoArray(t, 5 * L);
+        s12.intoArray(t, 6 * L);
+        s13.intoArray(t, 7 * L);
+        s20.intoArray(t, 8 * L);
+        s21.intoArray(t, 9 * L);
+        s22.intoArray(t, 10 * L);
+        s23.intoArray(t, 11 * L);
+        s30.intoArray(t, 12 * L);
+        s31.intoArray(t, 13 * L);
+        s32.intoArray(t, 14 * L);
+        s33.intoArray(t, 15 * L);
+        storeTile(t, alpha, beta, c, cOff + i * ldc + j, ldc);
+    }
+
+    /** C's 4 x 4L block at {@code at} = beta C + alpha (the tile, row by row). */
+    private static void storeTile(float[] t, float alpha, float beta, float[] c, int at, int ldc) {
+        for (int r = 0; r < 4; r++) {
+            final int row = at + r * ldc;
+            for (int v = 0; v < 4; v++) {
+                final FloatVector s = FloatVector.fromArray(S, t, (4 * r + v) * L).mul(alpha);
+                scaled(beta, c, row + v * L, s).intoArray(c, row + v * L);
+            }
+        }
+    }
+
+    /** One vector of one row of C: C[r, j, j + L) = alpha sum_p op(A)[r, p] B[p, j, j + L) + beta C. */
+    private static void block1x1(boolean transA, int r, int j, int k, float alpha, float[] a, int aOff, int lda,
+                                 float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        FloatVector s = FloatVector.zero(S);
+        for (int p = 0; p < k; p++) {
+            final float e = at(transA, a, aOff, lda, r, p);
+            if (e != 0f) {
+                s = FloatVector.fromArray(S, b, bOff + p * ldb + j).fma(FloatVector.broadcast(S, e), s);
+            }
+        }
+        final int at = cOff + r * ldc + j;
+        scaled(beta, c, at, s.mul(alpha)).intoArray(c, at);
+    }
+
+    /** C[i, j] = alpha A[i, :] . B[j, :] + beta C[i, j]: rows of B four at a time outside, rows of A four inside. */
+    private static void dots(int m, int n, int k, float alpha, float[] a, int aOff, int lda, float[] b, int bOff,
+                             int ldb, float beta, float[] c, int cOff, int ldc, float[] t) {
+        // B's rows (an MLP's weights, MBs in all) are the outer loop: four of them come from memory once and stay
+        // in cache while every row of A (a minibatch, KBs) meets them.
+        final int rowEnd = m - m % 4;
+        final int colEnd = n - n % 4;
+        for (int j = 0; j < colEnd; j += 4) {
+            for (int i = 0; i < rowEnd; i += 4) {
+                dots4x4(i, j, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, t);
+            }
+            for (int i = rowEnd; i < m; i++) {
+                for (int q = j; q < j + 4; q++) {
+                    final int at = cOff + i * ldc + q;
+                    c[at] = scaled(beta, c[at], alpha * dot(a, aOff + i * lda, b, bOff + q * ldb, k, t));
+                }
+            }
+        }
+        for (int q = colEnd; q < n; q++) { // the last rows of B, fewer than four
+            for (int i = 0; i < m; i++) {
+                final int at = cOff + i * ldc + q;
+                c[at] = scaled(beta, c[at], alpha * dot(a, aOff + i * lda, b, bOff + q * ldb, k, t));
+            }
+        }
+    }
+
+    private static void dots4x4(int i, int j, int k, float alpha, float[] a, int aOff, int lda, float[] b, int bOff,
+                                int ldb, float beta, float[] c, int cOff, int ldc, float[] t) {
+        final int a0 = aOff + i * lda;
+        final int a1 = a0 + lda;
+        final int a2 = a1 + lda;
+        final int a3 = a2 + lda;
+        final int b0 = bOff + j * ldb;
+        final int b1 = b0 + ldb;
+        final int b2 = b1 + ldb;
+        final int b3 = b2 + ldb;
+        FloatVector s00 = FloatVector.zero(S);
+        FloatVector s01 = FloatVector.zero(S);
+        FloatVector s02 = FloatVector.zero(S);
+        FloatVector s03 = FloatVector.zero(S);
+        FloatVector s10 = FloatVector.zero(S);
+        FloatVector s11 = FloatVector.zero(S);
+        FloatVector s12 = FloatVector.zero(S);
+        FloatVector s13 = FloatVector.zero(S);
+        FloatVector s20 = FloatVector.zero(S);
+        FloatVector s21 = FloatVector.zero(S);
+        FloatVector s22 = FloatVector.zero(S);
+        FloatVector s23 = FloatVector.zero(S);
+        FloatVector s30 = FloatVector.zero(S);
+        FloatVector s31 = FloatVector.zero(S);
+        FloatVector s32 = FloatVector.zero(S);
+        FloatVector s33 = FloatVector.zero(S);
+        int p = 0;
+        for (; p + L <= k; p += L) {
+            final FloatVector y0 = FloatVector.fromArray(S, b, b0 + p);
+            final FloatVector y1 = FloatVector.fromArray(S, b, b1 + p);
+            final FloatVector y2 = FloatVector.fromArray(S, b, b2 + p);
+            final FloatVector y3 = FloatVector.fromArray(S, b, b3 + p);
+            FloatVector x = FloatVector.fromArray(S, a, a0 + p);
+            s00 = x.fma(y0, s00);
+            s01 = x.fma(y1, s01);
+            s02 = x.fma(y2, s02);
+            s03 = x.fma(y3, s03);
+            x = FloatVector.fromArray(S, a, a1 + p);
+            s10 = x.fma(y0, s10);
+            s11 = x.fma(y1, s11);
+            s12 = x.fma(y2, s12);
+            s13 = x.fma(y3, s13);
+            x = FloatVector.fromArray(S, a, a2 + p);
+            s20 = x.fma(y0, s20);
+            s21 = x.fma(y1, s21);
+            s22 = x.fma(y2, s22);
+            s23 = x.fma(y3, s23);
+            x = FloatVector.fromArray(S, a, a3 + p);
+            s30 = x.fma(y0, s30);
+            s31 = x.fma(y1, s31);
+            s32 = x.fma(y2, s32);
+            s33 = x.fma(y3, s33);
+        }
+        s00.intoArray(t, 0);
+        s01.intoArray(t, L);
+        s02.intoArray(t, 2 * L);
+        s03.intoArray(t, 3 * L);
+        s10.intoArray(t, 4 * L);
+        s11.intoArray(t, 5 * L);
+        s12.intoArray(t, 6 * L);
+        s13.intoArray(t, 7 * L);
+        s20.intoArray(t, 8 * L);
+        s21.intoArray(t, 9 * L);
+        s22.intoArray(t, 10 * L);
+        s23.intoArray(t, 11 * L);
+        s30.intoArray(t, 12 * L);
+        s31.intoArray(t, 13 * L);
+        s32.intoArray(t, 14 * L);
+        s33.intoArray(t, 15 * L);
+        final int r0 = cOff + i * ldc + j;
+        for (int r = 0; r < 4; r++) {
+            finish(t, 4 * r * L, a, a0 + r * lda, b, b0, ldb, p, k, alpha, beta, c, r0 + r * ldc);
+        }
+    }
+
+    /**
+     * C[at + q] = beta C + alpha (the lanes of the tile's vector q from {@code tileAt}, added in lane order, plus
+     * A[aRow, from, k) . B[b0 + q ldb, from, k)) for q in 0..3: one row of a 4 x 4 block of dots, with the elements
+     * of k after the last whole vector.
+     */
+    private static void finish(float[] t, int tileAt, float[] a, int aRow, float[] b, int b0, int ldb, int from,
+                               int k, float alpha, float beta, float[] c, int at) {
+        for (int q = 0; q < 4; q++) {
+            final int lanes = tileAt + q * L;
+            float sum = 0f;
+            for (int l = 0; l < L; l++) {
+                sum += t[lanes + l];
+            }
+            final int bq = b0 + q * ldb;
+            for (int p = from; p < k; p++) {
+                sum += a[aRow + p] * b[bq + p];
+            }
+            c[at + q] = scaled(beta, c[at + q], alpha * sum);
+        }
+    }
+
+    private static float dot(float[] a, int aAt, float[] b, int bAt, int k, float[] scratch) {
         FloatVector s = FloatVector.zero(S);
         int p = 0;
         for (; p + L <= k; p += L) {
             s = FloatVector.fromArray(S, a, aAt + p).fma(FloatVector.fromArray(S, b, bAt + p), s);
         }
-        float t = sum(s, LANES.get());
+        float t = sum(s, scratch);
         for (; p < k; p++) {
             t += a[aAt + p] * b[bAt + p];
         }
