@@ -5,6 +5,11 @@
 #
 #   bench/kernels.sh                  # writes bench/results/kernels.csv and bench/results/kernels.md
 #   SECONDS_PER=5 bench/kernels.sh    # longer measurements
+#   BASELINE=REV bench/kernels.sh     # the training MLP's rows of revision REV too (built in a temporary worktree)
+#
+# Then the MLP the training benchmarks run (784-1280-10, batch 32: time-to-target, peers, scaling) on the Java
+# products, ROUNDS times (default 3) of MLP_SECONDS each (default 6: the first of them hold the JIT compilation),
+# alternating with BASELINE's build when it is given.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -14,11 +19,35 @@ OUT=bench/results
 mkdir -p "$OUT"
 bin/setup >/dev/null
 SECONDS_PER=${SECONDS_PER:-2}
+ROUNDS=${ROUNDS:-3}
+MLP_SECONDS=${MLP_SECONDS:-6}
+BASELINE=${BASELINE:-}
+base=
 bin/gossip-mpi bench kernels --seconds "$SECONDS_PER" 2>/dev/null >"$OUT/kernels.csv"
+# The training MLP, this revision and BASELINE's alternately.
+this=$(git rev-parse --short HEAD)
+builds=("$this:$ROOT")
+if [ -n "$BASELINE" ]; then
+    base=$(git rev-parse --short "$BASELINE")
+    tree=$(mktemp -d)
+    trap 'git -C "$ROOT" worktree remove --force "$tree" >/dev/null 2>&1 || true' EXIT
+    git worktree add --detach "$tree" "$base" >/dev/null 2>&1
+    (cd "$tree" && mvn -q -o package -DskipTests >/dev/null)
+    builds+=("$base:$tree")
+fi
+train_csv=$OUT/kernels-mlp1280.csv
+echo "revision,round,model,device,batch,features,parameters,iterations,samples_per_s,us_per_batch" >"$train_csv"
+for round in $(seq 1 "$ROUNDS"); do
+    for b in "${builds[@]}"; do
+        "${b#*:}/bin/gossip-mpi" bench kernels --models mlp --hidden 1280 --batches 32 --devices java \
+            --seconds "$MLP_SECONDS" 2>/dev/null | awk -F, -v r="${b%%:*}" -v n="$round" 'NR > 1 && /Vector API/ {
+                print r "," n "," $0 }' >>"$train_csv"
+    done
+done
 {
     echo "# Gradient kernels"
     echo
-    echo "Command: \`SECONDS_PER=$SECONDS_PER bench/kernels.sh\` ($(revision_stamp),"
+    echo "Command: \`SECONDS_PER=$SECONDS_PER ROUNDS=$ROUNDS MLP_SECONDS=$MLP_SECONDS ${base:+BASELINE=$base }bench/kernels.sh\` ($(revision_stamp),"
     echo "OpenCL: $(clinfo -l 2>/dev/null | sed -n 's/.*Device #0: //p' | head -1))."
     echo "Raw: [kernels.csv](kernels.csv). One minibatch gradient (forward and backward) per iteration, at least"
     echo "$SECONDS_PER s per row after 20 warm-up iterations; the mlp has 100 hidden units."
@@ -26,5 +55,16 @@ bin/gossip-mpi bench kernels --seconds "$SECONDS_PER" 2>/dev/null >"$OUT/kernels
     echo "| model | device | batch | parameters | samples/s | us per batch |"
     echo "|---|---|---|---|---|---|"
     awk -F, 'NR > 1 { printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $5, $7, $8 }' "$OUT/kernels.csv"
+    echo
+    echo "The MLP the training benchmarks run (784-1280-10, 1,017,610 parameters, batch 32), on the Vector API"
+    echo "product, $ROUNDS rounds of $MLP_SECONDS s${base:+, alternating with revision $base (BASELINE=$base: the same command in a}"
+    echo "${base:+worktree of that revision, built there). }Raw: [kernels-mlp1280.csv](kernels-mlp1280.csv)."
+    echo
+    echo "| revision | us per batch, each round | median |"
+    echo "|---|---|---|"
+    awk -F, "$AWK_MEDIAN"' NR > 1 { n[$1]++; v[$1, n[$1]] = $10; list[$1] = list[$1] (n[$1] > 1 ? ", " : "") $10
+            if (!($1 in seen)) { seen[$1] = 1; order[++k] = $1 } }
+        END { for (i = 1; i <= k; i++) { r = order[i]; printf "| %s | %s | %.1f |\n", r, list[r], median(v, r, n[r]) } }' \
+        "$train_csv"
 } >"$OUT/kernels.md"
 cat "$OUT/kernels.md"
