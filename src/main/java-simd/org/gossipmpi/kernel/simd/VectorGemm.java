@@ -25,7 +25,7 @@ import org.gossipmpi.kernel.GemmReference;
  * another method: C2 stops inlining in a method this large (NodeCountInliningCutoff), and a vector passed to
  * a method it did not inline is boxed, an allocation per vector (measured: 4x slower than the unblocked
  * products before, and a young collection every few milliseconds). Rows and vectors left over from the blocks
- * run one at a time; columns left over from the vectors, and A and B both transposed (the rare case), as
+ * run row by row; columns left over from the vectors, and A and B both transposed (the rare case), as
  * scalar loops. Sums run in another order than the reference: the two agree to rounding. Stateless to its
  * callers and thread-safe; allocates nothing after a thread's first call.
  *
@@ -80,7 +80,10 @@ public final class VectorGemm implements Gemm {
         return transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
     }
 
-    /** C = alpha op(A) B + beta C: blocks of 4 rows by 4 vectors of C, then the rest a row and a vector at a time. */
+    /**
+     * C = alpha op(A) B + beta C: blocks of 4 rows by 4 vectors of C, then the rows and vectors left over from
+     * them row by row ({@link #rowStream}).
+     */
     private static void rowUpdates(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                                    float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc,
                                    float[] t) {
@@ -91,16 +94,14 @@ public final class VectorGemm implements Gemm {
             for (int j = 0; j < blockEnd; j += 4 * L) {
                 block4x4(transA, i, j, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, t);
             }
-            for (int r = i; r < i + 4; r++) {
-                for (int j = blockEnd; j < vecEnd; j += L) {
-                    block1x1(transA, r, j, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            if (blockEnd < vecEnd) {
+                for (int r = i; r < i + 4; r++) {
+                    rowStream(transA, r, blockEnd, vecEnd, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
                 }
             }
         }
         for (int r = rowEnd; r < m; r++) {
-            for (int j = 0; j < vecEnd; j += L) {
-                block1x1(transA, r, j, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-            }
+            rowStream(transA, r, 0, vecEnd, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         }
         for (int r = 0; r < m; r++) { // the columns after the last whole vector
             final int row = cOff + r * ldc;
@@ -197,18 +198,57 @@ public final class VectorGemm implements Gemm {
         }
     }
 
-    /** One vector of one row of C: C[r, j, j + L) = alpha sum_p op(A)[r, p] B[p, j, j + L) + beta C. */
-    private static void block1x1(boolean transA, int r, int j, int k, float alpha, float[] a, int aOff, int lda,
-                                 float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-        FloatVector s = FloatVector.zero(S);
-        for (int p = 0; p < k; p++) {
-            final float e = at(transA, a, aOff, lda, r, p);
-            if (e != 0f) {
-                s = FloatVector.fromArray(S, b, bOff + p * ldb + j).fma(FloatVector.broadcast(S, e), s);
+    /**
+     * C[r, from, to) = alpha sum_p op(A)[r, p] B[p, from, to) + beta C[r, from, to), to - from a multiple of L: the
+     * row scaled by beta, then four p at a time added to it, each vector of the row its own chain of multiply-adds
+     * (one accumulator over the whole of k would wait on each multiply-add's latency: a tenth of the speed).
+     */
+    private static void rowStream(boolean transA, int r, int from, int to, int k, float alpha, float[] a, int aOff,
+                                  int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        final int row = cOff + r * ldc;
+        if (beta != 1f) {
+            for (int j = from; j < to; j += L) {
+                final FloatVector old = beta == 0f ? FloatVector.zero(S) : FloatVector.fromArray(S, c, row + j);
+                old.mul(beta).intoArray(c, row + j);
             }
         }
-        final int at = cOff + r * ldc + j;
-        scaled(beta, c, at, s.mul(alpha)).intoArray(c, at);
+        int p = 0;
+        for (; p + 3 < k; p += 4) {
+            final float e0 = alpha * at(transA, a, aOff, lda, r, p);
+            final float e1 = alpha * at(transA, a, aOff, lda, r, p + 1);
+            final float e2 = alpha * at(transA, a, aOff, lda, r, p + 2);
+            final float e3 = alpha * at(transA, a, aOff, lda, r, p + 3);
+            if (e0 == 0f && e1 == 0f && e2 == 0f && e3 == 0f) {
+                continue;
+            }
+            final int b0 = bOff + p * ldb;
+            final int b1 = b0 + ldb;
+            final int b2 = b1 + ldb;
+            final int b3 = b2 + ldb;
+            final FloatVector v0 = FloatVector.broadcast(S, e0);
+            final FloatVector v1 = FloatVector.broadcast(S, e1);
+            final FloatVector v2 = FloatVector.broadcast(S, e2);
+            final FloatVector v3 = FloatVector.broadcast(S, e3);
+            for (int j = from; j < to; j += L) {
+                FloatVector acc = FloatVector.fromArray(S, c, row + j);
+                acc = FloatVector.fromArray(S, b, b0 + j).fma(v0, acc);
+                acc = FloatVector.fromArray(S, b, b1 + j).fma(v1, acc);
+                acc = FloatVector.fromArray(S, b, b2 + j).fma(v2, acc);
+                acc = FloatVector.fromArray(S, b, b3 + j).fma(v3, acc);
+                acc.intoArray(c, row + j);
+            }
+        }
+        for (; p < k; p++) {
+            final float e = alpha * at(transA, a, aOff, lda, r, p);
+            if (e == 0f) {
+                continue;
+            }
+            final FloatVector v = FloatVector.broadcast(S, e);
+            final int bp = bOff + p * ldb;
+            for (int j = from; j < to; j += L) {
+                FloatVector.fromArray(S, b, bp + j).fma(v, FloatVector.fromArray(S, c, row + j)).intoArray(c, row + j);
+            }
+        }
     }
 
     /** C[i, j] = alpha A[i, :] . B[j, :] + beta C[i, j]: rows of B four at a time outside, rows of A four inside. */
@@ -229,11 +269,49 @@ public final class VectorGemm implements Gemm {
                 }
             }
         }
-        for (int q = colEnd; q < n; q++) { // the last rows of B, fewer than four
-            for (int i = 0; i < m; i++) {
+        for (int q = colEnd; q < n; q++) { // the last rows of B, fewer than four (a linear model's only one)
+            for (int i = 0; i < rowEnd; i += 4) {
+                dots4x1(i, q, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, t);
+            }
+            for (int i = rowEnd; i < m; i++) {
                 final int at = cOff + i * ldc + q;
                 c[at] = scaled(beta, c[at], alpha * dot(a, aOff + i * lda, b, bOff + q * ldb, k, t));
             }
+        }
+    }
+
+    /** C[i + r, q] = alpha A[i + r, :] . B[q, :] + beta C for r in 0..3: four independent sums along k. */
+    private static void dots4x1(int i, int q, int k, float alpha, float[] a, int aOff, int lda, float[] b, int bOff,
+                                int ldb, float beta, float[] c, int cOff, int ldc, float[] t) {
+        final int a0 = aOff + i * lda;
+        final int bq = bOff + q * ldb;
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = FloatVector.zero(S);
+        FloatVector s2 = FloatVector.zero(S);
+        FloatVector s3 = FloatVector.zero(S);
+        int p = 0;
+        for (; p + L <= k; p += L) {
+            final FloatVector y = FloatVector.fromArray(S, b, bq + p);
+            s0 = FloatVector.fromArray(S, a, a0 + p).fma(y, s0);
+            s1 = FloatVector.fromArray(S, a, a0 + lda + p).fma(y, s1);
+            s2 = FloatVector.fromArray(S, a, a0 + 2 * lda + p).fma(y, s2);
+            s3 = FloatVector.fromArray(S, a, a0 + 3 * lda + p).fma(y, s3);
+        }
+        s0.intoArray(t, 0);
+        s1.intoArray(t, L);
+        s2.intoArray(t, 2 * L);
+        s3.intoArray(t, 3 * L);
+        for (int r = 0; r < 4; r++) {
+            float sum = 0f;
+            for (int l = 0; l < L; l++) {
+                sum += t[r * L + l];
+            }
+            final int ar = a0 + r * lda;
+            for (int e = p; e < k; e++) {
+                sum += a[ar + e] * b[bq + e];
+            }
+            final int at = cOff + (i + r) * ldc + q;
+            c[at] = scaled(beta, c[at], alpha * sum);
         }
     }
 
