@@ -9,7 +9,7 @@
 #
 # Then the MLP the training benchmarks run (784-1280-10, batch 32: time-to-target, peers, scaling) on the Java
 # products, ROUNDS times (default 3) of MLP_SECONDS each (default 6: the first of them hold the JIT compilation),
-# alternating with BASELINE's build when it is given.
+# alternating with BASELINE's build when it is given, then in PyTorch where it is installed.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -44,6 +44,17 @@ for round in $(seq 1 "$ROUNDS"); do
                 print r "," n "," $0 }' >>"$train_csv"
     done
 done
+# The same MLP's gradient in PyTorch on one thread (bench/peers/gradient.py), where Debian's PyTorch is installed
+# (bench/peers/run.sh installs it), with the malloc settings gossip-mpi gives libtorch.
+torch_version=$(/usr/bin/python3 -c 'import torch; print(torch.__version__)' 2>/dev/null || true)
+if [ -n "$torch_version" ]; then
+    # shellcheck source=bin/lib/runtime.sh
+    . bin/lib/runtime.sh
+    OMP_NUM_THREADS=1 MALLOC_TRIM_THRESHOLD_=$LIBTORCH_MALLOC_TRIM MALLOC_MMAP_THRESHOLD_=$LIBTORCH_MALLOC_MMAP \
+        /usr/bin/python3 bench/peers/gradient.py --seconds "$MLP_SECONDS" --rounds "$ROUNDS" |
+        awk -F, -v v="$torch_version" '{ printf "pytorch-%s,%s,mlp,PyTorch %s (1 thread),%s,784,1017610,%s,%.0f,%s\n",
+            v, $1, v, $2, $3, $2 * 1e6 / $4, $4 }' >>"$train_csv"
+fi
 {
     echo "# Gradient kernels"
     echo
@@ -59,6 +70,12 @@ done
     echo "The MLP the training benchmarks run (784-1280-10, 1,017,610 parameters, batch 32), on the Vector API"
     echo "product, $ROUNDS rounds of $MLP_SECONDS s${base:+, alternating with revision $base (BASELINE=$base: the same command in a}"
     echo "${base:+worktree of that revision, built there). }Raw: [kernels-mlp1280.csv](kernels-mlp1280.csv)."
+    if [ -n "$torch_version" ]; then
+        echo "pytorch-$torch_version: the same model, initialisation distribution and batches in PyTorch $torch_version"
+        echo "(Debian's, OpenBLAS), one thread, forward and backward (bench/peers/gradient.py), after the Java rounds."
+    else
+        echo "PyTorch: not measured (Debian's python3-torch is not installed here; bench/peers/run.sh installs it)."
+    fi
     echo
     echo "| revision | us per batch, each round | median |"
     echo "|---|---|---|"
