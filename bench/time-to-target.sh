@@ -7,8 +7,8 @@
 #
 # The problem: an MLP (784-1280-10, 1,017,610 parameters) on Fashion-MNIST, batch 32 per rank, lr 0.1, seed 1,
 # the training loss estimated every EVAL_EVERY steps on a seeded sample of EVAL_ROWS training rows.
-#   1. The target L: all-reduce SGD's training loss after STEPS steps (in-process ranks: the loss per step does
-#      not depend on the network).
+#   1. The target L: all-reduce SGD's training loss after STEPS steps, under mpirun on shared memory (the loss per
+#      step does not depend on the network; bench/lib/target.sh says why not in-process).
 #   2. Gamma of each compressed algorithm: a sweep over GAMMAS (in-process ranks), each run stopped at L or after
 #      MAX_FACTOR x STEPS steps. A gamma that reaches L in S steps is then run again for 4 S steps without the
 #      target: it is stable when that run neither diverges nor lets the consensus distance grow past 10x its value
@@ -31,6 +31,8 @@ cd "$ROOT"
 . bench/lib/summary.sh
 # shellcheck source=bin/lib/jobs.sh
 . bin/lib/jobs.sh
+# shellcheck source=bench/lib/target.sh
+. bench/lib/target.sh
 HOSTS=${HOSTS:-4}
 RATES=${RATES-100mbit,1gbit,10gbit}
 STEPS=${STEPS:-200}
@@ -61,18 +63,17 @@ bin/setup >/dev/null
 mpirun_flags "$HOSTS"
 # 1. The target: all-reduce's loss after STEPS steps (seeded, so a machine without the last run's WORK recomputes it)
 target() {
-    say "target: all-reduce, $STEPS steps, $HOSTS in-process ranks"
-    rm -rf "$WORK/target"
-    bin/gossip-mpi train --ranks "$HOSTS" --algorithm allreduce "${COMMON[@]}" --steps "$STEPS" --out "$WORK/target" >&2
-    TARGET=$(summary_field "$WORK/target/allreduce/summary.json" final_train_loss)
-    echo "$SETTINGS" >"$WORK/target/settings"
+    say "target: all-reduce, $STEPS steps, $HOSTS ranks under mpirun (shared memory)"
+    TARGET=$(allreduce_target "$WORK/target" "$HOSTS" "$STEPS" "${COMMON[@]}")
+    echo "$SETTINGS $TARGET_BY" >"$WORK/target/settings"
     say "target loss L = $TARGET"
 }
-# What the sweep and the target depend on (not the rates: both run in-process), kept beside each: a sweep or a
+# What the sweep and the target depend on (not the rates: neither runs on the emulated hosts), kept beside each: a sweep or a
 # target made with other settings is never reused.
 SETTINGS="HOSTS=$HOSTS STEPS=$STEPS MAX_FACTOR=$MAX_FACTOR EVAL_EVERY=$EVAL_EVERY EVAL_ROWS=$EVAL_ROWS"
 SETTINGS+=" GAMMAS=$GAMMAS SWEEP_COMPRESSORS=$SWEEP_COMPRESSORS train ${COMMON[*]}"
 settings=$OUT/$NAME-sweep.settings
+TARGET_BY="target-under-mpirun" # how the kept target was made: one made in-process (before) is not reused
 if [ -n "${REUSE_SWEEP:-}" ]; then
     if [ ! -r "$sweep" ] || [ ! -r "$settings" ]; then
         say "REUSE_SWEEP=1: no sweep to reuse ($sweep and $settings are both needed); run without REUSE_SWEEP"
@@ -86,7 +87,8 @@ if [ -n "${REUSE_SWEEP:-}" ]; then
         exit 2
     fi
     mkdir -p "$WORK"
-    if [ -r "$WORK/target/allreduce/summary.json" ] && [ "$(cat "$WORK/target/settings" 2>/dev/null)" = "$SETTINGS" ]; then
+    if [ -r "$WORK/target/allreduce/summary.json" ] \
+            && [ "$(cat "$WORK/target/settings" 2>/dev/null)" = "$SETTINGS $TARGET_BY" ]; then
         TARGET=$(summary_field "$WORK/target/allreduce/summary.json" final_train_loss)
     else
         target
@@ -217,7 +219,8 @@ md=$OUT/$NAME.md
     echo
     echo "MLP 784-1280-10 (1,017,610 parameters) on Fashion-MNIST, batch 32 per rank, lr 0.1, $HOSTS ranks on a ring"
     echo "(all-reduce: MPI_Iallreduce in place, Open MPI's reduce-scatter + all-gather, and gossip-mpi's TCP"
-    echo "settings: bin/lib/openmpi.sh). Target L = $TARGET: the training loss all-reduce SGD reaches after $STEPS steps,"
+    echo "settings: bin/lib/openmpi.sh). Target L = $TARGET: the training loss all-reduce SGD reaches after $STEPS steps"
+    echo "under mpirun on shared memory (bench/lib/target.sh),"
     echo "estimated, as for every run, on the same seeded sample of $EVAL_ROWS training rows every $EVAL_EVERY steps."
     echo "Each run stops at L or after $MAX_STEPS steps. Train seconds exclude evaluation. Hosts are network"
     echo "namespaces of one $(nproc)-core machine with a tbf rate limit on every host's link (bench/cluster);"

@@ -7,7 +7,8 @@
 # The problem of bench/time-to-target.sh (MLP 784-1280-10, Fashion-MNIST, batch 32 per rank, lr 0.1, seed 1, a ring
 # of HOSTS ranks), with the training loss of the averaged model taken on all 60,000 training rows every EVAL_EVERY
 # steps by both implementations (outside the training time). Target L: gossip-mpi's all-reduce SGD's loss after
-# STEPS steps (in-process ranks). Then at each rate, each run until L or MAX_FACTOR x STEPS steps:
+# STEPS steps (under mpirun on shared memory: bench/lib/target.sh). Then at each rate, each run until L or
+# MAX_FACTOR x STEPS steps:
 #   gossip-mpi: all-reduce SGD with MPI_Allreduce and with its own ring (--allreduce ring), CHOCO-SGD top-1% at GAMMA
 #   (default: the stable gamma of the time-to-target sweep);
 #   PyTorch (bench/peers/peer.py, one thread per rank, gloo over the same links): DistributedDataParallel, the flat
@@ -26,6 +27,8 @@ cd "$ROOT"
 . bin/lib/jobs.sh
 # shellcheck source=bin/lib/runtime.sh
 . bin/lib/runtime.sh
+# shellcheck source=bench/lib/target.sh
+. bench/lib/target.sh
 HOSTS=${HOSTS:-4}
 RATES=${RATES-1gbit,100mbit}
 STEPS=${STEPS:-200}
@@ -54,9 +57,8 @@ rm -rf "$WORK"
 mkdir -p "$WORK" "$OUT"
 stamp=$(revision_stamp)
 
-say "target: gossip-mpi all-reduce, $STEPS steps, $HOSTS in-process ranks"
-bin/gossip-mpi train --ranks "$HOSTS" --algorithm allreduce "${COMMON[@]}" --steps "$STEPS" --out "$WORK/target" >&2
-TARGET=$(summary_field "$WORK/target/allreduce/summary.json" final_train_loss)
+say "target: gossip-mpi all-reduce, $STEPS steps, $HOSTS ranks under mpirun (shared memory)"
+TARGET=$(allreduce_target "$WORK/target" "$HOSTS" "$STEPS" "${COMMON[@]}")
 say "target loss L = $TARGET; CHOCO gamma $GAMMA"
 
 # shellcheck source=bench/cluster/common.sh
