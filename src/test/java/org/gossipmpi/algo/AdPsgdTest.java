@@ -80,15 +80,20 @@ class AdPsgdTest {
                         opt.mix(t, x);
                         pace(comm.rank(), t);
                     }
-                    final java.nio.file.Path file = java.nio.file.Files.createTempDirectory("adpsgd")
-                        .resolve("rank-" + comm.rank());
-                    if (round == 0 && comm.rank() % 2 == 1) { // a passive rank: its neighbours may be averaging
-                        final IllegalStateException early = assertThrows(IllegalStateException.class,
-                            () -> opt.save(file, x));
-                        assertTrue(early.getMessage().contains("pause before saving"), early.getMessage());
+                    final java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("adpsgd");
+                    final java.nio.file.Path file = dir.resolve("rank-" + comm.rank());
+                    try {
+                        if (round == 0 && comm.rank() % 2 == 1) { // a passive rank: its neighbours may be averaging
+                            final IllegalStateException early = assertThrows(IllegalStateException.class,
+                                () -> opt.save(file, x));
+                            assertTrue(early.getMessage().contains("pause before saving"), early.getMessage());
+                        }
+                        opt.pause(x);
+                        opt.save(file, x); // after the pause: the model is the rank's own
+                    } finally {
+                        java.nio.file.Files.deleteIfExists(file);
+                        java.nio.file.Files.delete(dir);
                     }
-                    opt.pause(x);
-                    opt.save(file, x); // after the pause: the model is the rank's own
                     final float[] now = w.average(x);
                     for (int i = 0; i < d; i++) {
                         assertEquals(mean[i], now[i], 2e-6 * (1 + Math.abs(mean[i])), "rank " + comm.rank()
