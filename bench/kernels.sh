@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Gradient kernels: samples/s of every dense model for batch 64, 256, 1024 on the OpenCL device and on the
 # Java twin, in one run, on Fashion-MNIST (784 features, 10 classes; logistic and least squares use the
-# class index as their target, which does not change their cost).
+# class index as their target, which does not change their cost). Every model as train runs it by default,
+# without L2 regularization (bench kernels --l2, default train's 0).
 #
 #   bench/kernels.sh                  # writes bench/results/kernels.csv and bench/results/kernels.md
 #   SECONDS_PER=5 bench/kernels.sh    # longer measurements
@@ -33,6 +34,11 @@ if [ -n "$BASELINE" ]; then
     trap 'git -C "$ROOT" worktree remove --force "$tree" >/dev/null 2>&1 || true' EXIT
     git worktree add --detach "$tree" "$base" >/dev/null 2>&1
     (cd "$tree" && mvn -q -o package -DskipTests >/dev/null)
+    if ! "$tree/bin/gossip-mpi" bench kernels --help 2>/dev/null | grep -q -- --l2; then
+        echo "kernels: BASELINE=$BASELINE predates bench kernels --l2 (its models ran with L2 1e-4, this revision's" \
+            "without, as train does): pick a revision that has the option" >&2
+        exit 2
+    fi
     builds+=("$base:$tree")
 fi
 train_csv=$OUT/kernels-mlp1280.csv
@@ -61,7 +67,7 @@ fi
     echo "Command: \`SECONDS_PER=$SECONDS_PER ROUNDS=$ROUNDS MLP_SECONDS=$MLP_SECONDS ${base:+BASELINE=$base }bench/kernels.sh\` ($(revision_stamp),"
     echo "OpenCL: $(clinfo -l 2>/dev/null | sed -n 's/.*Device #0: //p' | head -1))."
     echo "Raw: [kernels.csv](kernels.csv). One minibatch gradient (forward and backward) per iteration, at least"
-    echo "$SECONDS_PER s per row after 20 warm-up iterations; the mlp has 100 hidden units."
+    echo "$SECONDS_PER s per row after 20 warm-up iterations; the mlp has 100 hidden units. No L2 term (train's default)."
     echo
     echo "| model | device | batch | parameters | samples/s | us per batch |"
     echo "|---|---|---|---|---|---|"

@@ -22,12 +22,14 @@ public final class GradientBenchmark {
 
     private final Dataset data;
     private final int hidden;
+    private final double lambda;
     private final double seconds;
     private final PrintWriter out;
 
-    public GradientBenchmark(Dataset data, int hidden, double seconds, PrintWriter out) {
+    public GradientBenchmark(Dataset data, int hidden, double lambda, double seconds, PrintWriter out) {
         this.data = data;
         this.hidden = hidden;
+        this.lambda = lambda;
         this.seconds = seconds;
         this.out = out;
     }
@@ -80,13 +82,13 @@ public final class GradientBenchmark {
         final int classes = Math.max(2, data.classes());
         switch (name) {
             case "logistic":
-                return LinearModel.logistic(data.cols(), 1e-4, gemm);
+                return LinearModel.logistic(data.cols(), lambda, gemm);
             case "leastsquares":
-                return LinearModel.leastSquares(data.cols(), 1e-4, gemm);
+                return LinearModel.leastSquares(data.cols(), lambda, gemm);
             case "softmax":
-                return new SoftmaxRegression(data.cols(), classes, 1e-4, gemm);
+                return new SoftmaxRegression(data.cols(), classes, lambda, gemm);
             case "mlp":
-                return new Mlp(data.cols(), hidden, classes, 1e-4, gemm);
+                return new Mlp(data.cols(), hidden, classes, lambda, gemm);
             default:
                 throw new IllegalArgumentException("unknown model '" + name + "'; valid: logistic, leastsquares,"
                     + " softmax, mlp");

@@ -168,6 +168,10 @@ final class BenchCommand {
         @Option(names = "--hidden", defaultValue = "100", description = "Hidden units of the mlp (default: ${DEFAULT-VALUE}).")
         int hidden;
 
+        @Option(names = "--l2", defaultValue = org.gossipmpi.train.TrainConfig.DEFAULT_L2, paramLabel = "LAMBDA",
+            description = "L2 regularization of every model, as train's --l2 (default: ${DEFAULT-VALUE}, train's).")
+        double l2;
+
         @Option(names = "--seconds", defaultValue = "2", description = "Time per measurement (default: ${DEFAULT-VALUE}).")
         double seconds;
 
@@ -176,13 +180,16 @@ final class BenchCommand {
 
         @Override
         public Integer call() {
+            if (!(l2 >= 0)) {
+                throw new IllegalArgumentException("--l2 must be >= 0, got " + l2);
+            }
             final org.gossipmpi.data.Dataset d = org.gossipmpi.data.DataSources.load(data, null, 0).train();
             if (!d.isDense()) {
                 throw new IllegalArgumentException("bench kernels needs dense data; " + d.source() + " is sparse");
             }
             final PrintWriter out = Main.out(spec);
             out.println(org.gossipmpi.bench.GradientBenchmark.HEADER);
-            new org.gossipmpi.bench.GradientBenchmark(d, hidden, seconds, out).run(models, batches, devices);
+            new org.gossipmpi.bench.GradientBenchmark(d, hidden, l2, seconds, out).run(models, batches, devices);
             return 0;
         }
     }
