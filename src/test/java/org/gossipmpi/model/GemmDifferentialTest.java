@@ -80,6 +80,54 @@ class GemmDifferentialTest {
         }
     }
 
+    /**
+     * Every way a product splits its work, for vectors of 8 and of 16 floats: rows of C in blocks of 4 and 8
+     * and left over, vectors of a row in blocks of 4, a pair left over, one left over, and columns after them;
+     * the forward product (B transposed) through the transposition of up to 8 vectors' worth of A's rows at a
+     * time (m past 128 and 256), with rows left over, and as dot products where B has few rows.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("products")
+    void productAndTwinAgreeOnEveryBlockShape(Gemm kernel) {
+        final Gemm twin = new GemmReference();
+        final SplittableRandom r = new SplittableRandom(12);
+        int trial = 0;
+        for (int m : new int[] {1, 7, 8, 16, 32, 48, 64, 96, 130, 290}) {
+            for (int n : new int[] {10, 40, 48, 96, 200}) {
+                for (int k : new int[] {5, 70, 300}) {
+                    for (int trans = 0; trans < 4; trans++, trial++) {
+                        final boolean ta = (trans & 1) != 0;
+                        final boolean tb = (trans & 2) != 0;
+                        final int lda = (ta ? m : k) + trial % 2;
+                        final int ldb = (tb ? k : n) + trial % 3;
+                        final int ldc = n + trial % 2;
+                        final int aOff = trial % 3;
+                        final float[] a = random(r, aOff + (ta ? k : m) * lda);
+                        if (trial % 5 == 1) { // ReLU-like zeros
+                            for (int i = 0; i < a.length; i++) {
+                                if (r.nextInt(10) < 7) {
+                                    a[i] = 0f;
+                                }
+                            }
+                        }
+                        final float[] b = random(r, 1 + (tb ? n : k) * ldb);
+                        final float[] c1 = random(r, 2 + m * ldc);
+                        final float[] c2 = c1.clone();
+                        final float alpha = trial % 7 == 0 ? 1f : (float) r.nextGaussian();
+                        final float beta = trial % 3 == 0 ? 0f : trial % 3 == 1 ? 1f : (float) r.nextGaussian();
+                        kernel.gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, 1, ldb, beta, c1, 2, ldc);
+                        twin.gemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, 1, ldb, beta, c2, 2, ldc);
+                        for (int i = 0; i < c1.length; i++) {
+                            assertEquals(c2[i], c1[i], 1e-4 * (1 + Math.abs(c2[i])) * Math.sqrt(k) * 3,
+                                kernel.describe() + ": m " + m + " n " + n + " k " + k + " transA " + ta + " transB "
+                                    + tb + " element " + i);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("products")
     void everyDenseModelsGradientAgreesOnKernelAndTwin(Gemm kernel) {
