@@ -18,7 +18,8 @@ import org.gossipmpi.kernel.GemmReference;
  *       by 2 vectors, likewise;</li>
  *   <li>C = alpha A B^T + beta C (the forward products): where B has many rows (an MLP's first layer), as
  *       C^T = B A^T, the product above, on A's rows transposed into scratch, C^T written back transposed
- *       (measured on the 784-1280-10 MLP with batch 32: 0.42 ms against 0.75 ms as dot products); otherwise,
+ *       (bench/results/kernels.md: the 784-1280-10 MLP's gradient with batch 32 in 1.83 ms, against 2.07 ms
+ *       with this product as dot products; the JIT compiles one more block shape for it); otherwise,
  *       and for rows of A left over from multiples of 2L, dot products along k of 4 rows of A with 4 rows of B
  *       at a time, 16 accumulators, 8 loads per 16 multiply-adds, each accumulator's lanes then added in lane
  *       order (not {@code reduceLanes(ADD)}, whose order is unspecified and differs between the interpreted
@@ -165,11 +166,19 @@ public final class VectorGemm implements Gemm {
         FloatVector s31 = FloatVector.zero(S);
         FloatVector s32 = FloatVector.zero(S);
         FloatVector s33 = FloatVector.zero(S);
-        for (int p = 0; p < k; p++) {
-            final float e0 = at(transA, a, aOff, lda, i, p);
-            final float e1 = at(transA, a, aOff, lda, i + 1, p);
-            final float e2 = at(transA, a, aOff, lda, i + 2, p);
-            final float e3 = at(transA, a, aOff, lda, i + 3, p);
+        // op(A)[i + r, p] = a[e + r * rows], e stepping by cols along p: plain indexing, no call per element (the
+        // interpreter runs a thread's first products, and a call per element made those several times slower)
+        final int rows = transA ? 1 : lda;
+        final int cols = transA ? lda : 1;
+        final int r1 = rows;
+        final int r2 = 2 * rows;
+        final int r3 = 3 * rows;
+        int e = aOff + i * rows;
+        for (int p = 0; p < k; p++, e += cols) {
+            final float e0 = a[e];
+            final float e1 = a[e + r1];
+            final float e2 = a[e + r2];
+            final float e3 = a[e + r3];
             if (e0 == 0f && e1 == 0f && e2 == 0f && e3 == 0f) {
                 continue; // ReLU zeros: a hidden unit off for this row of the batch
             }
@@ -249,15 +258,25 @@ public final class VectorGemm implements Gemm {
         FloatVector s61 = FloatVector.zero(S);
         FloatVector s70 = FloatVector.zero(S);
         FloatVector s71 = FloatVector.zero(S);
-        for (int p = 0; p < k; p++) {
-            final float e0 = at(transA, a, aOff, lda, i, p);
-            final float e1 = at(transA, a, aOff, lda, i + 1, p);
-            final float e2 = at(transA, a, aOff, lda, i + 2, p);
-            final float e3 = at(transA, a, aOff, lda, i + 3, p);
-            final float e4 = at(transA, a, aOff, lda, i + 4, p);
-            final float e5 = at(transA, a, aOff, lda, i + 5, p);
-            final float e6 = at(transA, a, aOff, lda, i + 6, p);
-            final float e7 = at(transA, a, aOff, lda, i + 7, p);
+        final int rows = transA ? 1 : lda; // indexing as in block4x4
+        final int cols = transA ? lda : 1;
+        final int r1 = rows;
+        final int r2 = 2 * rows;
+        final int r3 = 3 * rows;
+        final int r4 = 4 * rows;
+        final int r5 = 5 * rows;
+        final int r6 = 6 * rows;
+        final int r7 = 7 * rows;
+        int e = aOff + i * rows;
+        for (int p = 0; p < k; p++, e += cols) {
+            final float e0 = a[e];
+            final float e1 = a[e + r1];
+            final float e2 = a[e + r2];
+            final float e3 = a[e + r3];
+            final float e4 = a[e + r4];
+            final float e5 = a[e + r5];
+            final float e6 = a[e + r6];
+            final float e7 = a[e + r7];
             if (e0 == 0f && e1 == 0f && e2 == 0f && e3 == 0f && e4 == 0f && e5 == 0f && e6 == 0f && e7 == 0f) {
                 continue;
             }
