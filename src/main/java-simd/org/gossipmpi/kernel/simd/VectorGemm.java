@@ -225,15 +225,16 @@ public final class VectorGemm implements Gemm {
         s31.intoArray(t, 13 * L);
         s32.intoArray(t, 14 * L);
         s33.intoArray(t, 15 * L);
-        storeTile(t, alpha, beta, c, cOff + i * ldc + j, ldc);
+        storeTile(t, 4, 4, alpha, beta, c, cOff + i * ldc + j, ldc);
     }
 
-    /** C's 4 x 4L block at {@code at} = beta C + alpha (the tile, row by row). */
-    private static void storeTile(float[] t, float alpha, float beta, float[] c, int at, int ldc) {
-        for (int r = 0; r < 4; r++) {
+    /** C's block of {@code rows} x {@code vectors} L at {@code at} = beta C + alpha (the tile, row by row). */
+    private static void storeTile(float[] t, int rows, int vectors, float alpha, float beta, float[] c, int at,
+                                  int ldc) {
+        for (int r = 0; r < rows; r++) {
             final int row = at + r * ldc;
-            for (int v = 0; v < 4; v++) {
-                final FloatVector s = FloatVector.fromArray(S, t, (4 * r + v) * L).mul(alpha);
+            for (int v = 0; v < vectors; v++) {
+                final FloatVector s = FloatVector.fromArray(S, t, (vectors * r + v) * L).mul(alpha);
                 scaled(beta, c, row + v * L, s).intoArray(c, row + v * L);
             }
         }
@@ -325,13 +326,7 @@ public final class VectorGemm implements Gemm {
         s61.intoArray(t, 13 * L);
         s70.intoArray(t, 14 * L);
         s71.intoArray(t, 15 * L);
-        for (int r = 0; r < 8; r++) {
-            final int row = cOff + (i + r) * ldc + j;
-            for (int v = 0; v < 2; v++) {
-                final FloatVector sum = FloatVector.fromArray(S, t, (2 * r + v) * L).mul(alpha);
-                scaled(beta, c, row + v * L, sum).intoArray(c, row + v * L);
-            }
-        }
+        storeTile(t, 8, 2, alpha, beta, c, cOff + i * ldc + j, ldc);
     }
 
     /**
