@@ -207,6 +207,16 @@ else
     BEST=$(awk -F, 'NR > 1 && $1 == "choco" && $4 == "true" && $8 == "true" && (b == "" || $6 < b) { b = $6; c = $2 } END { print c }' "$sweep")
 fi
 
+# Each run's seconds from its JVMs' start to its first step (the largest over the ranks; summary.json's
+# startup_seconds_per_rank), shown beside its train seconds: work moved before step 0 shows there.
+starts=$WORK/starts.csv
+for link in shm "${rates[@]}"; do
+    for s in "$WORK/$link"/*/summary.json; do
+        [ -r "$s" ] || continue
+        printf '%s,%s,%s,%s\n' "$link" "$(summary_field "$s" algorithm)" "$(summary_field "$s" compressor)" \
+            "$(summary_per_rank "$s" startup_seconds_per_rank | awk -F';' '{ m = $1; for (i = 2; i <= NF; i++) if ($i > m) m = $i; print m }')"
+    done
+done >"$starts"
 md=$OUT/$NAME.md
 {
     echo "# Time to target"
@@ -222,21 +232,25 @@ md=$OUT/$NAME.md
     echo "settings: bin/lib/openmpi.sh). Target L = $TARGET: the training loss all-reduce SGD reaches after $STEPS steps"
     echo "under mpirun on shared memory (bench/lib/target.sh),"
     echo "estimated, as for every run, on the same seeded sample of $EVAL_ROWS training rows every $EVAL_EVERY steps."
-    echo "Each run stops at L or after $MAX_STEPS steps. Train seconds exclude evaluation. Hosts are network"
+    echo "Each run stops at L or after $MAX_STEPS steps. Train seconds exclude evaluation and what comes before step 0"
+    echo "(s to step 0: from the JVMs' start to the first step, the slowest rank's: MPI's start, the data, the model). Hosts are network"
     echo "namespaces of one $(nproc)-core machine with a tbf rate limit on every host's link (bench/cluster);"
     echo "\"shm\" is the same ranks on one host (shared memory). Gammas from the sweep in"
     echo "[$NAME-sweep.csv]($NAME-sweep.csv) (fewest steps to L among the stable gammas: a run of 4x those steps neither diverges nor lets the consensus distance grow past 10x its value at L); \"best\" compressor: $BEST"
     echo "(fewest bytes to L). Raw: [$NAME.csv]($NAME.csv). All-reduce's bytes are modelled"
     echo "(2(n-1)/n x 4d per rank and step, what a ring all-reduce sends), the others' counted payloads."
     echo
-    echo "| link | algorithm | compressor | gamma | steps to L | train s to L | MB sent to L (all ranks) | mean step ms | rank 0's step: gradient / compress / exchange / mix mean ms, in no phase | step / gradient | speed-up over all-reduce |"
-    echo "|---|---|---|---|---|---|---|---|---|---|---|"
-    awk -F, 'NR > 1 {
+    echo "| link | algorithm | compressor | gamma | steps to L | train s to L | s to step 0 | MB sent to L (all ranks) | mean step ms | rank 0's step: gradient / compress / exchange / mix mean ms, in no phase | step / gradient | speed-up over all-reduce |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+    awk -F, 'NR == FNR { start[$1 "/" $2 "/" $3] = $4; next }
+    FNR > 1 {
         to = $6 == "true" ? sprintf("%.1f", $9) : sprintf("not reached in %d steps", $7)
         st = $6 == "true" ? $7 : "-"
-        printf "| %s | %s | %s | %g | %s | %s | %.1f | %s | %.1f / %.1f / %.1f / %.1f, %.1f%% | %.2f | %s |\n", $1, $3, $4, $5, st, to,
-            $10 / 1e6, $11, $17, $18, $19, $20, 100 * $21, ($17 > 0 ? $16 / $17 : 0), ($15 == "" ? "-" : $15 "x")
-    }' "$csv"
+        k = $1 "/" $3 "/" $4
+        printf "| %s | %s | %s | %g | %s | %s | %s | %.1f | %s | %.1f / %.1f / %.1f / %.1f, %.1f%% | %.2f | %s |\n", $1, $3, $4, $5, st, to,
+            (k in start ? sprintf("%.1f", start[k]) : "-"), $10 / 1e6, $11, $17, $18, $19, $20, 100 * $21,
+            ($17 > 0 ? $16 / $17 : 0), ($15 == "" ? "-" : $15 "x")
+    }' "$starts" "$csv"
     echo
     echo "Goals (train seconds to L, the best CHOCO run over all-reduce, 4 hosts): 1 Gbit/s >= 4x, 100 Mbit/s"
     echo ">= 25x, 10 Gbit/s reported. Steps to L are counted at evaluations, every $EVAL_EVERY steps: a run that"
