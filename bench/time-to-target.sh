@@ -242,7 +242,7 @@ md=$OUT/$NAME.md
     echo
     echo "| link | algorithm | compressor | gamma | steps to L | train s to L | s to step 0 | MB sent to L (all ranks) | mean step ms | rank 0's step: gradient / compress / exchange / mix mean ms, in no phase | step / gradient | speed-up over all-reduce |"
     echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
-    awk -F, 'NR == FNR { start[$1 "/" $2 "/" $3] = $4; next }
+    awk -F, -v starts="$starts" 'FILENAME == starts { start[$1 "/" $2 "/" $3] = $4; next }
     FNR > 1 {
         to = $6 == "true" ? sprintf("%.1f", $9) : sprintf("not reached in %d steps", $7)
         st = $6 == "true" ? $7 : "-"
