@@ -50,11 +50,9 @@ for n in "${counts[@]}"; do
     done
     for s in "$WORK/$n"/*/summary.json; do
         steps=$(summary_field "$s" steps)
-        # the train seconds at step WARM and at the end, from the run's evaluations
-        after=$(awk -F, -v w="$WARM" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "train_seconds") c = i; next }
-            $1 == w { t0 = $c } { s = $1; t = $c }
-            END { if (t0 == "" || s <= w) exit 1; printf "%.1f", 1000 * (t - t0) / (s - w) }' "$(dirname "$s")/history.csv") \
-            || { echo "scaling.sh: $(dirname "$s")/history.csv has no evaluation at step $WARM" >&2; exit 1; }
+        # the ms a step after step WARM, from the run's evaluations
+        after=$(history_after "$(dirname "$s")/history.csv" "$WARM" | awk '$2 != "-" { print $2 }')
+        [ -n "$after" ] || { echo "scaling.sh: $(dirname "$s")/history.csv has no evaluation at step $WARM or after it" >&2; exit 1; }
         printf '%s,%s,%s,%s,%s,%s,%s,%s,%s\n' "$n" "$(basename "$(dirname "$s")")" \
             "$(awk -v t="$(summary_field "$s" train_seconds)" -v k="$steps" 'BEGIN { printf "%.1f", 1000 * t / k }')" "$after" \
             "$(summary_p50 "$s" gradient | awk '{ printf "%.1f", $1 / 1000 }')" "$(summary_p50 "$s" compress | awk '{ printf "%.1f", $1 / 1000 }')" \

@@ -294,9 +294,7 @@ md=$OUT/$NAME.md
     echo "|---|---|---|---|---|---|---|---|"
     for link in shm "${rates[@]}"; do
         h=$(find "$WORK/$link" -path '*choco-topk_0.01*' -name history.csv 2>/dev/null | head -1)
-        later=$( [ -z "$h" ] || awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "train_seconds") c = i; next }
-            NR == 2 { s0 = $1; t0 = $c } { s = $1; t = $c } END { if (s > s0) printf "%.2f %.1f", t0, 1000 * (t - t0) / (s - s0)
-            else printf "%.2f -", t0 }' "$h")
+        later=$( [ -z "$h" ] || history_after "$h")
         awk -F, -v l="$link" -v later="${later:-- -}" 'NR > 1 && $1 == l && $3 == "choco" && $4 == "topk:0.01" && $17 > 0 {
             split(later, x, " ")
             printf "| %s | %.1f | %.1f | %.2f | %s | %s | %s | %.2f |\n", $1, $16, $17, $16 / $17,

@@ -21,3 +21,14 @@ summary_per_rank() {
         sed -n "s/.*\"$2\": *\[\([^]]*\)\].*/\1/p" "$1" | head -1 | tr ',' ';'
     fi
 }
+
+# history_after HISTORY [STEP]: from a run's history.csv, the train seconds at evaluation STEP (default: the
+# first evaluation) and the ms a step from there to the last evaluation, as "SECONDS MS" (MS is "-" where no
+# evaluation follows); fails where STEP has no evaluation.
+history_after() {
+    awk -F, -v w="${2:-}" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "train_seconds") c = i; next }
+        s0 == "" && (w == "" || $1 == w) { s0 = $1; t0 = $c }
+        { s = $1; t = $c }
+        END { if (s0 == "") exit 1
+              if (s > s0) printf "%.2f %.1f\n", t0, 1000 * (t - t0) / (s - s0); else printf "%.2f -\n", t0 }' "$1"
+}
