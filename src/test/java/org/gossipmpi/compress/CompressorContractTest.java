@@ -388,7 +388,7 @@ class CompressorContractTest {
     void denseChecksAndSumsAgreeOnEveryPathWhereverTheBadValueSits() {
         final float[] bads = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 65520f, -70000f, 65504f};
         for (Quantizer q : javaPaths()) {
-            for (int n : new int[] {0, 1, 7, 8, 9, 37}) {
+            for (int n : new int[] {0, 1, 7, 8, 9, 16, 17, 24, 25, 37, 40}) {
                 for (int at = -1; at < n; at++) {
                     for (float bad : bads) {
                         final float[] x = new float[n + 2];
@@ -403,6 +403,15 @@ class CompressorContractTest {
                         assertEquals(half, q.allBelow(x, 1, 1 + n, 65520f), what);
                     }
                 }
+                // limits nothing is below (|x| < limit is false for each), and one just above |x| = 1.5
+                final float[] x = new float[n + 2];
+                java.util.Arrays.fill(x, -1.5f);
+                x[0] = Float.NaN; // outside the range: never read
+                x[n + 1] = Float.NaN;
+                for (float limit : new float[] {Float.NaN, 0f, -0f, -2f, Float.NEGATIVE_INFINITY, 1.5f}) {
+                    assertEquals(n == 0, q.allBelow(x, 1, 1 + n, limit), q.describe() + " n=" + n + " limit " + limit);
+                }
+                assertTrue(q.allBelow(x, 1, 1 + n, Math.nextUp(1.5f)), q.describe() + " n=" + n + " limit above");
                 final float[] values = vector(new SplittableRandom(n), n);
                 final float[] expected = vector(new SplittableRandom(n + 1), n + 3);
                 final float[] got = expected.clone();

@@ -68,15 +68,29 @@ public final class VectorQuantizer implements Quantizer {
         }
     }
 
+    /**
+     * Compares the bits of |x| with those of the limit: for floats of one sign the bit patterns order as the
+     * values do, and a NaN's lie above infinity's, so an integer maximum over the chunk decides it. The
+     * float maximum it replaces keeps Java's NaN and -0 rules, several instructions a step of one chain, and its
+     * loop ran at the chain's latency, slower than a copy of the same floats (2.5 ms for 1e7 where a copy took
+     * 1.9); two integer maxima run at memory speed.
+     */
     @Override
     public boolean allBelow(float[] x, int from, int to, float limit) {
-        final int bound = from + FS.loopBound(to - from);
-        FloatVector max = FloatVector.zero(FS);
+        // a NaN limit lets nothing below it, nor does a limit of zero or less (its bits are 0 or negative)
+        final int limitBits = Float.isNaN(limit) ? Integer.MIN_VALUE : Float.floatToRawIntBits(limit);
+        IntVector max0 = IntVector.zero(IS);
+        IntVector max1 = IntVector.zero(IS);
         int i = from;
-        for (; i < bound; i += LANES) {
-            max = max.max(FloatVector.fromArray(FS, x, i).abs()); // a NaN stays NaN, and NaN < limit is false
+        for (final int bound = from + IS.loopBound((to - from) / 2) * 2; i < bound; i += 2 * LANES) {
+            max0 = max0.max(FloatVector.fromArray(FS, x, i).reinterpretAsInts().and(0x7FFFFFFF));
+            max1 = max1.max(FloatVector.fromArray(FS, x, i + LANES).reinterpretAsInts().and(0x7FFFFFFF));
         }
-        boolean below = max.compare(VectorOperators.LT, limit).allTrue();
+        if (i + LANES <= to) {
+            max0 = max0.max(FloatVector.fromArray(FS, x, i).reinterpretAsInts().and(0x7FFFFFFF));
+            i += LANES;
+        }
+        boolean below = i == from || max0.max(max1).compare(VectorOperators.LT, limitBits).allTrue(); // none: all
         for (; i < to; i++) {
             below &= Math.abs(x[i]) < limit;
         }
