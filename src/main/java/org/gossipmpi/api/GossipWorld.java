@@ -312,7 +312,9 @@ public final class GossipWorld implements AutoCloseable {
 
     /**
      * Ends this rank's part: for a world from {@link #init} under MPI, finalises MPI. A world given to a
-     * {@link RankProgram} is closed by {@link #run}.
+     * {@link RankProgram} is closed by {@link #run}. MPI_Finalize is held to the world's deadline
+     * ({@code --timeout}): a rank whose MPI_Finalize has not returned by then says so on standard error and ends its
+     * process with exit status 1, so write what must survive before closing.
      */
     @Override
     public void close() {

@@ -110,6 +110,50 @@ public abstract class AbstractCommunicator implements Communicator {
         return b.toString();
     }
 
+    /**
+     * Fault injection for the tests: "RANK" makes that rank hang (sleep) where it would call MPI_Finalize, as an
+     * MPI library stuck in its shutdown would.
+     */
+    public static final String HANG_IN_FINALIZE_HOOK = "GOSSIP_MPI_TEST_HANG_IN_FINALIZE";
+
+    /**
+     * Runs {@code finalize} (the backend's MPI_Finalize) under the default deadline: a rank whose MPI_Finalize
+     * has not returned by then (a transport stuck in its shutdown, a peer that died in its own) says so on
+     * standard error and leaves with exit status 1 rather than holding its node until the job's wall-clock
+     * limit. A run of {@code train} has written all its outputs by then.
+     */
+    protected final void finalizeWithin(Runnable finalize) {
+        final Thread guard = new Thread(() -> {
+            try {
+                java.util.concurrent.TimeUnit.NANOSECONDS.sleep(defaultTimeoutNanos);
+            } catch (InterruptedException e) {
+                return; // MPI_Finalize returned
+            }
+            System.err.println("gossip-mpi: rank " + rank + ": MPI_Finalize did not return within "
+                + defaultTimeoutNanos / 1_000_000 + " ms (the deadline of every wait, --timeout): leaving without it, with exit status 1; what was"
+                + " written before it is complete");
+            System.err.flush();
+            Runtime.getRuntime().halt(1);
+        }, "gossip-mpi-finalize-deadline");
+        guard.setDaemon(true);
+        guard.start();
+        try {
+            if (String.valueOf(rank).equals(System.getenv(HANG_IN_FINALIZE_HOOK))) {
+                hang();
+            }
+            finalize.run();
+        } finally {
+            guard.interrupt();
+        }
+    }
+
+    /** The fault injection of {@link #HANG_IN_FINALIZE_HOOK}: parks until the process ends. */
+    private static void hang() {
+        while (true) {
+            LockSupport.park();
+        }
+    }
+
     private static final int SPIN_ROUNDS = 200;
     private static final int YIELD_ROUNDS = 2_000;
     private static final long SLEEP_NANOS = 20_000;

@@ -261,11 +261,13 @@ public final class MpiCommunicator extends AbstractCommunicator {
             }
         }
         made.clear();
-        try {
-            MPI.Finalize();
-        } catch (MPIException e) {
-            throw failure("MPI_Finalize", e);
-        }
+        finalizeWithin(() -> {
+            try {
+                MPI.Finalize();
+            } catch (MPIException e) {
+                throw failure("MPI_Finalize", e);
+            }
+        });
     }
 
     private CommException failure(String what, MPIException e) {

@@ -196,11 +196,13 @@ public final class NativeCommunicator extends AbstractCommunicator {
             return;
         }
         closed = true;
-        try {
-            NativeMpi.finalize0();
-        } catch (CommException e) {
-            throw failure("MPI_Finalize", e);
-        }
+        finalizeWithin(() -> {
+            try {
+                NativeMpi.finalize0();
+            } catch (CommException e) {
+                throw failure("MPI_Finalize", e);
+            }
+        });
     }
 
     private NativeRequest idle(Request req) {
