@@ -130,8 +130,8 @@ public abstract class AbstractCommunicator implements Communicator {
                 return; // MPI_Finalize returned
             }
             System.err.println("gossip-mpi: rank " + rank + ": MPI_Finalize did not return within "
-                + defaultTimeoutNanos / 1_000_000 + " ms (the deadline of every wait, --timeout): leaving without it, with exit status 1; what was"
-                + " written before it is complete");
+                + defaultTimeoutNanos / 1_000_000 + " ms (the deadline of every wait, --timeout): leaving without"
+                + " it, with exit status 1; what was written before it is complete");
             System.err.flush();
             Runtime.getRuntime().halt(1);
         }, "gossip-mpi-finalize-deadline");
