@@ -13,6 +13,8 @@ public final class Quantizers {
     private static final String VECTOR_CLASS = "org.gossipmpi.compress.simd.VectorQuantizer";
 
     private static final Quantizer SCALAR = new ScalarQuantizer();
+    /** Why the Vector API path did not load where its module is present; set once, by the class's initializer. */
+    private static String vectorFailure;
     private static final Quantizer VECTOR = loadVector();
     private static final Quantizer JAVA = choose();
 
@@ -42,7 +44,7 @@ public final class Quantizers {
             return "set by -Dgossip.codec=" + forced;
         }
         if (VECTOR == null) {
-            return "JDK " + feature + " without the jdk.incubator.vector module";
+            return vectorFailure != null ? vectorFailure : "JDK " + feature + " without the jdk.incubator.vector module";
         }
         return feature >= VECTOR_MIN_FEATURE ? "JDK " + feature + " compiles the Vector API to SIMD"
             : "JDK " + feature + " does not compile the Vector API well (" + VECTOR_MIN_FEATURE + "+ does)";
@@ -73,8 +75,12 @@ public final class Quantizers {
         }
         try {
             return (Quantizer) Class.forName(VECTOR_CLASS).getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException | LinkageError e) {
+        } catch (ClassNotFoundException e) {
             return null; // a build without the SIMD part
+        } catch (ReflectiveOperationException | LinkageError e) { // runs on the reference path, and why() says so
+            final Throwable cause = e.getCause() != null ? e.getCause() : e;
+            vectorFailure = "the Vector API path failed to load (" + cause + ")";
+            return null;
         }
     }
 }

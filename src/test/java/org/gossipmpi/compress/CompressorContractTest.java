@@ -3,6 +3,7 @@ package org.gossipmpi.compress;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,6 +40,9 @@ class CompressorContractTest {
 
     static List<Quantizer> javaPaths() {
         final List<Quantizer> paths = new ArrayList<>(List.of(Quantizers.scalar()));
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) { // Surefire adds it: the path must load
+            assertNotNull(Quantizers.vector(), Quantizers.why());
+        }
         if (Quantizers.vector() != null) {
             paths.add(Quantizers.vector());
         }

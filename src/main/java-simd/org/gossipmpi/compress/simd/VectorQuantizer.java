@@ -4,8 +4,10 @@ import java.nio.ByteBuffer;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import org.gossipmpi.compress.CounterRandom;
@@ -16,27 +18,63 @@ import org.gossipmpi.compress.WordPacking;
 /**
  * {@link Quantizer} with the JDK's Vector API: eight float lanes, one per word of a {@link WordPacking}
  * group, so that slot k of a group is one vector load, its codes one vector, and the eight words fill in
- * registers (as 32-bit low and high halves). Full groups and full norm chunks run here; the last, partial
- * group or chunk runs on the scalar reference, which this class equals bit for bit.
+ * registers (as 32-bit low and high halves). Where the JVM's vectors are 512-bit (AVX-512), the level codecs
+ * (QSGD, natural compression, natural dithering; compute-bound) take slots k and k + 1 of a group in one
+ * 16-lane vector and fill the eight words as one vector of longs, the same bytes at about twice the speed.
+ * Full groups and full norm chunks run here; the last, partial group or chunk runs on the scalar reference,
+ * which this class equals bit for bit.
  *
  * <p>Compiled apart from the rest (it needs {@code --add-modules jdk.incubator.vector}) and chosen by
  * {@link Quantizers} only where the JDK compiles it to SIMD instructions (21 and newer). The loops (the
  * methods named pack*, add*, chunkNorms, allBelow) must be compiled as their own roots: the launcher tells
  * C2 not to inline them (bin/lib/jdk.sh), since inlined into a caller with other loops they ran out of the
- * compiler's node budget and boxed their vectors. Helpers that take vectors must not carry those names.
+ * compiler's node budget and boxed their vectors. Helpers that take vectors must not carry those names, and
+ * come early in a loop's body: once the body's nodes pass C2's inlining cutoff a call is left a call, and its
+ * vectors are boxed (the loops put their words into arrays before they call the helpers that write them).
  */
 public final class VectorQuantizer implements Quantizer {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_256;
     private static final VectorSpecies<Integer> IS = IntVector.SPECIES_256;
     private static final int LANES = WordPacking.LANES;
-    private static final IntVector IOTA = IntVector.fromArray(IS, new int[] {0, 1, 2, 3, 4, 5, 6, 7}, 0);
     private static final ThreadLocal<int[]> HALVES = ThreadLocal.withInitial(() -> new int[2 * LANES]);
+    /**
+     * The level codecs' species: 512-bit where the JVM's vectors are that wide (two slots of a group per
+     * vector), else 256-bit (one slot).
+     */
+    private static final VectorSpecies<Float> PS = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512
+        ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;
+    private static final VectorSpecies<Integer> PIS = PS.vectorBitSize() == 512 ? IntVector.SPECIES_512
+        : IntVector.SPECIES_256;
+    private static final VectorSpecies<Long> PLS = PS.vectorBitSize() == 512 ? LongVector.SPECIES_512
+        : LongVector.SPECIES_256;
+    /** Lanes of a level codec's vector, and the slots of a group they hold: 8 and 1, or 16 and 2. */
+    private static final int PACK_LANES = PS.length();
+    private static final int SLOTS = PACK_LANES / LANES;
+    /** i GOLDEN in lane i: the counters' first step, of elements first + i, is a broadcast add to it. */
+    private static final IntVector IOTA_GOLDEN = IntVector.fromArray(PIS, goldenSteps(), 0);
+    /** Lane order that makes the two slots' codes of each word neighbours: 0, 8, 1, 9, ... 7, 15. */
+    private static final VectorShuffle<Integer> PAIRS = VectorShuffle.fromOp(PIS,
+        i -> SLOTS == 2 ? i / 2 + (i % 2) * LANES : i);
+    /** The inverse of {@link #PAIRS}, on a group's words read as ints: slot k's codes, then slot k + 1's. */
+    private static final VectorShuffle<Integer> UNPAIRS = VectorShuffle.fromOp(PIS,
+        i -> SLOTS == 2 ? (i % LANES) * 2 + i / LANES : i);
+    private static final VectorMask<Float> FIRST_SLOT = PS.indexInRange(0, LANES);
+    private static final ThreadLocal<long[]> WORDS = ThreadLocal.withInitial(() -> new long[LANES]);
 
     private final Quantizer scalar = Quantizers.scalar();
 
+    private static int[] goldenSteps() {
+        final int[] steps = new int[PACK_LANES];
+        for (int i = 0; i < steps.length; i++) {
+            steps[i] = i * CounterRandom.GOLDEN;
+        }
+        return steps;
+    }
+
     @Override
     public String describe() {
-        return "Java (Vector API, " + FS.vectorBitSize() + "-bit)";
+        return "Java (Vector API, " + FS.vectorBitSize() + "-bit" + (PS == FS ? "" : "; level codecs "
+            + PS.vectorBitSize() + "-bit") + ")";
     }
 
     @Override
@@ -133,16 +171,12 @@ public final class VectorQuantizer implements Quantizer {
     }
 
     private static IntVector hash(int key, int first) {
-        IntVector h = IOTA.add(first).mul(CounterRandom.GOLDEN).add(key);
+        IntVector h = IOTA_GOLDEN.add(first * CounterRandom.GOLDEN + key); // (first + i) GOLDEN + key, wrapping
         h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));
         h = h.mul(0x7feb352d);
         h = h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 15));
         h = h.mul(0x846ca68b);
         return h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.LSHR, 16));
-    }
-
-    private static IntVector oneWhere(VectorMask<Float> m) {
-        return IntVector.zero(IS).blend(1, m.cast(IS));
     }
 
     /**
@@ -152,7 +186,11 @@ public final class VectorQuantizer implements Quantizer {
     @Override
     public boolean packLevels(int mode, float[] x, int off, int len, int width, int s, float multiplier, int key,
                               int fromGroup, int toGroup, ByteBuffer dst, int body) {
-        final int full = Math.min(toGroup, len / (LANES * WordPacking.perWord(width)));
+        // with two slots a vector, an odd count's last slot reads the next group's first eight elements too (and
+        // leaves their codes): the groups here are those whose reads stay within the len elements
+        final int perWord = WordPacking.perWord(width);
+        final int overRead = SLOTS == 2 && perWord % 2 == 1 ? LANES : 0;
+        final int full = Math.min(toGroup, Math.max(len - overRead, 0) / (LANES * perWord));
         boolean sawSpecial = false;
         if (fromGroup < full) {
             if (mode == QSGD) {
@@ -173,43 +211,70 @@ public final class VectorQuantizer implements Quantizer {
     private static void packQsgd(float[] x, int off, int width, int s, float multiplier, int key, int fromGroup,
                                  int toGroup, ByteBuffer dst, int body) {
         final int perWord = WordPacking.perWord(width);
+        final long[] scratch = WORDS.get();
         final int[] halves = HALVES.get();
         for (int g = fromGroup; g < toGroup; g++) {
-            IntVector lo = IntVector.zero(IS);
-            IntVector hi = IntVector.zero(IS);
-            for (int k = 0, first = g * LANES * perWord; k < perWord; k++, first += LANES) {
-                final FloatVector v = FloatVector.fromArray(FS, x, off + first);
+            LongVector words = LongVector.zero(PLS);
+            IntVector lo = IntVector.zero(PIS);
+            IntVector hi = IntVector.zero(PIS);
+            for (int k = 0, first = g * LANES * perWord; k < perWord; k += SLOTS, first += PACK_LANES) {
+                final FloatVector v = FloatVector.fromArray(PS, x, off + first);
                 final FloatVector u = v.abs().mul(multiplier);
                 final IntVector low = (IntVector) u.convert(VectorOperators.F2I, 0);
                 final FloatVector frac = u.sub((FloatVector) low.convert(VectorOperators.I2F, 0));
-                final IntVector level = low.add(oneWhere(uniform24(key, first).compare(VectorOperators.LT, frac))).min(s);
+                final IntVector level = low.add(1, uniform24(key, first).compare(VectorOperators.LT, frac).cast(PIS))
+                    .min(s);
                 final IntVector code = code(level, v);
-                lo = low(lo, code, k * width);
-                hi = high(hi, code, k * width, width);
+                if (SLOTS == 2) {
+                    words = pairs(words, code, k, perWord, width);
+                } else {
+                    lo = low(lo, code, k * width);
+                    hi = high(hi, code, k * width, width);
+                }
             }
-            store(lo, hi, halves, dst, body + 8 * g * LANES);
+            if (SLOTS == 2) { // the vectors go to arrays here: a helper the JIT did not inline would box them
+                words.intoArray(scratch, 0);
+                storeWords(scratch, dst, body + 8 * g * LANES);
+            } else {
+                lo.intoArray(halves, 0);
+                hi.intoArray(halves, LANES);
+                storeHalves(halves, dst, body + 8 * g * LANES);
+            }
         }
     }
 
     private static boolean packNatural(float[] x, int off, int width, int key, int fromGroup, int toGroup,
                                        ByteBuffer dst, int body) {
         final int perWord = WordPacking.perWord(width);
+        final long[] scratch = WORDS.get();
         final int[] halves = HALVES.get();
-        IntVector special = IntVector.zero(IS);
+        IntVector special = IntVector.zero(PIS);
         for (int g = fromGroup; g < toGroup; g++) {
-            IntVector lo = IntVector.zero(IS);
-            IntVector hi = IntVector.zero(IS);
-            for (int k = 0, first = g * LANES * perWord; k < perWord; k++, first += LANES) {
-                final FloatVector v = FloatVector.fromArray(FS, x, off + first);
+            LongVector words = LongVector.zero(PLS);
+            IntVector lo = IntVector.zero(PIS);
+            IntVector hi = IntVector.zero(PIS);
+            for (int k = 0, first = g * LANES * perWord; k < perWord; k += SLOTS, first += PACK_LANES) {
+                final FloatVector v = FloatVector.fromArray(PS, x, off + first);
                 final IntVector abs = v.reinterpretAsInts().and(0x7FFFFFFF);
                 special = special.or(abs.add(0x00800000));
-                final IntVector up = oneWhereInt(hash(key, first).lanewise(VectorOperators.LSHR, 9)
-                    .compare(VectorOperators.LT, abs.and(0x7FFFFF)));
-                final IntVector code = code(abs.lanewise(VectorOperators.LSHR, 23).add(up).min(254), v);
-                lo = low(lo, code, k * width);
-                hi = high(hi, code, k * width, width);
+                final VectorMask<Integer> up = hash(key, first).lanewise(VectorOperators.LSHR, 9)
+                    .compare(VectorOperators.LT, abs.and(0x7FFFFF));
+                final IntVector code = code(abs.lanewise(VectorOperators.LSHR, 23).add(1, up).min(254), v);
+                if (SLOTS == 2) {
+                    words = pairs(words, code, k, perWord, width);
+                } else {
+                    lo = low(lo, code, k * width);
+                    hi = high(hi, code, k * width, width);
+                }
             }
-            store(lo, hi, halves, dst, body + 8 * g * LANES);
+            if (SLOTS == 2) { // the vectors go to arrays here: a helper the JIT did not inline would box them
+                words.intoArray(scratch, 0);
+                storeWords(scratch, dst, body + 8 * g * LANES);
+            } else {
+                lo.intoArray(halves, 0);
+                hi.intoArray(halves, LANES);
+                storeHalves(halves, dst, body + 8 * g * LANES);
+            }
         }
         return special.compare(VectorOperators.LT, 0).anyTrue();
     }
@@ -217,53 +282,79 @@ public final class VectorQuantizer implements Quantizer {
     private static void packDither(float[] x, int off, int width, int s, float multiplier, int key, int fromGroup,
                                    int toGroup, ByteBuffer dst, int body) {
         final int perWord = WordPacking.perWord(width);
+        final long[] scratch = WORDS.get();
         final int[] halves = HALVES.get();
         final int smallExponent = 128 - s;
         final float smallScale = Quantizer.ditherSmallScale(Math.max(s, 1));
         for (int g = fromGroup; g < toGroup; g++) {
-            IntVector lo = IntVector.zero(IS);
-            IntVector hi = IntVector.zero(IS);
-            for (int k = 0, first = g * LANES * perWord; k < perWord; k++, first += LANES) {
-                final FloatVector v = FloatVector.fromArray(FS, x, off + first);
+            LongVector words = LongVector.zero(PLS);
+            IntVector lo = IntVector.zero(PIS);
+            IntVector hi = IntVector.zero(PIS);
+            for (int k = 0, first = g * LANES * perWord; k < perWord; k += SLOTS, first += PACK_LANES) {
+                final FloatVector v = FloatVector.fromArray(PS, x, off + first);
                 final FloatVector u = v.abs().mul(multiplier);
                 final IntVector bits = u.reinterpretAsInts();
                 final IntVector e = bits.lanewise(VectorOperators.LSHR, 23);
                 final IntVector h = hash(key, first);
-                final IntVector up = oneWhereInt(h.lanewise(VectorOperators.LSHR, 9)
-                    .compare(VectorOperators.LT, bits.and(0x7FFFFF)));
-                final IntVector main = e.add(s - 127).add(up).min(s);
+                final VectorMask<Integer> up = h.lanewise(VectorOperators.LSHR, 9)
+                    .compare(VectorOperators.LT, bits.and(0x7FFFFF));
+                final IntVector main = e.add(s - 127).add(1, up).min(s);
                 final FloatVector r = ((FloatVector) h.lanewise(VectorOperators.LSHR, 8)
                     .convert(VectorOperators.I2F, 0)).mul(0x1p-24f);
-                final IntVector small = oneWhere(r.compare(VectorOperators.LT, u.mul(smallScale)));
-                final IntVector code = code(main.blend(small, e.compare(VectorOperators.LT, smallExponent)), v);
-                lo = low(lo, code, k * width);
-                hi = high(hi, code, k * width, width);
+                final VectorMask<Integer> small = e.compare(VectorOperators.LT, smallExponent); // level 0 or 1
+                final VectorMask<Integer> smallUp = r.compare(VectorOperators.LT, u.mul(smallScale)).cast(PIS);
+                final IntVector code = code(main.blend(0, small).add(1, small.and(smallUp)), v);
+                if (SLOTS == 2) {
+                    words = pairs(words, code, k, perWord, width);
+                } else {
+                    lo = low(lo, code, k * width);
+                    hi = high(hi, code, k * width, width);
+                }
             }
-            store(lo, hi, halves, dst, body + 8 * g * LANES);
+            if (SLOTS == 2) { // the vectors go to arrays here: a helper the JIT did not inline would box them
+                words.intoArray(scratch, 0);
+                storeWords(scratch, dst, body + 8 * g * LANES);
+            } else {
+                lo.intoArray(halves, 0);
+                hi.intoArray(halves, LANES);
+                storeHalves(halves, dst, body + 8 * g * LANES);
+            }
         }
     }
 
-    /** The uniforms in [0, 1) of QSGD's rounding: (bits >>> 8) 2^-24 for elements first .. first + 7. */
+    /** The uniforms in [0, 1) of QSGD's rounding: (bits >>> 8) 2^-24 for the elements from first on, one a lane. */
     private static FloatVector uniform24(int key, int first) {
         return ((FloatVector) hash(key, first).lanewise(VectorOperators.LSHR, 8).convert(VectorOperators.I2F, 0))
             .mul(0x1p-24f);
     }
 
-    private static IntVector oneWhereInt(VectorMask<Integer> m) {
-        return IntVector.zero(IS).blend(1, m);
-    }
-
     /** The code: the level above the sign bit (1 where v &lt; 0). */
     private static IntVector code(IntVector level, FloatVector v) {
-        return level.lanewise(VectorOperators.LSHL, 1).or(oneWhere(v.compare(VectorOperators.LT, 0f)));
+        return level.lanewise(VectorOperators.LSHL, 1).add(1, v.compare(VectorOperators.LT, 0f).cast(PIS));
     }
 
-    /** The low 32 bits of the words after a code of {@code width} bits at bit {@code shift}. */
+    /**
+     * A group's eight words after the codes of slots k and k + 1 (512-bit vectors: lanes 0-7 of {@code code} are
+     * slot k's, lanes 8-15 slot k + 1's): the codes of one word are made neighbours, so that each long lane holds
+     * slot k's code in its low half and slot k + 1's in its high half. Where slot k is the last, only it counts (the
+     * other eight lanes held the next group's first elements).
+     */
+    private static LongVector pairs(LongVector words, IntVector code, int k, int perWord, int width) {
+        final LongVector both = code.rearrange(PAIRS).reinterpretAsLongs();
+        final LongVector first = both.and(0xFFFFFFFFL).lanewise(VectorOperators.LSHL, k * width);
+        if (k + 1 == perWord) {
+            return words.or(first);
+        }
+        return words.or(first).or(both.lanewise(VectorOperators.LSHR, 32).lanewise(VectorOperators.LSHL,
+            (k + 1) * width));
+    }
+
+    /** The low 32 bits of the words after a code of {@code width} bits at bit {@code shift} (256-bit vectors). */
     private static IntVector low(IntVector lo, IntVector code, int shift) {
         return shift < 32 ? lo.or(code.lanewise(VectorOperators.LSHL, shift)) : lo;
     }
 
-    /** The high 32 bits of the words after a code of {@code width} bits at bit {@code shift}. */
+    /** The high 32 bits of the words after a code of {@code width} bits at bit {@code shift} (256-bit vectors). */
     private static IntVector high(IntVector hi, IntVector code, int shift, int width) {
         if (shift >= 32) {
             return hi.or(code.lanewise(VectorOperators.LSHL, shift - 32));
@@ -271,11 +362,23 @@ public final class VectorQuantizer implements Quantizer {
         return shift + width > 32 ? hi.or(code.lanewise(VectorOperators.LSHR, 32 - shift)) : hi;
     }
 
-    private static void store(IntVector lo, IntVector hi, int[] halves, ByteBuffer dst, int at) {
-        lo.intoArray(halves, 0);
-        hi.intoArray(halves, LANES);
+    /** Writes a group's eight words. */
+    private static void storeWords(long[] words, ByteBuffer dst, int at) {
+        for (int l = 0; l < LANES; l++) {
+            dst.putLong(at + 8 * l, words[l]);
+        }
+    }
+
+    /** Writes a group's eight words from their low halves (halves[0..7]) and high halves (halves[8..15]). */
+    private static void storeHalves(int[] halves, ByteBuffer dst, int at) {
         for (int l = 0; l < LANES; l++) {
             dst.putLong(at + 8 * l, (long) halves[LANES + l] << 32 | (halves[l] & 0xFFFFFFFFL));
+        }
+    }
+
+    private static void loadWords(ByteBuffer src, int at, long[] words) {
+        for (int l = 0; l < LANES; l++) {
+            words[l] = src.getLong(at + 8 * l);
         }
     }
 
@@ -308,7 +411,9 @@ public final class VectorQuantizer implements Quantizer {
                         hi = hi.blend(hi.or(1 << (k - 32)), negative);
                     }
                 }
-                store(lo, hi, halves, dst, body + 8 * g * LANES);
+                lo.intoArray(halves, 0);
+                hi.intoArray(halves, LANES);
+                storeHalves(halves, dst, body + 8 * g * LANES);
             }
             absolutes[c] = combine(a);
         }
@@ -340,15 +445,24 @@ public final class VectorQuantizer implements Quantizer {
                                 float[] target) {
         final int perWord = WordPacking.perWord(width);
         final int[] halves = HALVES.get();
+        final long[] scratch = WORDS.get();
         for (int g = fromGroup; g < toGroup; g++) {
-            load(src, body + 8 * g * LANES, halves);
-            final IntVector lo = IntVector.fromArray(IS, halves, 0);
-            final IntVector hi = IntVector.fromArray(IS, halves, LANES);
-            for (int k = 0, at = g * LANES * perWord; k < perWord; k++, at += LANES) {
-                final IntVector code = codeAt(lo, hi, k * width, width);
+            LongVector words = LongVector.zero(PLS);
+            IntVector lo = IntVector.zero(PIS);
+            IntVector hi = IntVector.zero(PIS);
+            if (SLOTS == 2) {
+                loadWords(src, body + 8 * g * LANES, scratch);
+                words = LongVector.fromArray(PLS, scratch, 0);
+            } else {
+                load(src, body + 8 * g * LANES, halves);
+                lo = IntVector.fromArray(PIS, halves, 0);
+                hi = IntVector.fromArray(PIS, halves, LANES);
+            }
+            for (int k = 0, at = g * LANES * perWord; k < perWord; k += SLOTS, at += PACK_LANES) {
+                final IntVector code = SLOTS == 2 ? unpair(words, k, perWord, width) : codeAt(lo, hi, k * width, width);
                 final FloatVector magnitude = (FloatVector) code.lanewise(VectorOperators.LSHR, 1)
                     .convert(VectorOperators.I2F, 0);
-                accumulate(magnitude, unit, code, target, at);
+                accumulate(magnitude, unit, code, target, at, k + SLOTS > perWord);
             }
         }
     }
@@ -357,15 +471,24 @@ public final class VectorQuantizer implements Quantizer {
                                    float[] target) {
         final int perWord = WordPacking.perWord(width);
         final int[] halves = HALVES.get();
+        final long[] scratch = WORDS.get();
         for (int g = fromGroup; g < toGroup; g++) {
-            load(src, body + 8 * g * LANES, halves);
-            final IntVector lo = IntVector.fromArray(IS, halves, 0);
-            final IntVector hi = IntVector.fromArray(IS, halves, LANES);
-            for (int k = 0, at = g * LANES * perWord; k < perWord; k++, at += LANES) {
-                final IntVector code = codeAt(lo, hi, k * width, width);
+            LongVector words = LongVector.zero(PLS);
+            IntVector lo = IntVector.zero(PIS);
+            IntVector hi = IntVector.zero(PIS);
+            if (SLOTS == 2) {
+                loadWords(src, body + 8 * g * LANES, scratch);
+                words = LongVector.fromArray(PLS, scratch, 0);
+            } else {
+                load(src, body + 8 * g * LANES, halves);
+                lo = IntVector.fromArray(PIS, halves, 0);
+                hi = IntVector.fromArray(PIS, halves, LANES);
+            }
+            for (int k = 0, at = g * LANES * perWord; k < perWord; k += SLOTS, at += PACK_LANES) {
+                final IntVector code = SLOTS == 2 ? unpair(words, k, perWord, width) : codeAt(lo, hi, k * width, width);
                 final FloatVector magnitude = code.lanewise(VectorOperators.LSHR, 1).lanewise(VectorOperators.LSHL, 23)
                     .reinterpretAsFloats();
-                accumulate(magnitude, unit, code, target, at);
+                accumulate(magnitude, unit, code, target, at, k + SLOTS > perWord);
             }
         }
     }
@@ -375,16 +498,25 @@ public final class VectorQuantizer implements Quantizer {
         final int perWord = WordPacking.perWord(width);
         final int[] halves = HALVES.get();
         final int ditherBias = 127 - s;
+        final long[] scratch = WORDS.get();
         for (int g = fromGroup; g < toGroup; g++) {
-            load(src, body + 8 * g * LANES, halves);
-            final IntVector lo = IntVector.fromArray(IS, halves, 0);
-            final IntVector hi = IntVector.fromArray(IS, halves, LANES);
-            for (int k = 0, at = g * LANES * perWord; k < perWord; k++, at += LANES) {
-                final IntVector code = codeAt(lo, hi, k * width, width);
+            LongVector words = LongVector.zero(PLS);
+            IntVector lo = IntVector.zero(PIS);
+            IntVector hi = IntVector.zero(PIS);
+            if (SLOTS == 2) {
+                loadWords(src, body + 8 * g * LANES, scratch);
+                words = LongVector.fromArray(PLS, scratch, 0);
+            } else {
+                load(src, body + 8 * g * LANES, halves);
+                lo = IntVector.fromArray(PIS, halves, 0);
+                hi = IntVector.fromArray(PIS, halves, LANES);
+            }
+            for (int k = 0, at = g * LANES * perWord; k < perWord; k += SLOTS, at += PACK_LANES) {
+                final IntVector code = SLOTS == 2 ? unpair(words, k, perWord, width) : codeAt(lo, hi, k * width, width);
                 final IntVector level = code.lanewise(VectorOperators.LSHR, 1);
                 final FloatVector magnitude = level.add(ditherBias).lanewise(VectorOperators.LSHL, 23)
                     .blend(0, level.compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
-                accumulate(magnitude, unit, code, target, at);
+                accumulate(magnitude, unit, code, target, at, k + SLOTS > perWord);
             }
         }
     }
@@ -401,11 +533,33 @@ public final class VectorQuantizer implements Quantizer {
         return lo.lanewise(VectorOperators.LSHR, shift).or(hi.lanewise(VectorOperators.LSHL, 32 - shift)).and(mask);
     }
 
-    /** {@code target[at ..] += ±unit * magnitude}, negative where the code's sign bit is set. */
-    private static void accumulate(FloatVector magnitude, float unit, IntVector code, float[] target, int at) {
+    /**
+     * The codes of slots k and k + 1 (512-bit vectors): lanes 0-7 slot k's, lanes 8-15 slot k + 1's, 0 where slot
+     * k is the last.
+     */
+    private static IntVector unpair(LongVector words, int k, int perWord, int width) {
+        final long mask = (1L << width) - 1;
+        LongVector both = words.lanewise(VectorOperators.LSHR, k * width).and(mask);
+        if (k + 1 < perWord) {
+            both = both.or(words.lanewise(VectorOperators.LSHR, (k + 1) * width).and(mask)
+                .lanewise(VectorOperators.LSHL, 32));
+        }
+        return both.reinterpretAsInts().rearrange(UNPAIRS);
+    }
+
+    /**
+     * {@code target[at ..] += ±unit * magnitude}, negative where the code's sign bit is set; {@code alone}: the
+     * group's last slot is alone in a 512-bit vector, and the elements after it are not this group's.
+     */
+    private static void accumulate(FloatVector magnitude, float unit, IntVector code, float[] target, int at,
+                                   boolean alone) {
         final FloatVector value = magnitude.mul(unit).reinterpretAsInts()
             .lanewise(VectorOperators.XOR, code.lanewise(VectorOperators.LSHL, 31)).reinterpretAsFloats();
-        FloatVector.fromArray(FS, target, at).add(value).intoArray(target, at);
+        if (SLOTS == 2 && alone) {
+            FloatVector.fromArray(PS, target, at, FIRST_SLOT).add(value).intoArray(target, at, FIRST_SLOT);
+        } else {
+            FloatVector.fromArray(PS, target, at).add(value).intoArray(target, at);
+        }
     }
 
     @Override
