@@ -60,6 +60,12 @@ public final class VectorQuantizer implements Quantizer {
         i -> SLOTS == 2 ? (i % LANES) * 2 + i / LANES : i);
     private static final VectorMask<Float> FIRST_SLOT = PS.indexInRange(0, LANES);
     private static final ThreadLocal<long[]> WORDS = ThreadLocal.withInitial(() -> new long[LANES]);
+    /**
+     * The codes the level encodes compute before they pack them: whole groups, as many as fit 4096 codes (a group
+     * has at most 8 x 64), and room for the eight more that a group's odd last slot reads in a 512-bit vector.
+     */
+    private static final int BATCH_CODES = 4096;
+    private static final ThreadLocal<int[]> CODES = ThreadLocal.withInitial(() -> new int[BATCH_CODES + LANES]);
 
     private final Quantizer scalar = Quantizers.scalar();
 
@@ -211,13 +217,14 @@ public final class VectorQuantizer implements Quantizer {
     private static void packQsgd(float[] x, int off, int width, int s, float multiplier, int key, int fromGroup,
                                  int toGroup, ByteBuffer dst, int body) {
         final int perWord = WordPacking.perWord(width);
-        final long[] scratch = WORDS.get();
+        final int[] codes = CODES.get();
+        final long[] words = WORDS.get();
         final int[] halves = HALVES.get();
-        for (int g = fromGroup; g < toGroup; g++) {
-            LongVector words = LongVector.zero(PLS);
-            IntVector lo = IntVector.zero(PIS);
-            IntVector hi = IntVector.zero(PIS);
-            for (int k = 0, first = g * LANES * perWord; k < perWord; k += SLOTS, first += PACK_LANES) {
+        final int group = LANES * perWord;
+        final int batch = BATCH_CODES / group;
+        for (int g = fromGroup; g < toGroup; g += batch) {
+            final int groups = Math.min(batch, toGroup - g);
+            for (int i = 0, first = g * group; i < groups * group; i += PACK_LANES, first += PACK_LANES) {
                 final FloatVector v = FloatVector.fromArray(PS, x, off + first);
                 final FloatVector u = v.abs().mul(multiplier);
                 final IntVector low = (IntVector) u.convert(VectorOperators.F2I, 0);
@@ -225,56 +232,33 @@ public final class VectorQuantizer implements Quantizer {
                 final IntVector level = low.add(1, uniform24(key, first).compare(VectorOperators.LT, frac).cast(PIS))
                     .min(s);
                 final IntVector code = code(level, v);
-                if (SLOTS == 2) {
-                    words = pairs(words, code, k, perWord, width);
-                } else {
-                    lo = low(lo, code, k * width);
-                    hi = high(hi, code, k * width, width);
-                }
+                code.intoArray(codes, i);
             }
-            if (SLOTS == 2) { // the vectors go to arrays here: a helper the JIT did not inline would box them
-                words.intoArray(scratch, 0);
-                storeWords(scratch, dst, body + 8 * g * LANES);
-            } else {
-                lo.intoArray(halves, 0);
-                hi.intoArray(halves, LANES);
-                storeHalves(halves, dst, body + 8 * g * LANES);
-            }
+            packGroups(codes, groups, words, halves, perWord, width, dst, body + 8 * g * LANES);
         }
     }
 
     private static boolean packNatural(float[] x, int off, int width, int key, int fromGroup, int toGroup,
                                        ByteBuffer dst, int body) {
         final int perWord = WordPacking.perWord(width);
-        final long[] scratch = WORDS.get();
+        final int[] codes = CODES.get();
+        final long[] words = WORDS.get();
         final int[] halves = HALVES.get();
+        final int group = LANES * perWord;
+        final int batch = BATCH_CODES / group;
         IntVector special = IntVector.zero(PIS);
-        for (int g = fromGroup; g < toGroup; g++) {
-            LongVector words = LongVector.zero(PLS);
-            IntVector lo = IntVector.zero(PIS);
-            IntVector hi = IntVector.zero(PIS);
-            for (int k = 0, first = g * LANES * perWord; k < perWord; k += SLOTS, first += PACK_LANES) {
+        for (int g = fromGroup; g < toGroup; g += batch) {
+            final int groups = Math.min(batch, toGroup - g);
+            for (int i = 0, first = g * group; i < groups * group; i += PACK_LANES, first += PACK_LANES) {
                 final FloatVector v = FloatVector.fromArray(PS, x, off + first);
                 final IntVector abs = v.reinterpretAsInts().and(0x7FFFFFFF);
                 special = special.or(abs.add(0x00800000));
                 final VectorMask<Integer> up = hash(key, first).lanewise(VectorOperators.LSHR, 9)
                     .compare(VectorOperators.LT, abs.and(0x7FFFFF));
                 final IntVector code = code(abs.lanewise(VectorOperators.LSHR, 23).add(1, up).min(254), v);
-                if (SLOTS == 2) {
-                    words = pairs(words, code, k, perWord, width);
-                } else {
-                    lo = low(lo, code, k * width);
-                    hi = high(hi, code, k * width, width);
-                }
+                code.intoArray(codes, i);
             }
-            if (SLOTS == 2) { // the vectors go to arrays here: a helper the JIT did not inline would box them
-                words.intoArray(scratch, 0);
-                storeWords(scratch, dst, body + 8 * g * LANES);
-            } else {
-                lo.intoArray(halves, 0);
-                hi.intoArray(halves, LANES);
-                storeHalves(halves, dst, body + 8 * g * LANES);
-            }
+            packGroups(codes, groups, words, halves, perWord, width, dst, body + 8 * g * LANES);
         }
         return special.compare(VectorOperators.LT, 0).anyTrue();
     }
@@ -282,15 +266,16 @@ public final class VectorQuantizer implements Quantizer {
     private static void packDither(float[] x, int off, int width, int s, float multiplier, int key, int fromGroup,
                                    int toGroup, ByteBuffer dst, int body) {
         final int perWord = WordPacking.perWord(width);
-        final long[] scratch = WORDS.get();
+        final int[] codes = CODES.get();
+        final long[] words = WORDS.get();
         final int[] halves = HALVES.get();
+        final int group = LANES * perWord;
+        final int batch = BATCH_CODES / group;
         final int smallExponent = 128 - s;
         final float smallScale = Quantizer.ditherSmallScale(Math.max(s, 1));
-        for (int g = fromGroup; g < toGroup; g++) {
-            LongVector words = LongVector.zero(PLS);
-            IntVector lo = IntVector.zero(PIS);
-            IntVector hi = IntVector.zero(PIS);
-            for (int k = 0, first = g * LANES * perWord; k < perWord; k += SLOTS, first += PACK_LANES) {
+        for (int g = fromGroup; g < toGroup; g += batch) {
+            final int groups = Math.min(batch, toGroup - g);
+            for (int i = 0, first = g * group; i < groups * group; i += PACK_LANES, first += PACK_LANES) {
                 final FloatVector v = FloatVector.fromArray(PS, x, off + first);
                 final FloatVector u = v.abs().mul(multiplier);
                 final IntVector bits = u.reinterpretAsInts();
@@ -304,21 +289,9 @@ public final class VectorQuantizer implements Quantizer {
                 final VectorMask<Integer> small = e.compare(VectorOperators.LT, smallExponent); // level 0 or 1
                 final VectorMask<Integer> smallUp = r.compare(VectorOperators.LT, u.mul(smallScale)).cast(PIS);
                 final IntVector code = code(main.blend(0, small).add(1, small.and(smallUp)), v);
-                if (SLOTS == 2) {
-                    words = pairs(words, code, k, perWord, width);
-                } else {
-                    lo = low(lo, code, k * width);
-                    hi = high(hi, code, k * width, width);
-                }
+                code.intoArray(codes, i);
             }
-            if (SLOTS == 2) { // the vectors go to arrays here: a helper the JIT did not inline would box them
-                words.intoArray(scratch, 0);
-                storeWords(scratch, dst, body + 8 * g * LANES);
-            } else {
-                lo.intoArray(halves, 0);
-                hi.intoArray(halves, LANES);
-                storeHalves(halves, dst, body + 8 * g * LANES);
-            }
+            packGroups(codes, groups, words, halves, perWord, width, dst, body + 8 * g * LANES);
         }
     }
 
@@ -334,19 +307,45 @@ public final class VectorQuantizer implements Quantizer {
     }
 
     /**
-     * A group's eight words after the codes of slots k and k + 1 (512-bit vectors: lanes 0-7 of {@code code} are
-     * slot k's, lanes 8-15 slot k + 1's): the codes of one word are made neighbours, so that each long lane holds
-     * slot k's code in its low half and slot k + 1's in its high half. Where slot k is the last, only it counts (the
-     * other eight lanes held the next group's first elements).
+     * Writes the words of {@code groups} groups from their codes, element by element ({@code codes[G j + 8 k + l]}:
+     * group j's slot k's code of word l), through {@code scratch} (512-bit vectors) or {@code halves} (256-bit).
+     * With 512-bit vectors slots k and k + 1 are one vector, whose lanes are reordered so that the two codes of each
+     * word are neighbours: each long lane then holds slot k's code in its low half and slot k + 1's in its high
+     * half. Where slot k is the last, the lanes after it (the next group's first codes) are left out. Its own
+     * compiled root (a pack* method), and it takes no vectors: the modes' loops give it arrays, so that no vector
+     * is boxed wherever the JIT stops inlining in their long bodies.
      */
-    private static LongVector pairs(LongVector words, IntVector code, int k, int perWord, int width) {
-        final LongVector both = code.rearrange(PAIRS).reinterpretAsLongs();
-        final LongVector first = both.and(0xFFFFFFFFL).lanewise(VectorOperators.LSHL, k * width);
-        if (k + 1 == perWord) {
-            return words.or(first);
+    private static void packGroups(int[] codes, int groups, long[] scratch, int[] halves, int perWord, int width,
+                                   ByteBuffer dst, int at) {
+        for (int j = 0, from = 0; j < groups; j++, from += LANES * perWord, at += 8 * LANES) {
+            if (SLOTS == 2) {
+                LongVector words = LongVector.zero(PLS);
+                for (int k = 0; k < perWord; k += 2) {
+                    final LongVector both = IntVector.fromArray(PIS, codes, from + k * LANES).rearrange(PAIRS)
+                        .reinterpretAsLongs();
+                    words = words.or(both.and(0xFFFFFFFFL).lanewise(VectorOperators.LSHL, k * width));
+                    if (k + 1 < perWord) {
+                        words = words.or(both.lanewise(VectorOperators.LSHR, 32).lanewise(VectorOperators.LSHL,
+                            (k + 1) * width));
+                    }
+                }
+                words.intoArray(scratch, 0);
+                for (int l = 0; l < LANES; l++) {
+                    dst.putLong(at + 8 * l, scratch[l]);
+                }
+            } else {
+                IntVector lo = IntVector.zero(PIS);
+                IntVector hi = IntVector.zero(PIS);
+                for (int k = 0; k < perWord; k++) {
+                    final IntVector code = IntVector.fromArray(PIS, codes, from + k * LANES);
+                    lo = low(lo, code, k * width);
+                    hi = high(hi, code, k * width, width);
+                }
+                lo.intoArray(halves, 0);
+                hi.intoArray(halves, LANES);
+                storeHalves(halves, dst, at);
+            }
         }
-        return words.or(first).or(both.lanewise(VectorOperators.LSHR, 32).lanewise(VectorOperators.LSHL,
-            (k + 1) * width));
     }
 
     /** The low 32 bits of the words after a code of {@code width} bits at bit {@code shift} (256-bit vectors). */
@@ -360,13 +359,6 @@ public final class VectorQuantizer implements Quantizer {
             return hi.or(code.lanewise(VectorOperators.LSHL, shift - 32));
         }
         return shift + width > 32 ? hi.or(code.lanewise(VectorOperators.LSHR, 32 - shift)) : hi;
-    }
-
-    /** Writes a group's eight words. */
-    private static void storeWords(long[] words, ByteBuffer dst, int at) {
-        for (int l = 0; l < LANES; l++) {
-            dst.putLong(at + 8 * l, words[l]);
-        }
     }
 
     /** Writes a group's eight words from their low halves (halves[0..7]) and high halves (halves[8..15]). */
