@@ -34,10 +34,11 @@ run() { bin/gossip-mpi bench codecs --device java --sizes "$SIZES" --reps "$REPS
     echo
     echo "Command: \`$CMD\` ($(revision_stamp))."
     echo "GB/s of input (4 d bytes), median of $REPS repetitions after a warm-up; *x copy* is the round trip"
-    echo "(encode + decodeAdd) over a \`System.arraycopy\` of the same floats measured in the same run."
+    echo "(encode + decodeAdd) over a \`System.arraycopy\` of the same floats measured in the same run; *heap B / round"
+    echo "trip*: the bytes the process's threads allocated per timed round trip (0 for a codec that allocates nothing)."
     echo
-    echo "| JDK | codec path | threads | compressor | d | payload bytes | encode GB/s | decode GB/s | round trip GB/s | copy GB/s | x copy |"
-    echo "|---|---|---|---|---|---|---|---|---|---|---|"
-    tail -n +2 "$CSV" | awk -F, '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11 }'
+    echo "| JDK | codec path | threads | compressor | d | payload bytes | encode GB/s | decode GB/s | round trip GB/s | copy GB/s | x copy | heap B / round trip |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+    tail -n +2 "$CSV" | awk -F, '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12 }'
 } >"$OUT/codecs.md"
 echo "wrote $CSV and $OUT/codecs.md"

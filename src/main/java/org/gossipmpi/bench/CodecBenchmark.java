@@ -15,12 +15,14 @@ import org.gossipmpi.compress.Quantizer;
  * Codec throughput on this node: for each compressor and size, after a warm-up (about 2e8 elements on a
  * vector in cache, then some round trips at the size measured), the median over R
  * repetitions of encode, of decodeAdd and of their sum (the round trip), as GB/s of input (4 d bytes), next
- * to a plain {@code System.arraycopy} of the same d floats measured in the same process just before. One CSV
- * row per compressor and size.
+ * to a plain {@code System.arraycopy} of the same d floats measured in the same process just before, and the
+ * heap bytes that all of the process's threads allocated per round trip over the timed repetitions (the codecs
+ * allocate nothing after their first calls: a figure above zero there is a codec that boxes its vectors or
+ * grows a buffer per call). One CSV row per compressor and size.
  */
 public final class CodecBenchmark {
     public static final String HEADER = "jdk,codec_path,threads,compressor,d,payload_bytes,encode_gbs,decode_gbs,"
-        + "roundtrip_gbs,copy_gbs,roundtrip_over_copy";
+        + "roundtrip_gbs,copy_gbs,roundtrip_over_copy,alloc_bytes_per_roundtrip";
     /** The size of the first warm-up, in floats (256 KiB). */
     private static final int SMALL = 1 << 16;
     /** Repetitions a median needs at least. */
@@ -94,6 +96,7 @@ public final class CodecBenchmark {
         final long[] enc = new long[reps];
         final long[] dec = new long[reps];
         final long[] both = new long[reps];
+        final long allocatedBefore = allocatedBytes();
         for (int rep = 0; rep < reps; rep++) {
             final long t0 = System.nanoTime();
             bytes = c.encode(x, 0, d, payload, 1_000_000 + rep);
@@ -104,11 +107,23 @@ public final class CodecBenchmark {
             dec[rep] = t2 - t1;
             both[rep] = t2 - t0;
         }
+        final long allocated = (allocatedBytes() - allocatedBefore) / reps;
         final double roundTrip = gbs(d, median(both));
-        out.printf(Locale.ROOT, "%d,%s,%d,%s,%d,%d,%.3f,%.3f,%.3f,%.3f,%.4f%n", Runtime.version().feature(),
+        out.printf(Locale.ROOT, "%d,%s,%d,%s,%d,%d,%.3f,%.3f,%.3f,%.3f,%.4f,%d%n", Runtime.version().feature(),
             quantizer.describe().replace(',', ';'), threads.threads(), spec, d, bytes, gbs(d, median(enc)),
-            gbs(d, median(dec)), roundTrip, copy, roundTrip / copy);
+            gbs(d, median(dec)), roundTrip, copy, roundTrip / copy, allocated);
         out.flush();
+    }
+
+    /** Heap bytes allocated so far by the live threads of this process (the codec threads among them). */
+    private static long allocatedBytes() {
+        final com.sun.management.ThreadMXBean mx =
+            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (long bytes : mx.getThreadAllocatedBytes(mx.getAllThreadIds())) {
+            sum += Math.max(0, bytes); // -1 for a thread that ended meanwhile
+        }
+        return sum;
     }
 
     private static double gbs(int d, long nanos) {

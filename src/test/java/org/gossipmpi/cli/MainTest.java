@@ -72,8 +72,9 @@ class MainTest {
         assertTrue(lines[1].contains(",sign,100,") && lines[4].contains(",qsgd:16,5000,"), r[1]);
         for (int i = 1; i < lines.length; i++) {
             final String[] f = lines[i].split(",");
-            assertEquals(11, f.length, lines[i]);
+            assertEquals(12, f.length, lines[i]);
             assertTrue(Double.parseDouble(f[8]) > 0 && Double.parseDouble(f[10]) > 0, lines[i]);
+            assertTrue(Long.parseLong(f[11]) >= 0, lines[i]); // heap bytes a round trip
         }
         final String[] few = run("bench", "codecs", "--sizes", "100", "--reps", "5");
         assertEquals("1", few[0]);
