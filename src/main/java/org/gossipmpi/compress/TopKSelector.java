@@ -83,7 +83,7 @@ final class TopKSelector implements CodecThreads.Task {
         }
         // Exact selection among the candidates, which are in ascending index order.
         if (work.length < found) {
-            work = new float[found];
+            work = new float[Math.max(found, magnitudes.length)];
         }
         System.arraycopy(magnitudes, 0, work, 0, found);
         final float kth = kthLargest(work, found, k);
@@ -149,9 +149,10 @@ final class TopKSelector implements CodecThreads.Task {
         if (over || total > capacity) {
             return -1;
         }
-        if (candidates.length < total) {
-            candidates = new int[total];
-            magnitudes = new float[total];
+        if (candidates.length < total) { // to the bound at once (the count varies from call to call), unless that is d
+            final int size = capacity < d ? capacity : total;
+            candidates = new int[size];
+            magnitudes = new float[size];
         }
         int n = 0;
         for (int p = 0; p < partCount.length; p++) {
