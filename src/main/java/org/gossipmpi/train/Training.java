@@ -78,16 +78,28 @@ public final class Training {
      * seconds from its JVM's start to its first step (loading the data, building the model) and their split
      * ({@code launchSeconds}: from the JVM's start to the run's start, which holds the MPI library's start;
      * {@code dataSeconds}: reading this rank's rows; the rest, the devices, model, optimizer and evaluation sample),
-     * its mean step in microseconds, its number of steps (the same on every rank but in an asynchronous run) and each phase's mean
+     * its mean step in microseconds, its number of steps (the same on every rank but in an asynchronous run), the
+     * heap bytes a step of the run's second half allocated on the rank's thread, as a mean ({@code stepHeapBytes}; -1
+     * where no step was counted or the JVM does not count allocation: a hot path that allocates shows here), and each phase's mean
      * microseconds per step ({@code phaseMeanMicros[phase.ordinal()][rank]}, the phases of
      * {@link Decentralized.Phase}): where a slow rank computes and the others wait for it. In-process ranks share
      * one process, its peak and its start.
      */
     public record PerRank(float[] dataMb, float[] peakResidentMb, float[] startupSeconds, float[] launchSeconds,
-                          float[] dataSeconds, float[] stepMeanMicros, float[] steps, float[][] phaseMeanMicros) {
+                          float[] dataSeconds, float[] stepMeanMicros, float[] steps, float[] stepHeapBytes,
+                          float[][] phaseMeanMicros) {
         /** The rest of rank {@code r}'s start-up after its launch and its data: devices, model, optimizer. */
         public float modelAndOptimizerSeconds(int r) {
             return startupSeconds[r] - launchSeconds[r] - dataSeconds[r];
+        }
+
+        /** The largest of {@link #stepHeapBytes} over the ranks; -1 where no rank counted. */
+        public float maxStepHeapBytes() {
+            float m = -1;
+            for (float v : stepHeapBytes) {
+                m = Math.max(m, v);
+            }
+            return m;
         }
 
         /** The largest peak over the ranks. */
@@ -238,6 +250,7 @@ public final class Training {
         final Gradient gradient = (w, g, progress) -> model.lossAndGradient(w, sampler.next(), g, progress);
         tally.start = System.nanoTime();
         tally.startupSeconds = MemoryUse.uptimeSeconds();
+        tally.heapFrom = MemoryUse.threadAllocatedBytes() < 0 ? Long.MAX_VALUE : steps / 2;
         final JsonIo.Lines jsonl = openJsonl(runDir, tally.at);
         final Progress progress = comm.rank() == 0 ? Progress.of(config.runName(), steps, out) : Progress.NONE;
         if (pauses != null) {
@@ -300,6 +313,8 @@ public final class Training {
     private void step(Decentralized opt, float[] x, Gradient gradient, boolean gossipOnly, Tally tally) {
         final long stepStart = System.nanoTime();
         final long t = tally.t;
+        final boolean counted = tally.at >= tally.heapFrom; // the run's step (an asynchronous run's: its mean)
+        final long heapBefore = counted ? MemoryUse.threadAllocatedBytes() : 0;
         if (gossipOnly) {
             opt.mix(t, x);
             tally.lastLocalLoss = 0;
@@ -310,6 +325,10 @@ public final class Training {
             throw new IllegalStateException("rank " + comm.rank() + ": the loss is " + tally.lastLocalLoss
                 + " at step " + t + ": the run diverged (lower {lr}"
                 + (consensusStepCanDiverge(config) ? " or {gamma}" : "") + ")");
+        }
+        if (counted) {
+            tally.heapBytes += MemoryUse.threadAllocatedBytes() - heapBefore;
+            tally.heapSteps++;
         }
         tally.t = t + 1;
         tally.trainNanos += System.nanoTime() - stepStart;
@@ -551,7 +570,7 @@ public final class Training {
     private PerRank perRank(long dataBytes, Tally tally, Decentralized opt) {
         final int n = comm.size();
         final Decentralized.Phase[] phases = Decentralized.Phase.values();
-        final int fields = 7 + phases.length;
+        final int fields = 8 + phases.length;
         final FloatBuffer all = ByteBuffer.allocateDirect(4 * fields * n).order(ByteOrder.nativeOrder())
             .asFloatBuffer();
         final long peak = MemoryUse.peakResidentBytes();
@@ -563,16 +582,17 @@ public final class Training {
         all.put(4 * n + r, (float) dataSeconds);
         all.put(5 * n + r, (float) opt.stepMeanMicros());
         all.put(6 * n + r, (float) tally.t);
+        all.put(7 * n + r, tally.heapSteps == 0 ? -1f : (float) ((double) tally.heapBytes / tally.heapSteps));
         for (Decentralized.Phase p : phases) {
-            all.put((7 + p.ordinal()) * n + r, (float) opt.phaseMeanMicros(p));
+            all.put((8 + p.ordinal()) * n + r, (float) opt.phaseMeanMicros(p));
         }
         comm.allreduceSum(all, fields * n);
         final float[][] field = new float[fields][n];
         for (int f = 0; f < fields; f++) {
             all.get(f * n, field[f], 0, n);
         }
-        return new PerRank(field[0], field[1], field[2], field[3], field[4], field[5], field[6],
-            java.util.Arrays.copyOfRange(field, 7, fields));
+        return new PerRank(field[0], field[1], field[2], field[3], field[4], field[5], field[6], field[7],
+            java.util.Arrays.copyOfRange(field, 8, fields));
     }
 
     /** The last line, the outcome, the summary and history files (rank 0) and the saved models. */
@@ -596,6 +616,11 @@ public final class Training {
                 memory.maxPeakResidentMb() < 0 ? "not known (no /proc)"
                     : String.format(Locale.ROOT, "%.0f MB (the largest over the ranks%s)", memory.maxPeakResidentMb(),
                     comm.backend().startsWith("local") ? ", which share this process" : ""));
+            final float heap = memory.maxStepHeapBytes();
+            if (heap >= 0) {
+                out.printf(Locale.ROOT, "heap: a step allocates %.0f bytes on its rank's thread (the mean over the"
+                    + " second half of the steps, the largest rank's)%n", heap);
+            }
             out.flush();
         }
         final Outcome measured = new Outcome(config.runName(), t, last.trainLoss(), last.testAccuracy(),
@@ -633,6 +658,14 @@ public final class Training {
         double secondsToTarget = Double.NaN;
         /** From the JVM's start to this attempt's first step. */
         double startupSeconds;
+        /**
+         * The run's step from which this rank's steps count their heap allocation (the run's second half: the first
+         * leaves the JIT its time and the buffers that grow once their growth), and the steps and bytes counted in
+         * this attempt.
+         */
+        long heapFrom = Long.MAX_VALUE;
+        long heapSteps;
+        long heapBytes;
         final List<Point> history = new ArrayList<>();
 
         double seconds() {

@@ -121,6 +121,10 @@ class RunTimingTest {
             assertTrue(launch[r] > 0 && reading[r] >= 0 && rest[r] >= 0, "rank " + r + ": " + summary);
             assertEquals(startup[r], launch[r] + reading[r] + rest[r], 0.0301, "rank " + r + ": " + summary);
         }
+        // The heap a step allocates is counted over the run's second half, which this run, stopped at its target
+        // by step 30 of 60, never began: -1 on every rank.
+        assertEquals("[-1.0, -1.0, -1.0, -1.0]",
+            java.util.Arrays.toString(perRank(summary, "step_heap_bytes_per_rank")), summary);
 
         final List<String> history = Files.readAllLines(dir.resolve(reached.run()).resolve("history.csv"));
         assertTrue(history.get(0).endsWith(",seconds,train_seconds"), history.get(0));
@@ -136,6 +140,11 @@ class RunTimingTest {
         final Training.Outcome never = run(config(data, 0, dir, 0, 20)); // a logistic loss is never 0
         assertTrue(!never.reachedTarget());
         final String neverSummary = Files.readString(dir.resolve(never.run()).resolve("summary.json"));
+        final double[] heap = perRank(neverSummary, "step_heap_bytes_per_rank");
+        assertEquals(4, heap.length, neverSummary);
+        for (double bytes : heap) {
+            assertTrue(bytes >= 0, "every rank counted the steps of its second half: " + neverSummary);
+        }
         assertEquals("null", field(neverSummary, "seconds_to_target"));
 
         final List<Path> plots = RunFiles.plot(dir);
