@@ -513,7 +513,8 @@ public final class Decentralized implements AutoCloseable {
         }
 
         /**
-         * Heavy-ball momentum mu in (0, 1) on the local step (default 0: none).
+         * Heavy-ball momentum mu in (0, 1) on the local step (default 0: none); {@code choco-gossip}, which takes
+         * no gradient step, refuses it.
          *
          * @param mu the momentum, 0 for none
          * @return this builder
@@ -547,7 +548,8 @@ public final class Decentralized implements AutoCloseable {
         }
 
         /**
-         * Threads the codecs split their passes over, 1 up to the cores (default 1; the bytes are the same).
+         * Threads the codecs split their passes over, 1 up to the cores (default 1; the bytes are the same);
+         * {@code allreduce}, which encodes nothing, refuses more than 1.
          *
          * @param threads 1 or more
          * @return this builder
@@ -608,6 +610,14 @@ public final class Decentralized implements AutoCloseable {
             org.gossipmpi.algo.Algorithms.checkKnown(algorithm);
             if (gamma != null && !org.gossipmpi.algo.Algorithms.takesGamma(algorithm)) {
                 throw new SettingException("gamma", algorithm + " has no consensus step: drop {gamma}");
+            }
+            if (algorithm.equals("allreduce") && codecThreads > 1) {
+                throw new SettingException("codecThreads", "{codecThreads} " + codecThreads + ": allreduce encodes"
+                    + " nothing (it sums exact vectors): drop {codecThreads}");
+            }
+            if (algorithm.equals("choco-gossip") && (momentum != 0 || nesterov)) {
+                throw new SettingException(momentum != 0 ? "momentum" : "nesterov", "{" + (momentum != 0 ? "momentum"
+                    : "nesterov") + "}: choco-gossip takes no gradient step (it only mixes): drop it");
             }
             final Devices.Kind kind;
             try {

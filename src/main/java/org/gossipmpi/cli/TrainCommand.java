@@ -425,12 +425,52 @@ final class TrainCommand implements Callable<Integer> {
                     + " sums by all-reduce (allreduce does): drop {allreduce}");
             }
         }
+        refuseUnused();
         if (!Double.isFinite(epochs)) {
             throw new SettingException("epochs", "{epochs} must be a finite number, got " + epochs);
         }
         if (features != 0 && !org.gossipmpi.data.DataSources.takesFeatures(data)) {
             throw new SettingException("features", "{features} applies to LIBSVM files, whose rows name their largest"
                 + " index; " + data + " gives its features itself: drop {features}");
+        }
+    }
+
+    /**
+     * Options given on the command line that no run of the sweep would read (their defaults are not refused): the
+     * mlp's width for another model, a schedule's parameters for another schedule, a topology for all-reduce
+     * alone, codec threads where nothing is encoded, and the gradient step's settings for choco-gossip alone.
+     */
+    private void refuseUnused() {
+        final picocli.CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        if (given.hasMatchedOption("--hidden") && !model.equals("mlp")) {
+            throw new SettingException("hidden", "{hidden} sets the hidden units of the mlp; --model " + model
+                + " has none: drop {hidden}");
+        }
+        final String schedule = lrSchedule.toLowerCase(java.util.Locale.ROOT);
+        for (String[] parameter : new String[][] {{"lrB", "inverse"}, {"lrDecay", "step"}, {"lrEvery", "step"}}) {
+            if (given.hasMatchedOption(Flags.of(parameter[0])) && !schedule.equals(parameter[1])) {
+                throw new SettingException(parameter[0], "{" + parameter[0] + "} belongs to the " + parameter[1]
+                    + " schedule, and {lrSchedule} is " + schedule + ": give {lrSchedule} " + parameter[1] + " or drop {"
+                    + parameter[0] + "}");
+            }
+        }
+        final boolean allreduceOnly = algorithms.stream().allMatch(a -> a.trim().equals("allreduce"));
+        if (allreduceOnly && given.hasMatchedOption("--topology")) {
+            throw new SettingException("topology", "{topology}: allreduce averages over all ranks and sends to no"
+                + " neighbours: drop {topology}");
+        }
+        if (allreduceOnly && codecThreads > 1) {
+            throw new SettingException("codecThreads", "{codecThreads} " + codecThreads + ": allreduce encodes nothing"
+                + " (it sums the exact gradients): drop {codecThreads}");
+        }
+        if (algorithms.stream().allMatch(a -> a.trim().equals("choco-gossip"))) {
+            for (String setting : new String[] {"lr", "lrSchedule", "lrB", "lrDecay", "lrEvery", "momentum", "nesterov",
+                "batch"}) {
+                if (given.hasMatchedOption(Flags.of(setting))) {
+                    throw new SettingException(setting, "{" + setting + "}: choco-gossip takes no gradient step (it only"
+                        + " averages the ranks' vectors): drop {" + setting + "}");
+                }
+            }
         }
     }
 

@@ -199,11 +199,14 @@ public final class Training {
 
     /** The optimizer of this run through the public API: the same builder and checks a user's program has. */
     private Decentralized optimizer(GossipWorld world, int d) {
+        // In a sweep, the gradient step's momentum is for the runs that take one, the codec threads for those that
+        // encode: the builder refuses them elsewhere.
+        final boolean gradientStep = !config.algorithm().equals("choco-gossip");
         final Decentralized.Builder b = Decentralized.builder(world).algorithm(config.algorithm())
             .compressor(config.compressor()).topology(config.topology()).seed(config.seed())
-            .momentum(config.momentumKind() == LocalStep.Kind.NONE ? 0 : config.momentum())
-            .nesterov(config.momentumKind() == LocalStep.Kind.NESTEROV).overlap(config.overlap())
-            .codecThreads(codecThreads);
+            .momentum(config.momentumKind() == LocalStep.Kind.NONE || !gradientStep ? 0 : config.momentum())
+            .nesterov(gradientStep && config.momentumKind() == LocalStep.Kind.NESTEROV).overlap(config.overlap())
+            .codecThreads(config.algorithm().equals("allreduce") ? 1 : codecThreads);
         if (config.algorithm().equals("allreduce")) {
             b.allreduce(config.allreduce().id());
         }

@@ -135,6 +135,9 @@ class DecentralizedTest {
         expectRefused(b -> b.momentum(1.5), "momentum must be in (0, 1)");
         expectRefused(b -> b.nesterov(true), "nesterov is a kind of momentum: give momentum MU");
         expectRefused(b -> b.codecThreads(100_000), "codecThreads must be in [1, ");
+        expectRefused(b -> b.algorithm("allreduce").codecThreads(2), "codecThreads 2: allreduce encodes nothing");
+        expectRefused(b -> b.algorithm("choco-gossip").compressor("sign").momentum(0.9),
+            "momentum: choco-gossip takes no gradient step");
         expectRefused(b -> b.topology("star"), "unknown topology 'star'");
         expectRefused(b -> b.algorithm("choco").topology("onepeer-exp"), "needs a static topology");
         expectRefused(b -> b.device("gpu"), "unknown device 'gpu'");
