@@ -205,7 +205,8 @@ final class TrainCommand implements Callable<Integer> {
                 runs.add(new TrainConfig(a.trim(), model, hidden, data, testData, features, batch, rate, momentumKind,
                     momentum, l2, steps, epochs, shard, seed, evalEvery, device.requested(), topology, c,
                     gamma == null ? Double.parseDouble(TrainConfig.DEFAULT_GAMMA) : gamma, overlap, targetLoss, out,
-                    null, evalRows, checkpointSettings(),
+                    null, spec.commandLine().getParseResult().hasMatchedOption("--eval-rows") ? evalRows
+                        : TrainConfig.EVAL_ROWS_AUTO, checkpointSettings(),
                     a.trim().equals("allreduce") && allreduce != null ? AllreduceAverage.Kind.parse(allreduce)
                         : AllreduceAverage.Kind.MPI));
             }
@@ -458,6 +459,13 @@ final class TrainCommand implements Callable<Integer> {
         if (allreduceOnly && given.hasMatchedOption("--topology")) {
             throw new SettingException("topology", "{topology}: allreduce averages over all ranks and sends to no"
                 + " neighbours: drop {topology}");
+        }
+        if (given.hasMatchedOption("--eval-rows") && evalRows < 0) { // unset is TrainConfig.EVAL_ROWS_AUTO
+            throw new SettingException("evalRows", "{evalRows} must be >= 0 (0: all training rows), got " + evalRows);
+        }
+        if (overwrite && out == null) {
+            throw new SettingException("overwrite", "{overwrite} replaces earlier runs under --out, and no --out is"
+                + " given: give --out DIR or drop {overwrite}");
         }
         if (allreduceOnly && codecThreads > 1) {
             throw new SettingException("codecThreads", "{codecThreads} " + codecThreads + ": allreduce encodes nothing"

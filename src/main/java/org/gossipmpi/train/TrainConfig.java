@@ -27,7 +27,8 @@ import org.gossipmpi.model.Models;
  * @param out        where metrics, the summary and plots go (null: nowhere)
  * @param saveModel  where every rank writes its model as rank-R.txt (null: nowhere)
  * @param device     the kernels' backend, null for the default ({@link Devices#choose})
- * @param evalRows   training rows the loss is estimated on, a seeded sample (0: all rows)
+ * @param evalRows   training rows the loss is estimated on, a seeded sample (0: all rows; at most the training
+ *                   set's rows; {@link #EVAL_ROWS_AUTO}: {@link #DEFAULT_EVAL_ROWS}, or all rows where there are fewer)
  * @param allreduce  whose all-reduce the allreduce algorithm sums with (the MPI library's or gossip-mpi's ring)
  */
 public record TrainConfig(String algorithm, String model, int hidden, String data, String testData, int features,
@@ -52,6 +53,8 @@ public record TrainConfig(String algorithm, String model, int hidden, String dat
     public static final String DEFAULT_SEED = "1";
     public static final String DEFAULT_EVAL_EVERY = "500";
     public static final String DEFAULT_EVAL_ROWS = "10000";
+    /** {@code evalRows} when none was given: {@link #DEFAULT_EVAL_ROWS} rows, or all where the set has fewer. */
+    public static final int EVAL_ROWS_AUTO = -1;
     public static final String DEFAULT_TOPOLOGY = "ring";
     public static final String DEFAULT_COMPRESSOR = "none";
     /** The consensus step when none is given: 1, right for exact messages (compressed ones need less). */
@@ -73,7 +76,7 @@ public record TrainConfig(String algorithm, String model, int hidden, String dat
         if (!(l2 >= 0)) {
             throw new SettingException("l2", "{l2} must be >= 0, got " + l2);
         }
-        if (evalRows < 0) {
+        if (evalRows < 0 && evalRows != EVAL_ROWS_AUTO) {
             throw new SettingException("evalRows", "{evalRows} must be >= 0 (0: all training rows), got " + evalRows);
         }
         if (evalEvery < 1) {
@@ -233,7 +236,7 @@ public record TrainConfig(String algorithm, String model, int hidden, String dat
         private double targetLoss = Double.NaN;
         private Path out;
         private Path saveModel;
-        private int evalRows = Integer.parseInt(DEFAULT_EVAL_ROWS);
+        private int evalRows = EVAL_ROWS_AUTO;
         private CheckpointSettings checkpoint = CheckpointSettings.NONE;
         private AllreduceAverage.Kind allreduce = AllreduceAverage.Kind.MPI;
 

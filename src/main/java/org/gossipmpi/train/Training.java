@@ -507,7 +507,8 @@ public final class Training {
             this.xbar = new float[model.dimension()];
             this.lossSample = data.lossSample();
             this.lossEstimatedOn = lossSample == null ? "all " + data.train().rows() + " training rows"
-                : "a seeded sample of " + config.evalRows() + " of the " + data.train().rows() + " training rows";
+                : "a seeded sample of " + evalRows(data.train().rows()) + " of the " + data.train().rows()
+                + " training rows";
             this.lossBatch = new Batch(lossSample == null ? data.shard() : lossSample);
             this.testBatch = data.test() == null ? null : new Batch(data.test());
             this.watch = new DivergenceWatch(config.algorithm(), consensusStepCanDiverge(config),
@@ -748,13 +749,29 @@ public final class Training {
     }
 
     /**
+     * The rows of the training loss's sample for a training set of {@code rows}: the given count, refused above the
+     * set's rows; without one, {@link TrainConfig#DEFAULT_EVAL_ROWS} or all rows where there are fewer.
+     */
+    private int evalRows(int rows) {
+        final int n = config.evalRows();
+        if (n == TrainConfig.EVAL_ROWS_AUTO) {
+            return Math.min(Integer.parseInt(TrainConfig.DEFAULT_EVAL_ROWS), rows);
+        }
+        if (n > rows) {
+            throw new SettingException("evalRows", "{evalRows} " + n + " is more than the " + rows + " training rows:"
+                + " give at most " + rows + ", or 0 for all of them");
+        }
+        return n;
+    }
+
+    /**
      * This rank's rows of the training loss's estimate with {@code --eval-rows N}: N rows of the whole training set
      * drawn without replacement from the seed (the same on every rank, in row order), of which each rank holds and
      * evaluates only its contiguous part; null for all rows (N = 0, or N at least the number of rows).
      */
     private Dataset lossSample(Rows train, Labels labels) {
-        final int n = config.evalRows();
-        if (n == 0 || n >= train.rows()) {
+        final int n = evalRows(train.rows());
+        if (n == 0 || n == train.rows()) {
             return null;
         }
         final int[] rows = new int[train.rows()];

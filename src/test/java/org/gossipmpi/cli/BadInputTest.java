@@ -193,6 +193,10 @@ class BadInputTest {
                 train("--algorithm", "allreduce", "--topology", "torus")),
             row("codec threads for allreduce alone", 1, w("--codec-threads 2: allreduce encodes nothing",
                 "drop --codec-threads"), train("--algorithm", "allreduce", "--codec-threads", "2")),
+            row("eval rows above the training rows", 1, w("--eval-rows 1000000 is more than the",
+                "training rows: give at most"), train("--eval-rows", "1000000")),
+            row("overwrite without out", 1, w("--overwrite replaces earlier runs under --out", "give --out DIR or drop"
+                + " --overwrite"), train("--overwrite")),
             row("learning rate for choco-gossip", 1, w("--lr: choco-gossip takes no gradient step", "drop --lr"),
                 train("--algorithm", "choco-gossip", "--compressor", "topk:0.5", "--gamma", "0.2", "--lr", "0.2")),
             row("infinite target loss", 1, w("--target-loss must be a finite number"), train("--target-loss", "Infinity")),

@@ -173,7 +173,7 @@ class RunTimingTest {
         assertEquals(java.util.Arrays.toString(all.model()), java.util.Arrays.toString(sample.model()),
             "evaluation does not change the training");
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-            () -> config(data, Double.NaN, null, -1, 20));
+            () -> config(data, Double.NaN, null, -2, 20));
         assertTrue(e.getMessage().startsWith("evalRows must be >= 0"), e.getMessage());
     }
 }
