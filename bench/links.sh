@@ -36,7 +36,7 @@ OMPI_DEFAULTS=(OMPI_MCA_btl_tcp_rdma_pipeline_frag_size=2147482624 OMPI_MCA_coll
 run_java() {
     local rate=$1 settings=$2 backend=$3
     shift 3
-    env "$@" bench/cluster/run bin/gossip-mpi bench exchange --sizes "$SIZE" --topologies ring --compressors none \
+    env "$@" bench/cluster/run bin/gossip-mpi bench exchange --sizes "$SIZE" \
         --ops transport,allreduce,allreduce-ring --steps "$STEPS" --warmup 1 --device java --no-header \
         --backend "$backend" | awk -F, -v OFS=, -v r="$rate" -v s="$settings" '{ print r, s, $0 }' >>"$raw"
 }

@@ -63,6 +63,15 @@ final class BenchCommand {
         public Integer call() {
             final int[] d = Sizes.parse(sizes);
             final java.util.Set<String> chosen = ExchangeBenchmark.ops(ops);
+            if (!chosen.contains("exchange") && !chosen.contains("codec")) {
+                for (String option : new String[] {"--topologies", "--compressors"}) {
+                    if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                        throw new IllegalArgumentException(option + " applies to the ops exchange and codec, and --ops "
+                            + String.join(",", ops) + " has neither: add exchange or codec to --ops, or drop "
+                            + option);
+                    }
+                }
+            }
             final PrintWriter out = Main.out(spec);
             launch.run(comm -> {
                 if (comm.rank() == 0 && !noHeader) {
@@ -182,6 +191,11 @@ final class BenchCommand {
         public Integer call() {
             if (!(l2 >= 0)) {
                 throw new IllegalArgumentException("--l2 must be >= 0, got " + l2);
+            }
+            if (spec.commandLine().getParseResult().hasMatchedOption("--hidden")
+                && !java.util.Arrays.asList(models).contains("mlp")) {
+                throw new IllegalArgumentException("--hidden sets the mlp's hidden units, and --models "
+                    + String.join(",", models) + " has no mlp: add mlp to --models, or drop --hidden");
             }
             final org.gossipmpi.data.Dataset d = org.gossipmpi.data.DataSources.load(data, null, 0).train();
             if (!d.isDense()) {

@@ -286,6 +286,12 @@ class BadInputTest {
                 "bench", "codecs", "--sizes", "100", "--threads", "0", "--device", "java"),
             row("bench codecs with 1000 threads", 1, w("--threads must be in [1, ", "got 1000"),
                 "bench", "codecs", "--sizes", "100", "--threads", "1000", "--device", "java"),
+            row("bench exchange compressors for no codec op", 1, w("--compressors applies to the ops exchange and"
+                + " codec, and --ops transport,allreduce has neither"), "bench", "exchange", "--ranks", "2", "--sizes",
+                "100", "--ops", "transport,allreduce", "--compressors", "fp16", "--device", "java"),
+            row("bench kernels hidden without the mlp", 1, w("--hidden sets the mlp's hidden units, and --models"
+                + " logistic has no mlp"), "bench", "kernels", "--models", "logistic", "--hidden", "64", "--devices",
+                "java", "--data", libsvm),
             row("report with a target loss below zero", 1, w("--target-loss must be a finite number >= 0"),
                 "report", f("prev"), "--target-loss", "-1"),
             row("report --out naming a file", 1, w("--out", "is a file", "give a directory"),

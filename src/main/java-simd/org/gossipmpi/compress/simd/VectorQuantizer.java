@@ -30,7 +30,8 @@ import org.gossipmpi.compress.WordPacking;
  * C2 not to inline them (bin/lib/jdk.sh), since inlined into a caller with other loops they ran out of the
  * compiler's node budget and boxed their vectors. Helpers that take vectors must not carry those names, and
  * come early in a loop's body: once the body's nodes pass C2's inlining cutoff a call is left a call, and its
- * vectors are boxed (the loops put their words into arrays before they call the helpers that write them).
+ * vectors are boxed (so the loops hand arrays, not vectors, to the helpers that write the payload: packSigns its
+ * words' halves, the level encodes a batch of codes that {@code packGroups} then packs).
  */
 public final class VectorQuantizer implements Quantizer {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_256;
