@@ -17,8 +17,8 @@ public final class MemoryUse {
     }
 
     /**
-     * The heap bytes the calling thread has allocated since it started (the JVM's
-     * count; HotSpot's includes what the thread's current allocation buffer holds), or -1 where this JVM does not count them. Allocates nothing.
+     * The heap bytes the calling thread has allocated since it started (the JVM's count; HotSpot's includes what
+     * the thread's current allocation buffer holds), or -1 where this JVM does not count them. Allocates nothing.
      */
     public static long threadAllocatedBytes() {
         return THREADS == null ? -1 : THREADS.getCurrentThreadAllocatedBytes();

@@ -79,9 +79,9 @@ public final class Training {
      * ({@code launchSeconds}: from the JVM's start to the run's start, which holds the MPI library's start;
      * {@code dataSeconds}: reading this rank's rows; the rest, the devices, model, optimizer and evaluation sample),
      * its mean step in microseconds, its number of steps (the same on every rank but in an asynchronous run), the
-     * heap bytes a step of the run's second half allocated on the rank's thread, as a mean ({@code stepHeapBytes}; -1
-     * where no step was counted or the JVM does not count allocation: a hot path that allocates shows here), and each phase's mean
-     * microseconds per step ({@code phaseMeanMicros[phase.ordinal()][rank]}, the phases of
+     * heap bytes a step of the run's second half allocated on the rank's thread, as a mean ({@code stepHeapBytes};
+     * -1 where no step was counted or the JVM does not count allocation: a hot path that allocates shows here), and
+     * each phase's mean microseconds per step ({@code phaseMeanMicros[phase.ordinal()][rank]}, the phases of
      * {@link Decentralized.Phase}): where a slow rank computes and the others wait for it. In-process ranks share
      * one process, its peak and its start.
      */
