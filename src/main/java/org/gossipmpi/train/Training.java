@@ -622,8 +622,8 @@ public final class Training {
                     comm.backend().startsWith("local") ? ", which share this process" : ""));
             final float heap = memory.maxStepHeapBytes();
             if (heap >= 0) {
-                out.printf(Locale.ROOT, "heap: a step allocates %.0f bytes on its rank's thread (the mean over the"
-                    + " second half of the steps, the largest rank's)%s%n", heap, heap > 0
+                out.printf(Locale.ROOT, "heap: a step, its gradient included, allocates %.0f bytes on its rank's"
+                    + " thread (the mean over the second half of the steps, the largest rank's)%s%n", heap, heap > 0
                     && comm.backend().startsWith("openmpi-java") ? "; Open MPI's Java bindings make a Status object"
                     + " for every message received and a Request for every collective (--backend native makes none)"
                     : "");
