@@ -61,4 +61,9 @@ STEPS=500 OUT="$S/out/train" sbatch --wait --overcommit -n 4 -o "$S/out/train.ou
 grep -q "^| allreduce | allreduce " "$S/out/train.out" && [ -r "$S/out/train/loss-vs-bits.png" ] \
     && [ -r "$S/out/train/report.md" ] || { cat "$S/out/train.out"; exit 1; }
 grep -v '^WARNING' "$S/out/train.out" | tail -4
-echo "check-local-slurm: info.sbatch and train.sbatch ran under SLURM $(sinfo -V | cut -d' ' -f2)"
+# A sweep without a consensus algorithm: the script passes no compressor or gamma of its own
+ALGORITHMS=allreduce STEPS=100 OUT="$S/out/allreduce" sbatch --wait --overcommit -n 4 -o "$S/out/allreduce.out" \
+    jobs/train.sbatch >/dev/null
+grep -q "^| allreduce | allreduce " "$S/out/allreduce.out" || { cat "$S/out/allreduce.out"; exit 1; }
+echo "check-local-slurm: info.sbatch and train.sbatch (the default sweep, all-reduce alone) ran under SLURM" \
+    "$(sinfo -V | cut -d' ' -f2)"
