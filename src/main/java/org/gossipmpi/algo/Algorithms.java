@@ -48,6 +48,16 @@ public final class Algorithms {
         return name.equals("dpsgd") || name.equals("dcd") || name.equals("ecd");
     }
 
+    /** Whether it encodes messages at all (all-reduce sums exact vectors), and so uses codec threads. */
+    public static boolean encodes(String name) {
+        return !name.equals("allreduce");
+    }
+
+    /** Whether it takes a gradient step, with its learning rate, momentum and minibatches (choco-gossip only mixes). */
+    public static boolean takesGradientStep(String name) {
+        return !name.equals("choco-gossip");
+    }
+
     /** Whether it has a consensus step gamma. */
     public static boolean takesGamma(String name) {
         return name.startsWith("choco") || name.equals("deepsqueeze");

@@ -611,13 +611,14 @@ public final class Decentralized implements AutoCloseable {
             if (gamma != null && !org.gossipmpi.algo.Algorithms.takesGamma(algorithm)) {
                 throw new SettingException("gamma", algorithm + " has no consensus step: drop {gamma}");
             }
-            if (algorithm.equals("allreduce") && codecThreads > 1) {
-                throw new SettingException("codecThreads", "{codecThreads} " + codecThreads + ": allreduce encodes"
-                    + " nothing (it sums exact vectors): drop {codecThreads}");
+            if (!org.gossipmpi.algo.Algorithms.encodes(algorithm) && codecThreads > 1) {
+                throw new SettingException("codecThreads", "{codecThreads} " + codecThreads + ": " + algorithm
+                    + " encodes nothing (it sums exact vectors): drop {codecThreads}");
             }
-            if (algorithm.equals("choco-gossip") && (momentum != 0 || nesterov)) {
-                throw new SettingException(momentum != 0 ? "momentum" : "nesterov", "{" + (momentum != 0 ? "momentum"
-                    : "nesterov") + "}: choco-gossip takes no gradient step (it only mixes): drop it");
+            if (!org.gossipmpi.algo.Algorithms.takesGradientStep(algorithm) && (momentum != 0 || nesterov)) {
+                final String setting = momentum != 0 ? "momentum" : "nesterov";
+                throw new SettingException(setting, "{" + setting + "}: " + algorithm + " takes no gradient step (it"
+                    + " only mixes): drop {" + setting + "}");
             }
             final Devices.Kind kind;
             try {

@@ -460,18 +460,18 @@ final class TrainCommand implements Callable<Integer> {
             throw new SettingException("topology", "{topology}: allreduce averages over all ranks and sends to no"
                 + " neighbours: drop {topology}");
         }
-        if (given.hasMatchedOption("--eval-rows") && evalRows < 0) { // unset is TrainConfig.EVAL_ROWS_AUTO
-            throw new SettingException("evalRows", "{evalRows} must be >= 0 (0: all training rows), got " + evalRows);
+        if (given.hasMatchedOption("--eval-rows")) {
+            TrainConfig.checkEvalRows(evalRows); // a given -1 is refused, not taken as TrainConfig.EVAL_ROWS_AUTO
         }
         if (overwrite && out == null) {
             throw new SettingException("overwrite", "{overwrite} replaces earlier runs under --out, and no --out is"
                 + " given: give --out DIR or drop {overwrite}");
         }
-        if (allreduceOnly && codecThreads > 1) {
+        if (codecThreads > 1 && algorithms.stream().noneMatch(a -> Algorithms.encodes(a.trim()))) {
             throw new SettingException("codecThreads", "{codecThreads} " + codecThreads + ": allreduce encodes nothing"
                 + " (it sums the exact gradients): drop {codecThreads}");
         }
-        if (algorithms.stream().allMatch(a -> a.trim().equals("choco-gossip"))) {
+        if (algorithms.stream().noneMatch(a -> Algorithms.takesGradientStep(a.trim()))) {
             for (String setting : new String[] {"lr", "lrSchedule", "lrB", "lrDecay", "lrEvery", "momentum", "nesterov",
                 "batch"}) {
                 if (given.hasMatchedOption(Flags.of(setting))) {

@@ -55,6 +55,13 @@ public record TrainConfig(String algorithm, String model, int hidden, String dat
     public static final String DEFAULT_EVAL_ROWS = "10000";
     /** {@code evalRows} when none was given: {@link #DEFAULT_EVAL_ROWS} rows, or all where the set has fewer. */
     public static final int EVAL_ROWS_AUTO = -1;
+
+    /** Refuses a given count of loss-sample rows below 0. */
+    public static void checkEvalRows(int evalRows) {
+        if (evalRows < 0) {
+            throw new SettingException("evalRows", "{evalRows} must be >= 0 (0: all training rows), got " + evalRows);
+        }
+    }
     public static final String DEFAULT_TOPOLOGY = "ring";
     public static final String DEFAULT_COMPRESSOR = "none";
     /** The consensus step when none is given: 1, right for exact messages (compressed ones need less). */
@@ -76,8 +83,8 @@ public record TrainConfig(String algorithm, String model, int hidden, String dat
         if (!(l2 >= 0)) {
             throw new SettingException("l2", "{l2} must be >= 0, got " + l2);
         }
-        if (evalRows < 0 && evalRows != EVAL_ROWS_AUTO) {
-            throw new SettingException("evalRows", "{evalRows} must be >= 0 (0: all training rows), got " + evalRows);
+        if (evalRows != EVAL_ROWS_AUTO) {
+            checkEvalRows(evalRows);
         }
         if (evalEvery < 1) {
             throw new SettingException("evalEvery", "{evalEvery} must be >= 1, got " + evalEvery);

@@ -201,12 +201,12 @@ public final class Training {
     private Decentralized optimizer(GossipWorld world, int d) {
         // In a sweep, the gradient step's momentum is for the runs that take one, the codec threads for those that
         // encode: the builder refuses them elsewhere.
-        final boolean gradientStep = !config.algorithm().equals("choco-gossip");
+        final boolean gradientStep = Algorithms.takesGradientStep(config.algorithm());
         final Decentralized.Builder b = Decentralized.builder(world).algorithm(config.algorithm())
             .compressor(config.compressor()).topology(config.topology()).seed(config.seed())
             .momentum(config.momentumKind() == LocalStep.Kind.NONE || !gradientStep ? 0 : config.momentum())
             .nesterov(gradientStep && config.momentumKind() == LocalStep.Kind.NESTEROV).overlap(config.overlap())
-            .codecThreads(config.algorithm().equals("allreduce") ? 1 : codecThreads);
+            .codecThreads(Algorithms.encodes(config.algorithm()) ? codecThreads : 1);
         if (config.algorithm().equals("allreduce")) {
             b.allreduce(config.allreduce().id());
         }
