@@ -91,7 +91,13 @@ public final class VectorGemm implements Gemm {
         } else if (transB) {
             dots(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, TILE.get());
         } else {
-            rowUpdates(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, TILE.get());
+            // op(A)'s strides, taken here rather than tested in the kernels: a kernel's loop compiled while it had
+            // met only one of the two (the first forward product, in a thread's first step) would be thrown back
+            // to the interpreter when the other came (the first backward product; an evaluation's batch): the
+            // JIT's "unstable if" deoptimization, seen in every run's first steps and after its first evaluation
+            final int rowStride = transA ? 1 : lda;
+            final int colStride = transA ? lda : 1;
+            rowUpdates(rowStride, colStride, m, n, k, alpha, a, aOff, b, bOff, ldb, beta, c, cOff, ldc, TILE.get());
         }
     }
 
@@ -104,17 +110,13 @@ public final class VectorGemm implements Gemm {
         return beta == 0f ? t : FloatVector.fromArray(S, c, at).fma(FloatVector.broadcast(S, beta), t);
     }
 
-    private static float at(boolean transA, float[] a, int aOff, int lda, int i, int p) {
-        return transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-    }
-
     /**
      * C = alpha op(A) B + beta C: blocks of 4 rows by 4 vectors of C; where two vectors of a row are left over
      * from those, blocks of 8 rows by 2 vectors; then whatever rows and vectors are left row by row
-     * ({@link #rowStream}).
+     * ({@link #rowStream}). op(A)[i, p] = a[aOff + i rowStride + p colStride].
      */
-    private static void rowUpdates(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
-                                   float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc,
+    private static void rowUpdates(int rowStride, int colStride, int m, int n, int k, float alpha, float[] a,
+                                   int aOff, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc,
                                    float[] t) {
         final int vecEnd = n - n % L;
         final int blockEnd = vecEnd - vecEnd % (4 * L);
@@ -122,32 +124,33 @@ public final class VectorGemm implements Gemm {
         final int rowEnd = m - m % 4;
         for (int i = 0; i < rowEnd; i += 4) {
             for (int j = 0; j < blockEnd; j += 4 * L) {
-                block4x4(transA, i, j, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, t);
+                block4x4(rowStride, colStride, i, j, k, alpha, a, aOff, b, bOff, ldb, beta, c, cOff, ldc, t);
             }
         }
         final int pairRowEnd = pairEnd > blockEnd ? m - m % 8 : 0;
         for (int i = 0; i < pairRowEnd; i += 8) {
-            block8x2(transA, i, blockEnd, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, t);
+            block8x2(rowStride, colStride, i, blockEnd, k, alpha, a, aOff, b, bOff, ldb, beta, c, cOff, ldc, t);
         }
         for (int r = 0; r < m; r++) { // each row's vectors after those its blocks covered (rows in 8s are in 4s too)
             final int from = r < pairRowEnd ? pairEnd : r < rowEnd ? blockEnd : 0;
             if (from < vecEnd) {
-                rowStream(transA, r, from, vecEnd, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+                rowStream(rowStride, colStride, r, from, vecEnd, k, alpha, a, aOff, b, bOff, ldb, beta, c, cOff, ldc);
             }
         }
         for (int r = 0; r < m; r++) { // the columns after the last whole vector
             final int row = cOff + r * ldc;
+            final int aRow = aOff + r * rowStride;
             for (int j = vecEnd; j < n; j++) {
                 float sum = 0f;
                 for (int p = 0; p < k; p++) {
-                    sum += at(transA, a, aOff, lda, r, p) * b[bOff + p * ldb + j];
+                    sum += a[aRow + p * colStride] * b[bOff + p * ldb + j];
                 }
                 c[row + j] = scaled(beta, c[row + j], alpha * sum);
             }
         }
     }
 
-    private static void block4x4(boolean transA, int i, int j, int k, float alpha, float[] a, int aOff, int lda,
+    private static void block4x4(int rows, int cols, int i, int j, int k, float alpha, float[] a, int aOff,
                                  float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc,
                                  float[] t) {
         FloatVector s00 = FloatVector.zero(S);
@@ -166,11 +169,9 @@ public final class VectorGemm implements Gemm {
         FloatVector s31 = FloatVector.zero(S);
         FloatVector s32 = FloatVector.zero(S);
         FloatVector s33 = FloatVector.zero(S);
-        // op(A)[i + r, p] = a[e + r * rows], e stepping by cols along p: plain indexing, no call per element (the
-        // interpreter runs a thread's first products; with a call per element 4 ranks of the training MLP took
-        // about 0.4 s longer over their first 25 steps)
-        final int rows = transA ? 1 : lda;
-        final int cols = transA ? lda : 1;
+        // op(A)[i + r, p] = a[e + r * rows], e stepping by cols (op(A)'s strides) along p: plain indexing, no call
+        // per element (the interpreter runs a thread's first products; with a call per element 4 ranks of the
+        // training MLP took about 0.4 s longer over their first 25 steps)
         final int r1 = rows;
         final int r2 = 2 * rows;
         final int r3 = 3 * rows;
@@ -241,7 +242,7 @@ public final class VectorGemm implements Gemm {
     }
 
     /** C's 8 x 2L block at rows i, columns j: as {@link #block4x4}, for the rows whose last two vectors it leaves. */
-    private static void block8x2(boolean transA, int i, int j, int k, float alpha, float[] a, int aOff, int lda,
+    private static void block8x2(int rows, int cols, int i, int j, int k, float alpha, float[] a, int aOff,
                                  float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc,
                                  float[] t) {
         FloatVector s00 = FloatVector.zero(S);
@@ -260,8 +261,7 @@ public final class VectorGemm implements Gemm {
         FloatVector s61 = FloatVector.zero(S);
         FloatVector s70 = FloatVector.zero(S);
         FloatVector s71 = FloatVector.zero(S);
-        final int rows = transA ? 1 : lda; // indexing as in block4x4
-        final int cols = transA ? lda : 1;
+        // indexing as in block4x4
         final int r1 = rows;
         final int r2 = 2 * rows;
         final int r3 = 3 * rows;
@@ -334,9 +334,11 @@ public final class VectorGemm implements Gemm {
      * row scaled by beta, then four p at a time added to it, each vector of the row its own chain of multiply-adds
      * (one accumulator over the whole of k would wait on each multiply-add's latency: a tenth of the speed).
      */
-    private static void rowStream(boolean transA, int r, int from, int to, int k, float alpha, float[] a, int aOff,
-                                  int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    private static void rowStream(int rowStride, int colStride, int r, int from, int to, int k, float alpha,
+                                  float[] a, int aOff, float[] b, int bOff, int ldb, float beta, float[] c, int cOff,
+                                  int ldc) {
         final int row = cOff + r * ldc;
+        final int aRow = aOff + r * rowStride;
         if (beta != 1f) {
             for (int j = from; j < to; j += L) {
                 final FloatVector old = beta == 0f ? FloatVector.zero(S) : FloatVector.fromArray(S, c, row + j);
@@ -345,10 +347,10 @@ public final class VectorGemm implements Gemm {
         }
         int p = 0;
         for (; p + 3 < k; p += 4) {
-            final float e0 = alpha * at(transA, a, aOff, lda, r, p);
-            final float e1 = alpha * at(transA, a, aOff, lda, r, p + 1);
-            final float e2 = alpha * at(transA, a, aOff, lda, r, p + 2);
-            final float e3 = alpha * at(transA, a, aOff, lda, r, p + 3);
+            final float e0 = alpha * a[aRow + p * colStride];
+            final float e1 = alpha * a[aRow + (p + 1) * colStride];
+            final float e2 = alpha * a[aRow + (p + 2) * colStride];
+            final float e3 = alpha * a[aRow + (p + 3) * colStride];
             if (e0 == 0f && e1 == 0f && e2 == 0f && e3 == 0f) {
                 continue;
             }
@@ -370,7 +372,7 @@ public final class VectorGemm implements Gemm {
             }
         }
         for (; p < k; p++) {
-            final float e = alpha * at(transA, a, aOff, lda, r, p);
+            final float e = alpha * a[aRow + p * colStride];
             if (e == 0f) {
                 continue;
             }
@@ -405,7 +407,7 @@ public final class VectorGemm implements Gemm {
                         at[p * rows + r] = a[row + p];
                     }
                 }
-                rowUpdates(false, n, rows, k, 1f, b, bOff, ldb, at, 0, rows, 0f, ct, 0, rows, t);
+                rowUpdates(ldb, 1, n, rows, k, 1f, b, bOff, at, 0, rows, 0f, ct, 0, rows, t);
                 for (int r = 0; r < rows; r++) {
                     final int row = cOff + (i + r) * ldc;
                     for (int q = 0; q < n; q++) {
