@@ -12,9 +12,12 @@ mpirun_flags() {
     export OMPI_MCA_mpi_yield_when_idle=${OMPI_MCA_mpi_yield_when_idle:-1}
 }
 
-# revision_stamp: "revision REV, DATE, N cores, memory copy X GB/s" for a results file: the commit measured (with
-# "+uncommitted" when the code differs from it), the day (UTC), the machine's cores and how fast it copies memory
-# now (bench/lib/MemoryProbe.java: a shared virtual machine's memory speed changes from day to day).
+# revision_stamp: "revision REV, DATE, N cores (CPU), memory copy X GB/s" for a results file: the commit measured
+# (with "+uncommitted" when the code differs from it), the day (UTC), the machine's cores, which CPU they are
+# (cpu_description) and how fast it copies memory now (bench/lib/MemoryProbe.java).
+# A shared virtual machine can land on another host from one day to the next: on 2026-12-03 this project's machine
+# was an AMD family 25 without AVX-512 (256-bit vectors, a copy at 4-8 GB/s), where the runs of the fast days had
+# family 26 with AVX-512 (bench/results/codecs-goals.md), so figures compare only between stamps naming one CPU.
 revision_stamp() {
     local rev
     rev=$(git -C "${ROOT:-.}" rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -24,7 +27,22 @@ revision_stamp() {
     fi
     local copy
     copy=$(command "${JAVA_HOME:+$JAVA_HOME/bin/}java" "${ROOT:-.}/bench/lib/MemoryProbe.java" 2>/dev/null || echo "?")
-    echo "revision $rev, $(date -u +%Y-%m-%d), $(nproc) cores, memory copy $copy GB/s"
+    echo "revision $rev, $(date -u +%Y-%m-%d), $(nproc) cores ($(cpu_description)), memory copy $copy GB/s"
+}
+
+# cpu_description: "MODEL NAME family F model M, AVX-512" (or AVX2, or neither) from /proc/cpuinfo's first CPU: a
+# virtual machine's model name often hides the generation ("AMD EPYC"), its family and model do not, and the widest
+# vector instructions decide how wide the JDK's Vector API runs (bin/gossip-mpi's "kernels on" line).
+cpu_description() {
+    awk -F': *' '
+        $1 ~ /^model name/ && name == "" { name = $2 }
+        $1 ~ /^cpu family/ && family == "" { family = $2 }
+        $1 ~ /^model[ \t]*$/ && model == "" { model = $2 }
+        $1 ~ /^flags/ && flags == "" { flags = " " $2 " " }
+        END {
+            isa = flags ~ / avx512f / ? "AVX-512" : flags ~ / avx2 / ? "AVX2" : "no AVX2"
+            printf "%s family %s model %s, %s", name == "" ? "unknown CPU" : name, family, model, isa
+        }' /proc/cpuinfo 2>/dev/null || echo "unknown CPU"
 }
 
 # AWK_MEDIAN: an awk function median(arr, key, cnt), the median of arr[key, 1..cnt]; prepend it to a program:
