@@ -9,9 +9,10 @@ package org.gossipmpi.compress;
  * that about 1.5 k + 3 sqrt(k) elements are expected at or above it; (2) one streaming pass, split over the
  * codec threads, that collects the candidates |x_i| >= t in index order and folds in the finite check;
  * (3) an exact selection (quickselect) among the candidates. Every element at or above the k-th largest
- * magnitude is a candidate whenever at least k candidates were found, which makes the result exact; when the
- * estimate was off (fewer than k candidates, or more than the buffer holds) the pass is repeated with every
- * element a candidate.
+ * magnitude is a candidate whenever at least k candidates were found, which makes the result exact. When the
+ * estimate left fewer than k (a few calls in a thousand at k = 1% of d) the pass is repeated once with a lower
+ * threshold from another sample (about 2 k expected, still within the buffers); when that too falls short, or a
+ * pass found more than the buffers hold, it is repeated with every element a candidate (buffers of d).
  */
 final class TopKSelector implements CodecThreads.Task {
     static final int SAMPLE = 4096;
@@ -70,7 +71,12 @@ final class TopKSelector implements CodecThreads.Task {
         }
         int found = -1;
         if (d >= SMALL) {
-            found = collect(x, y, off, d, estimateThreshold(x, y, off, d, k, key), Math.max(2 * k + 1024, 3 * k));
+            final int capacity = Math.max(2 * k + 1024, 3 * k);
+            final double spread = 3 * Math.sqrt(k) + 8;
+            found = collect(x, y, off, d, estimateThreshold(x, y, off, d, 1.5 * k + spread, key), capacity);
+            if (found >= 0 && found < k) { // the sample put the threshold too high: lower, from another sample
+                found = collect(x, y, off, d, estimateThreshold(x, y, off, d, 2 * k + spread, ~key), capacity);
+            }
         }
         if (found == -2) {
             return null;
@@ -104,14 +110,18 @@ final class TopKSelector implements CodecThreads.Task {
         return indices;
     }
 
-    /** A threshold with about 1.5 k + 3 sqrt(k) of the d magnitudes expected at or above it. */
-    private float estimateThreshold(float[] x, float[] y, int off, int d, int k, int key) {
+    /** The length of the candidate buffers now (they grow to the bound of a call's candidates at most). */
+    int candidateCapacity() {
+        return candidates.length;
+    }
+
+    /** A threshold with about {@code expected} of the d magnitudes at or above it. */
+    private float estimateThreshold(float[] x, float[] y, int off, int d, double expected, int key) {
         final int stratum = d / SAMPLE;
         for (int j = 0; j < SAMPLE; j++) {
             final int i = off + j * stratum + CounterRandom.below(key, j, stratum);
             sample[j] = Math.abs(y == null ? x[i] : x[i] - y[i]);
         }
-        final double expected = 1.5 * k + 3 * Math.sqrt(k) + 8;
         final int rank = (int) Math.ceil(expected * SAMPLE / d);
         if (rank >= SAMPLE) {
             return 0f;

@@ -80,14 +80,16 @@ public final class Training {
      * {@code dataSeconds}: reading this rank's rows; the rest, the devices, model, optimizer and evaluation sample),
      * its mean step in microseconds, its number of steps (the same on every rank but in an asynchronous run), the
      * heap bytes a step of the run's second half allocated on the rank's thread, as a mean ({@code stepHeapBytes};
-     * -1 where no step was counted or the JVM does not count allocation: a hot path that allocates shows here), and
-     * each phase's mean microseconds per step ({@code phaseMeanMicros[phase.ordinal()][rank]}, the phases of
+     * -1 where no step was counted or the JVM does not count allocation: a hot path that allocates shows here), the
+     * share of those steps that allocated anything ({@code stepHeapShare}, 0 to 1, -1 likewise: a per-step
+     * allocation shows in about every step, one-time work such as the JIT's, a deoptimized method running its vector
+     * code uncompiled, in few), and each phase's mean microseconds per step ({@code phaseMeanMicros[phase.ordinal()][rank]}, the phases of
      * {@link Decentralized.Phase}): where a slow rank computes and the others wait for it. In-process ranks share
      * one process, its peak and its start.
      */
     public record PerRank(float[] dataMb, float[] peakResidentMb, float[] startupSeconds, float[] launchSeconds,
                           float[] dataSeconds, float[] stepMeanMicros, float[] steps, float[] stepHeapBytes,
-                          float[][] phaseMeanMicros) {
+                          float[] stepHeapShare, float[][] phaseMeanMicros) {
         /** The rest of rank {@code r}'s start-up after its launch and its data: devices, model, optimizer. */
         public float modelAndOptimizerSeconds(int r) {
             return startupSeconds[r] - launchSeconds[r] - dataSeconds[r];
@@ -95,9 +97,16 @@ public final class Training {
 
         /** The largest of {@link #stepHeapBytes} over the ranks; -1 where no rank counted. */
         public float maxStepHeapBytes() {
-            float m = -1;
-            for (float v : stepHeapBytes) {
-                m = Math.max(m, v);
+            return stepHeapBytes[maxStepHeapRank()];
+        }
+
+        /** The rank of {@link #maxStepHeapBytes} (the first of equals). */
+        public int maxStepHeapRank() {
+            int m = 0;
+            for (int r = 1; r < stepHeapBytes.length; r++) {
+                if (stepHeapBytes[r] > stepHeapBytes[m]) {
+                    m = r;
+                }
             }
             return m;
         }
@@ -330,8 +339,12 @@ public final class Training {
                 + (consensusStepCanDiverge(config) ? " or {gamma}" : "") + ")");
         }
         if (counted) {
-            tally.heapBytes += MemoryUse.threadAllocatedBytes() - heapBefore;
+            final long bytes = MemoryUse.threadAllocatedBytes() - heapBefore;
+            tally.heapBytes += bytes;
             tally.heapSteps++;
+            if (bytes > 0) {
+                tally.heapAllocatingSteps++;
+            }
         }
         tally.t = t + 1;
         tally.trainNanos += System.nanoTime() - stepStart;
@@ -574,7 +587,7 @@ public final class Training {
     private PerRank perRank(long dataBytes, Tally tally, Decentralized opt) {
         final int n = comm.size();
         final Decentralized.Phase[] phases = Decentralized.Phase.values();
-        final int fields = 8 + phases.length;
+        final int fields = 9 + phases.length;
         final FloatBuffer all = ByteBuffer.allocateDirect(4 * fields * n).order(ByteOrder.nativeOrder())
             .asFloatBuffer();
         final long peak = MemoryUse.peakResidentBytes();
@@ -587,16 +600,17 @@ public final class Training {
         all.put(5 * n + r, (float) opt.stepMeanMicros());
         all.put(6 * n + r, (float) tally.t);
         all.put(7 * n + r, tally.heapSteps == 0 ? -1f : (float) ((double) tally.heapBytes / tally.heapSteps));
+        all.put(8 * n + r, tally.heapSteps == 0 ? -1f : (float) ((double) tally.heapAllocatingSteps / tally.heapSteps));
         for (Decentralized.Phase p : phases) {
-            all.put((8 + p.ordinal()) * n + r, (float) opt.phaseMeanMicros(p));
+            all.put((9 + p.ordinal()) * n + r, (float) opt.phaseMeanMicros(p));
         }
         comm.allreduceSum(all, fields * n);
         final float[][] field = new float[fields][n];
         for (int f = 0; f < fields; f++) {
             all.get(f * n, field[f], 0, n);
         }
-        return new PerRank(field[0], field[1], field[2], field[3], field[4], field[5], field[6], field[7],
-            java.util.Arrays.copyOfRange(field, 8, fields));
+        return new PerRank(field[0], field[1], field[2], field[3], field[4], field[5], field[6], field[7], field[8],
+            java.util.Arrays.copyOfRange(field, 9, fields));
     }
 
     /** The last line, the outcome, the summary and history files (rank 0) and the saved models. */
@@ -622,11 +636,15 @@ public final class Training {
                     comm.backend().startsWith("local") ? ", which share this process" : ""));
             final float heap = memory.maxStepHeapBytes();
             if (heap >= 0) {
+                final float share = memory.stepHeapShare()[memory.maxStepHeapRank()];
                 out.printf(Locale.ROOT, "heap: a step, its gradient included, allocates %.0f bytes on its rank's"
-                    + " thread (the mean over the second half of the steps, the largest rank's)%s%n", heap, heap > 0
-                    && comm.backend().startsWith("openmpi-java") ? "; Open MPI's Java bindings make a Status object"
-                    + " for every message received and a Request for every collective (--backend native makes none)"
-                    : "");
+                    + " thread (the mean over the second half of the steps, the largest rank's)%s%s%n", heap,
+                    heap > 0 && share < 0.5f ? String.format(Locale.ROOT, ", in %s of them: one-time work, such as"
+                        + " a method the JIT deoptimized running its vector code uncompiled until recompiled, not a"
+                        + " cost of every step", share < 0.01f ? "under 1%" : Math.round(100 * share) + "%") : "",
+                    heap > 0 && comm.backend().startsWith("openmpi-java") ? "; Open MPI's Java bindings make a"
+                        + " Status object for every message received and a Request for every collective (--backend"
+                        + " native makes none)" : "");
             }
             out.flush();
         }
@@ -673,6 +691,8 @@ public final class Training {
         long heapFrom = Long.MAX_VALUE;
         long heapSteps;
         long heapBytes;
+        /** The steps counted that allocated anything. */
+        long heapAllocatingSteps;
         final List<Point> history = new ArrayList<>();
 
         double seconds() {

@@ -125,6 +125,8 @@ class RunTimingTest {
         // by step 30 of 60, never began: -1 on every rank.
         assertEquals("[-1.0, -1.0, -1.0, -1.0]",
             java.util.Arrays.toString(perRank(summary, "step_heap_bytes_per_rank")), summary);
+        assertEquals("[-1.0, -1.0, -1.0, -1.0]",
+            java.util.Arrays.toString(perRank(summary, "step_heap_allocating_share_per_rank")), summary);
 
         final List<String> history = Files.readAllLines(dir.resolve(reached.run()).resolve("history.csv"));
         assertTrue(history.get(0).endsWith(",seconds,train_seconds"), history.get(0));
@@ -142,8 +144,13 @@ class RunTimingTest {
         final String neverSummary = Files.readString(dir.resolve(never.run()).resolve("summary.json"));
         final double[] heap = perRank(neverSummary, "step_heap_bytes_per_rank");
         assertEquals(4, heap.length, neverSummary);
-        for (double bytes : heap) {
-            assertTrue(bytes >= 0, "every rank counted the steps of its second half: " + neverSummary);
+        final double[] allocating = perRank(neverSummary, "step_heap_allocating_share_per_rank");
+        assertEquals(4, allocating.length, neverSummary);
+        for (int r = 0; r < 4; r++) {
+            assertTrue(heap[r] >= 0, "every rank counted the steps of its second half: " + neverSummary);
+            // a share of steps, 0 exactly where no byte was counted
+            assertTrue(allocating[r] >= 0 && allocating[r] <= 1 && (allocating[r] == 0) == (heap[r] == 0),
+                "rank " + r + ": " + neverSummary);
         }
         assertEquals("null", field(neverSummary, "seconds_to_target"));
 
