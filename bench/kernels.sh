@@ -7,6 +7,8 @@
 #   bench/kernels.sh                  # writes bench/results/kernels.csv and bench/results/kernels.md
 #   SECONDS_PER=5 bench/kernels.sh    # longer measurements
 #   BASELINE=REV bench/kernels.sh     # the training MLP's rows of revision REV too (built in a temporary worktree)
+#   NAME=kernels-avx2 bench/kernels.sh  # writes bench/results/NAME.csv, NAME-mlp1280.csv and NAME.md instead: another
+#                                       # CPU's figures beside the committed ones (the stamp names the CPU)
 #
 # Then the MLP the training benchmarks run (784-1280-10, batch 32: time-to-target, peers, scaling) on the Java
 # products, ROUNDS times (default 3) of MLP_SECONDS each (default 6: the first of them hold the JIT compilation),
@@ -22,9 +24,11 @@ bin/setup >/dev/null
 SECONDS_PER=${SECONDS_PER:-2}
 ROUNDS=${ROUNDS:-3}
 MLP_SECONDS=${MLP_SECONDS:-6}
+NAME=${NAME:-kernels}
+case $NAME in */*|"") echo "kernels: NAME=$NAME: a file name under bench/results, without a slash" >&2; exit 2 ;; esac
 BASELINE=${BASELINE:-}
 base=
-bin/gossip-mpi bench kernels --seconds "$SECONDS_PER" 2>/dev/null >"$OUT/kernels.csv"
+bin/gossip-mpi bench kernels --seconds "$SECONDS_PER" 2>/dev/null >"$OUT/$NAME.csv"
 # The training MLP, this revision and BASELINE's alternately.
 this=$(git rev-parse --short HEAD)
 builds=("$this:$ROOT")
@@ -41,7 +45,7 @@ if [ -n "$BASELINE" ]; then
     fi
     builds+=("$base:$tree")
 fi
-train_csv=$OUT/kernels-mlp1280.csv
+train_csv=$OUT/$NAME-mlp1280.csv
 echo "revision,round,model,device,batch,features,parameters,iterations,samples_per_s,us_per_batch" >"$train_csv"
 for round in $(seq 1 "$ROUNDS"); do
     for b in "${builds[@]}"; do
@@ -64,18 +68,18 @@ fi
 {
     echo "# Gradient kernels"
     echo
-    echo "Command: \`SECONDS_PER=$SECONDS_PER ROUNDS=$ROUNDS MLP_SECONDS=$MLP_SECONDS ${base:+BASELINE=$base }bench/kernels.sh\` ($(revision_stamp),"
+    echo "Command: \`SECONDS_PER=$SECONDS_PER ROUNDS=$ROUNDS MLP_SECONDS=$MLP_SECONDS ${base:+BASELINE=$base }$([ "$NAME" = kernels ] || echo "NAME=$NAME ")bench/kernels.sh\` ($(revision_stamp),"
     echo "OpenCL: $(clinfo -l 2>/dev/null | sed -n 's/.*Device #0: //p' | head -1))."
-    echo "Raw: [kernels.csv](kernels.csv). One minibatch gradient (forward and backward) per iteration, at least"
+    echo "Raw: [$NAME.csv]($NAME.csv). One minibatch gradient (forward and backward) per iteration, at least"
     echo "$SECONDS_PER s per row after 20 warm-up iterations; the mlp has 100 hidden units. No L2 term (train's default)."
     echo
     echo "| model | device | batch | parameters | samples/s | us per batch |"
     echo "|---|---|---|---|---|---|"
-    awk -F, 'NR > 1 { printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $5, $7, $8 }' "$OUT/kernels.csv"
+    awk -F, 'NR > 1 { printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $5, $7, $8 }' "$OUT/$NAME.csv"
     echo
     echo "The MLP the training benchmarks run (784-1280-10, 1,017,610 parameters, batch 32), on the Vector API"
     echo "product, $ROUNDS rounds of $MLP_SECONDS s${base:+, alternating with revision $base (BASELINE=$base: the same command in a}"
-    echo "${base:+worktree of that revision, built there). }Raw: [kernels-mlp1280.csv](kernels-mlp1280.csv)."
+    echo "${base:+worktree of that revision, built there). }Raw: [$NAME-mlp1280.csv]($NAME-mlp1280.csv)."
     if [ -n "$torch_version" ]; then
         echo "pytorch-$torch_version: the same model, initialisation distribution and batches in PyTorch $torch_version"
         echo "(Debian's, OpenBLAS), one thread, forward and backward (bench/peers/gradient.py), after the Java rounds."
@@ -89,5 +93,5 @@ fi
             if (!($1 in seen)) { seen[$1] = 1; order[++k] = $1 } }
         END { for (i = 1; i <= k; i++) { r = order[i]; printf "| %s | %s | %.1f |\n", r, list[r], median(v, r, n[r]) } }' \
         "$train_csv"
-} >"$OUT/kernels.md"
-cat "$OUT/kernels.md"
+} >"$OUT/$NAME.md"
+cat "$OUT/$NAME.md"
