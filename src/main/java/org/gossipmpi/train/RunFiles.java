@@ -107,7 +107,8 @@ public final class RunFiles {
         for (float v : o.perRank().stepHeapBytes()) {
             stepHeap.add(v < 0 ? -1 : Math.round(v * 10) / 10.0);
         }
-        final com.fasterxml.jackson.databind.node.ArrayNode heapShare = s.putArray("step_heap_allocating_share_per_rank");
+        final com.fasterxml.jackson.databind.node.ArrayNode heapShare =
+            s.putArray("step_heap_allocating_share_per_rank");
         for (float v : o.perRank().stepHeapShare()) {
             heapShare.add(v < 0 ? -1 : Math.round(v * 1000) / 1000.0);
         }

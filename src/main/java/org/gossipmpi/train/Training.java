@@ -82,10 +82,10 @@ public final class Training {
      * heap bytes a step of the run's second half allocated on the rank's thread, as a mean ({@code stepHeapBytes};
      * -1 where no step was counted or the JVM does not count allocation: a hot path that allocates shows here), the
      * share of those steps that allocated anything ({@code stepHeapShare}, 0 to 1, -1 likewise: a per-step
-     * allocation shows in about every step, one-time work such as the JIT's, a deoptimized method running its vector
-     * code uncompiled, in few), and each phase's mean microseconds per step ({@code phaseMeanMicros[phase.ordinal()][rank]}, the phases of
-     * {@link Decentralized.Phase}): where a slow rank computes and the others wait for it. In-process ranks share
-     * one process, its peak and its start.
+     * allocation shows in about every step, occasional work such as a deoptimized method running its vector code
+     * uncompiled in few), and each phase's mean microseconds per step
+     * ({@code phaseMeanMicros[phase.ordinal()][rank]}, the phases of {@link Decentralized.Phase}): where a slow rank
+     * computes and the others wait for it. In-process ranks share one process, its peak and its start.
      */
     public record PerRank(float[] dataMb, float[] peakResidentMb, float[] startupSeconds, float[] launchSeconds,
                           float[] dataSeconds, float[] stepMeanMicros, float[] steps, float[] stepHeapBytes,
@@ -639,8 +639,8 @@ public final class Training {
                 final float share = memory.stepHeapShare()[memory.maxStepHeapRank()];
                 out.printf(Locale.ROOT, "heap: a step, its gradient included, allocates %.0f bytes on its rank's"
                     + " thread (the mean over the second half of the steps, the largest rank's)%s%s%n", heap,
-                    heap > 0 && share < 0.5f ? String.format(Locale.ROOT, ", in %s of them: one-time work, such as"
-                        + " a method the JIT deoptimized running its vector code uncompiled until recompiled, not a"
+                    heap > 0 && share < 0.5f ? String.format(Locale.ROOT, ", in %s of them: occasional work (such as"
+                        + " a method the JIT deoptimized running its vector code uncompiled until recompiled), not a"
                         + " cost of every step", share < 0.01f ? "under 1%" : Math.round(100 * share) + "%") : "",
                     heap > 0 && comm.backend().startsWith("openmpi-java") ? "; Open MPI's Java bindings make a"
                         + " Status object for every message received and a Request for every collective (--backend"
