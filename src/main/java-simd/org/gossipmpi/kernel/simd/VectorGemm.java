@@ -15,7 +15,10 @@ import org.gossipmpi.kernel.GemmReference;
  *       rows by 4 vectors of C, 16 accumulators; each p of k loads 4 vectors of B's row p and broadcasts 4
  *       elements of op(A)'s column p into 16 multiply-adds; a p whose 4 elements are all zero (ReLU) is
  *       skipped; where a row has two vectors left over from those blocks (a minibatch of 2L), blocks of 8 rows
- *       by 2 vectors, likewise;</li>
+ *       by 2 vectors, likewise. That is for 32 vector registers (AVX-512); with 16 (x86 below AVX-512) those
+ *       blocks' 21 live vectors spill, so there the blocks are 6 rows by 2 vectors, 12 accumulators, each element
+ *       of op(A) loaded where it is broadcast and no zero skip (bench/results/kernels-avx2.md: the 784-1280-10
+ *       MLP's gradient 1.3x faster on an AVX2 CPU, every dense model 1.1-1.9x);</li>
  *   <li>C = alpha A B^T + beta C (the forward products): where B has many rows (an MLP's first layer), as
  *       C^T = B A^T, the product above, on A's rows transposed into scratch, C^T written back transposed
  *       (bench/results/kernels.md: the 784-1280-10 MLP's gradient with batch 32 in 1.83 ms, against 2.07 ms
@@ -26,7 +29,7 @@ import org.gossipmpi.kernel.GemmReference;
  *       and the compiled Vector API, so the same run would not give the same bits in every JVM: the
  *       MPI-against-in-process model test caught it).</li>
  * </ul>
- * A block's 16 accumulators leave its method through a per-thread scratch array, never as vector arguments of
+ * A block's accumulators leave its method through a per-thread scratch array, never as vector arguments of
  * another method: C2 stops inlining in a method this large (NodeCountInliningCutoff), and a vector passed to
  * a method it did not inline is boxed, an allocation per vector (measured: 4x slower than the unblocked
  * products before, and a young collection every few milliseconds). Rows and vectors left over from the blocks
@@ -40,6 +43,12 @@ import org.gossipmpi.kernel.GemmReference;
 public final class VectorGemm implements Gemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /**
+     * 16 vector registers (x86 below AVX-512: AVX2, SSE): a 4 x 4 block's 16 accumulators, 4 loads and a broadcast
+     * do not fit, so the row updates run in blocks of 6 rows by 2 vectors (12 accumulators) instead.
+     */
+    private static final boolean NARROW = S.vectorBitSize() < 512
+        && System.getProperty("os.arch", "").matches("amd64|x86_64|x86|i386");
     /** Scratch for a block's accumulators, 16 vectors: one per thread, so the class stays stateless to its callers. */
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[16 * L]);
     /** Rows of A that the forward product transposes at a time: its scratch is (k + n) x this floats. */
@@ -119,6 +128,28 @@ public final class VectorGemm implements Gemm {
                                    int aOff, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc,
                                    float[] t) {
         final int vecEnd = n - n % L;
+        if (NARROW) {
+            narrowUpdates(rowStride, colStride, m, vecEnd, k, alpha, a, aOff, b, bOff, ldb, beta, c, cOff, ldc, t);
+        } else {
+            wideUpdates(rowStride, colStride, m, vecEnd, k, alpha, a, aOff, b, bOff, ldb, beta, c, cOff, ldc, t);
+        }
+        for (int r = 0; r < m; r++) { // the columns after the last whole vector
+            final int row = cOff + r * ldc;
+            final int aRow = aOff + r * rowStride;
+            for (int j = vecEnd; j < n; j++) {
+                float sum = 0f;
+                for (int p = 0; p < k; p++) {
+                    sum += a[aRow + p * colStride] * b[bOff + p * ldb + j];
+                }
+                c[row + j] = scaled(beta, c[row + j], alpha * sum);
+            }
+        }
+    }
+
+    /** The whole vectors of {@link #rowUpdates} with 32 vector registers: 4 x 4 blocks, then 8 x 2, then rows. */
+    private static void wideUpdates(int rowStride, int colStride, int m, int vecEnd, int k, float alpha, float[] a,
+                                    int aOff, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc,
+                                    float[] t) {
         final int blockEnd = vecEnd - vecEnd % (4 * L);
         final int pairEnd = vecEnd - blockEnd >= 2 * L ? blockEnd + 2 * L : blockEnd;
         final int rowEnd = m - m % 4;
@@ -137,16 +168,90 @@ public final class VectorGemm implements Gemm {
                 rowStream(rowStride, colStride, r, from, vecEnd, k, alpha, a, aOff, b, bOff, ldb, beta, c, cOff, ldc);
             }
         }
-        for (int r = 0; r < m; r++) { // the columns after the last whole vector
-            final int row = cOff + r * ldc;
-            final int aRow = aOff + r * rowStride;
-            for (int j = vecEnd; j < n; j++) {
-                float sum = 0f;
-                for (int p = 0; p < k; p++) {
-                    sum += a[aRow + p * colStride] * b[bOff + p * ldb + j];
-                }
-                c[row + j] = scaled(beta, c[row + j], alpha * sum);
+    }
+
+    /**
+     * The whole vectors of {@link #rowUpdates} with 16 vector registers: blocks of 6 rows by 2 vectors, each row
+     * block's pairs in one call ({@link #block6x2}), then the rows and vectors left row by row.
+     */
+    private static void narrowUpdates(int rowStride, int colStride, int m, int vecEnd, int k, float alpha,
+                                      float[] a, int aOff, float[] b, int bOff, int ldb, float beta, float[] c,
+                                      int cOff, int ldc, float[] t) {
+        final int pairEnd = vecEnd - vecEnd % (2 * L);
+        final int rowEnd = m - m % 6;
+        for (int i = 0; i < rowEnd; i += 6) {
+            block6x2(rowStride, colStride, i, pairEnd, k, alpha, a, aOff, b, bOff, ldb, beta, c, cOff, ldc, t);
+        }
+        for (int r = 0; r < m; r++) {
+            final int from = r < rowEnd ? pairEnd : 0;
+            if (from < vecEnd) {
+                rowStream(rowStride, colStride, r, from, vecEnd, k, alpha, a, aOff, b, bOff, ldb, beta, c, cOff, ldc);
             }
+        }
+    }
+
+    /**
+     * C's rows i..i+5, columns [0, pairEnd) in blocks of 2 vectors: 12 accumulators, each element of op(A) loaded
+     * where it is broadcast (loaded ahead, as the zero test of {@link #block4x4} needs, they took registers the
+     * accumulators need; no ReLU skip here).
+     */
+    private static void block6x2(int rows, int cols, int i, int pairEnd, int k, float alpha, float[] a, int aOff,
+                                 float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc, float[] t) {
+        final int r1 = rows;
+        final int r2 = 2 * rows;
+        final int r3 = 3 * rows;
+        final int r4 = 4 * rows;
+        final int r5 = 5 * rows;
+        for (int j = 0; j < pairEnd; j += 2 * L) {
+            FloatVector s00 = FloatVector.zero(S);
+            FloatVector s01 = FloatVector.zero(S);
+            FloatVector s10 = FloatVector.zero(S);
+            FloatVector s11 = FloatVector.zero(S);
+            FloatVector s20 = FloatVector.zero(S);
+            FloatVector s21 = FloatVector.zero(S);
+            FloatVector s30 = FloatVector.zero(S);
+            FloatVector s31 = FloatVector.zero(S);
+            FloatVector s40 = FloatVector.zero(S);
+            FloatVector s41 = FloatVector.zero(S);
+            FloatVector s50 = FloatVector.zero(S);
+            FloatVector s51 = FloatVector.zero(S);
+            int e = aOff + i * rows;
+            for (int p = 0; p < k; p++, e += cols) {
+                final int bp = bOff + p * ldb + j;
+                final FloatVector y0 = FloatVector.fromArray(S, b, bp);
+                final FloatVector y1 = FloatVector.fromArray(S, b, bp + L);
+                FloatVector x = FloatVector.broadcast(S, a[e]);
+                s00 = y0.fma(x, s00);
+                s01 = y1.fma(x, s01);
+                x = FloatVector.broadcast(S, a[e + r1]);
+                s10 = y0.fma(x, s10);
+                s11 = y1.fma(x, s11);
+                x = FloatVector.broadcast(S, a[e + r2]);
+                s20 = y0.fma(x, s20);
+                s21 = y1.fma(x, s21);
+                x = FloatVector.broadcast(S, a[e + r3]);
+                s30 = y0.fma(x, s30);
+                s31 = y1.fma(x, s31);
+                x = FloatVector.broadcast(S, a[e + r4]);
+                s40 = y0.fma(x, s40);
+                s41 = y1.fma(x, s41);
+                x = FloatVector.broadcast(S, a[e + r5]);
+                s50 = y0.fma(x, s50);
+                s51 = y1.fma(x, s51);
+            }
+            s00.intoArray(t, 0);
+            s01.intoArray(t, L);
+            s10.intoArray(t, 2 * L);
+            s11.intoArray(t, 3 * L);
+            s20.intoArray(t, 4 * L);
+            s21.intoArray(t, 5 * L);
+            s30.intoArray(t, 6 * L);
+            s31.intoArray(t, 7 * L);
+            s40.intoArray(t, 8 * L);
+            s41.intoArray(t, 9 * L);
+            s50.intoArray(t, 10 * L);
+            s51.intoArray(t, 11 * L);
+            storeTile(t, 6, 2, alpha, beta, c, cOff + i * ldc + j, ldc);
         }
     }
 
