@@ -120,9 +120,9 @@ public final class VectorGemm implements Gemm {
     }
 
     /**
-     * C = alpha op(A) B + beta C: blocks of 4 rows by 4 vectors of C; where two vectors of a row are left over
-     * from those, blocks of 8 rows by 2 vectors; then whatever rows and vectors are left row by row
-     * ({@link #rowStream}). op(A)[i, p] = a[aOff + i rowStride + p colStride].
+     * C = alpha op(A) B + beta C: the whole vectors of each row in register blocks ({@link #wideUpdates} with 32
+     * vector registers, {@link #narrowUpdates} with 16), then the columns after the last whole vector as scalar
+     * sums. op(A)[i, p] = a[aOff + i rowStride + p colStride].
      */
     private static void rowUpdates(int rowStride, int colStride, int m, int n, int k, float alpha, float[] a,
                                    int aOff, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc,
