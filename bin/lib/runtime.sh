@@ -14,7 +14,8 @@
 #     measured in bench/results/data.md),
 #     the heap on transparent huge pages where the kernel offers them for the asking (madvise: a rank's first
 #     touch of gigabytes of data is then a fault per 2 MB, not per 4 KB; measured in bench/results/data.md, and
-#     left out where the kernel has them off, since the JVM would warn on every start),
+#     left out where the kernel has them off, since the JVM would warn on every start, and on virtual machines
+#     that report free memory to their host, where each huge page's first touch is slow: thp_pays),
 #     --enable-native-access (accepted by 17, needed on 22+), and GOSSIP_MPI_JAVA_OPTS last (which may say
 #     -XX:-UseTransparentHugePages);
 #   - standard error through bin/lib/stderr-filter, which drops the JVM's "Using incubator modules" line,
@@ -51,7 +52,7 @@ gossip_runtime() {
     JAVA_RUN=("$JAVA" -XX:+UseSerialGC -Xmn32m --enable-native-access=ALL-UNNAMED "${VECTOR[@]}"
               -Dgossip.native.dir="$dist/native")
     [ -z "${GOSSIP_MPI_NATIVE_LIB:-}" ] || JAVA_RUN+=(-Dgossip.native.lib="$GOSSIP_MPI_NATIVE_LIB")
-    ! thp_on_request || JAVA_RUN+=(-XX:+UseTransparentHugePages)
+    ! thp_pays || JAVA_RUN+=(-XX:+UseTransparentHugePages)
     # shellcheck disable=SC2206
     [ -z "${GOSSIP_MPI_JAVA_OPTS:-}" ] || JAVA_RUN+=(${GOSSIP_MPI_JAVA_OPTS})
     if [ -z "${GOSSIP_MPI_RAW_STDERR:-}" ] && command -v perl >/dev/null && command -v setsid >/dev/null; then
@@ -86,4 +87,26 @@ libtorch_malloc() {
 # thp_on_request: whether the kernel's transparent huge pages are in madvise mode (given to whoever asks).
 thp_on_request() {
     grep -qs '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled
+}
+
+# free_pages_reported [DIR]: whether this is a virtual machine whose balloon device reports free memory to its host
+# (a virtio device 0x0005 under DIR, default /sys/bus/virtio/devices, that negotiated feature bit 5,
+# VIRTIO_BALLOON_F_REPORTING; its features file has a 0 or 1 per bit). Such a guest hands every free 2 MB block back
+# to the host about 2 s after it is freed, and the host must back a huge page anew when it is next touched: there
+# a 2 MB page's first touch cost 30-40 ms, 20x a 4 KB page's per byte, and the heap on huge pages made a rank's
+# start 5x slower (bench/results/hugepages.md).
+free_pages_reported() {
+    local dev features
+    for dev in "${1:-/sys/bus/virtio/devices}"/*; do
+        [ "$(cat "$dev/device" 2>/dev/null)" = 0x0005 ] || continue
+        features=$(cat "$dev/features" 2>/dev/null) || continue
+        [ "${features:5:1}" != 1 ] || return 0
+    done
+    return 1
+}
+
+# thp_pays: whether the launcher puts the heap on transparent huge pages: offered on request, and not on a guest
+# whose free memory goes back to its host.
+thp_pays() {
+    thp_on_request && ! free_pages_reported
 }
