@@ -21,6 +21,9 @@ cd "$ROOT"
 . bin/lib/runtime.sh
 # shellcheck source=bench/lib/summary.sh
 . bench/lib/summary.sh
+# shellcheck source=bin/lib/jdk.sh
+. bin/lib/jdk.sh
+pick_jdk
 MB=${MB:-1024}
 RANKS=${RANKS:-4}
 REPS=${REPS:-2}

@@ -92,9 +92,9 @@ thp_on_request() {
 # free_pages_reported [DIR]: whether this is a virtual machine whose balloon device reports free memory to its host
 # (a virtio device 0x0005 under DIR, default /sys/bus/virtio/devices, that negotiated feature bit 5,
 # VIRTIO_BALLOON_F_REPORTING; its features file has a 0 or 1 per bit). Such a guest hands every free 2 MB block back
-# to the host about 2 s after it is freed, and the host must back a huge page anew when it is next touched: there
-# a 2 MB page's first touch cost 30-40 ms, 20x a 4 KB page's per byte, and the heap on huge pages made a rank's
-# start 5x slower (bench/results/hugepages.md).
+# to the host a few seconds after it is freed, and the host must back a huge page anew when it is next touched:
+# there the first touch of a heap on huge pages took 13x as long as on 4 KB pages, and 4 ranks' start twice as
+# long (bench/results/hugepages.md).
 free_pages_reported() {
     local dev features
     for dev in "${1:-/sys/bus/virtio/devices}"/*; do
