@@ -16,10 +16,10 @@
 #              file's first 2,000 rows converted for:
 #              and one rank's read of the whole binary file, three times in one JVM (bench/lib/ReadProbe.java),
 #              --shard iid and blocks, with the heap on 2 MB transparent huge pages (the launcher's default where
-#              the kernel's mode is madvise) and on 4 KB pages: what the first touch of the memory costs
+#              the kernel's mode is madvise, bin/lib/runtime.sh thp_pays) and on 4 KB pages: what the first touch of the memory costs
 #   read       one rank's read of the large part's binary file, three times in one JVM (bench/lib/ReadProbe.java;
 #              the heap kept, never shrunk), --shard iid and blocks, with the heap on 2 MB transparent huge pages
-#              (the launcher's default where the kernel's mode is madvise) and on 4 KB pages: what the first touch
+#              (the launcher's default where the kernel's mode is madvise, bin/lib/runtime.sh thp_pays) and on 4 KB pages: what the first touch
 #              of the memory costs
 #   tiny       the large part's runs on those 2,000 rows, 1, 4 and 8 ranks: what a rank's start costs without data
 #

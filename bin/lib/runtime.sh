@@ -93,7 +93,7 @@ thp_on_request() {
 # (a virtio device 0x0005 under DIR, default /sys/bus/virtio/devices, that negotiated feature bit 5,
 # VIRTIO_BALLOON_F_REPORTING; its features file has a 0 or 1 per bit). Such a guest hands every free 2 MB block back
 # to the host a few seconds after it is freed, and the host must back a huge page anew when it is next touched:
-# there the first touch of a heap on huge pages took 13x as long as on 4 KB pages, and 4 ranks' start twice as
+# there the first touch of a heap on huge pages took 14x as long as on 4 KB pages, and 4 ranks' start 2.7x as
 # long (bench/results/hugepages.md).
 free_pages_reported() {
     local dev features
