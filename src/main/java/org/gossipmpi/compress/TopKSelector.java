@@ -9,7 +9,9 @@ package org.gossipmpi.compress;
  * that about 1.5 k + 3 sqrt(k) elements are expected at or above it; (2) one streaming pass, split over the
  * codec threads, that collects the candidates |x_i| >= t in index order and folds in the finite check;
  * (3) an exact selection (quickselect) among the candidates. Every element at or above the k-th largest
- * magnitude is a candidate whenever at least k candidates were found, which makes the result exact. When the
+ * magnitude is a candidate whenever at least k candidates were found, which makes the result exact. Where most
+ * of the vector is exact zeros the estimate is the smallest positive float: the candidates are the non-zeros, and
+ * when they are fewer than k the lowest-indexed zeros complete them (the ties rule). When the
  * estimate left fewer than k (a few calls in a thousand at k = 1% of d) the pass is repeated once with a lower
  * threshold from another sample (about 2 k expected, still within the buffers); when that too falls short, or a
  * pass found more than the buffers hold, it is repeated with every element a candidate (buffers of d).
@@ -81,6 +83,9 @@ final class TopKSelector implements CodecThreads.Task {
         if (found == -2) {
             return null;
         }
+        if (found >= 0 && found < k && threshold == Float.MIN_VALUE) { // every non-zero found, fewer than k
+            return withLowestZeros(found, k);
+        }
         if (found < k) { // small vector, or the estimate was off: every element is a candidate
             found = collect(x, y, off, d, 0f, d);
             if (found == -2) {
@@ -110,6 +115,26 @@ final class TopKSelector implements CodecThreads.Task {
         return indices;
     }
 
+    /**
+     * The k indices when the candidates are all {@code found < k} non-zero elements: they and the lowest-indexed
+     * zeros (ties at the k-th largest magnitude, 0, go to the lowest indices), merged in ascending order.
+     */
+    private int[] withLowestZeros(int found, int k) {
+        int zeros = k - found;
+        int n = 0;
+        int j = 0;
+        for (int i = 0; n < k; i++) {
+            if (j < found && candidates[j] == i) {
+                indices[n++] = i;
+                j++;
+            } else if (zeros > 0) {
+                indices[n++] = i;
+                zeros--;
+            }
+        }
+        return indices;
+    }
+
     /** The length of the candidate buffers now (they grow to the bound of a call's candidates at most). */
     int candidateCapacity() {
         return candidates.length;
@@ -127,7 +152,9 @@ final class TopKSelector implements CodecThreads.Task {
             return 0f;
         }
         final float t = kthLargest(sample, SAMPLE, rank);
-        return t; // NaN in the sample gives NaN: no candidate passes, and the full pass reports it
+        // Fewer than rank sampled magnitudes above 0 (mostly exact zeros): the candidates are the non-zeros, not
+        // every element. NaN in the sample gives NaN: no candidate passes, and the full pass reports it.
+        return t == 0f ? Float.MIN_VALUE : t;
     }
 
     /**

@@ -34,6 +34,44 @@ class TopKSelectorTest {
         }
     }
 
+    /**
+     * A difference that is mostly exact zeros (a sparse model's untouched coordinates, or a step where few
+     * changed): the sampled threshold is then 0 and every element would pass it. The candidates must be the
+     * non-zero elements, within the buffers; with fewer non-zeros than k, the lowest-indexed zeros complete the k
+     * (the ties rule), still without buffers of d.
+     */
+    @Test
+    void mostlyZerosSelectAmongTheNonZerosWithinTheBuffers() {
+        final int d = 1 << 20;
+        final int k = d / 100;
+        final SplittableRandom random = new SplittableRandom(11);
+        for (double nonZero : new double[] {0.014, 0.005, 0.0}) {
+            final float[] x = new float[d];
+            for (int i = 0; i < d; i++) {
+                if (random.nextDouble() < nonZero) {
+                    x[i] = (float) random.nextGaussian();
+                }
+            }
+            final float[] y = new float[d];
+            for (int i = 0; i < d; i += 3) { // x - y: the same zeros, y's shift cancelling
+                y[i] = x[i] == 0 ? 0 : 0.5f;
+                x[i] += y[i];
+            }
+            final float[] diff = new float[d];
+            for (int i = 0; i < d; i++) {
+                diff[i] = x[i] - y[i];
+            }
+            final int[] expected = exactTopK(diff, k);
+            final TopKSelector selector = new TopKSelector(CodecThreads.SINGLE, Quantizers.java());
+            for (int key = 0; key < 20; key++) {
+                final int[] got = selector.select(x, y, 0, d, k, key);
+                assertArrayEquals(expected, Arrays.copyOf(got, k), nonZero + " non-zero, key " + key);
+                assertTrue(selector.candidateCapacity() <= 3 * k, nonZero + " non-zero, key " + key
+                    + ": the candidate buffers grew to " + selector.candidateCapacity() + " (k = " + k + ")");
+            }
+        }
+    }
+
     /** The indices of the k largest |x_i|, ties to the lowest index, ascending. */
     private static int[] exactTopK(float[] x, int k) {
         final Integer[] order = new Integer[x.length];
