@@ -271,9 +271,16 @@ md=$OUT/$NAME.md
             }
         }' "$csv"
     echo
-    if [ -r "$OUT/peers.csv" ] && [ "$HOSTS" -eq 4 ]; then
+    # PyTorch's runs (bench/peers) compare only where they chased the same target: all-reduce's loss after as many steps
+    peers_steps=$(sed -n 's/.*STEPS=\([0-9][0-9]*\).*/\1/p' "$OUT/peers.md" 2>/dev/null | head -1)
+    peers_stamp=$(sed -n 's/^(\(revision [^;)]*\).*/\1/p' "$OUT/peers.md" 2>/dev/null | head -1)
+    if [ -r "$OUT/peers.csv" ] && [ "$HOSTS" -eq 4 ] && [ "$peers_steps" != "$STEPS" ]; then
+        echo "PyTorch's DistributedDataParallel on the same hosts: [peers.md](peers.md), against the loss after"
+        echo "${peers_steps:-another number of} steps, not this file's target (its own run: ${peers_stamp:-see the file})."
+        echo
+    elif [ -r "$OUT/peers.csv" ] && [ "$HOSTS" -eq 4 ]; then
         echo "The strongest all-reduce at hand: against PyTorch's DistributedDataParallel on the same 4 hosts"
-        echo "([peers.md](peers.md), its own run, revision $(awk -F, 'NR == 2 { print $12 }' "$OUT/peers.csv")), gossip-mpi's all-reduce step is:"
+        echo "([peers.md](peers.md), its own run: ${peers_stamp:-revision $(awk -F, 'NR == 2 { print $12 }' "$OUT/peers.csv")}), gossip-mpi's all-reduce step is:"
         echo
         echo "| link | gossip-mpi all-reduce step ms | PyTorch DDP step ms | gossip-mpi CHOCO top-1% to L over DDP's |"
         echo "|---|---|---|---|"
