@@ -15,7 +15,8 @@
 #     the heap on transparent huge pages where the kernel offers them for the asking (madvise: a rank's first
 #     touch of gigabytes of data is then a fault per 2 MB, not per 4 KB; measured in bench/results/data.md, and
 #     left out where the kernel has them off, since the JVM would warn on every start, and on virtual machines
-#     that report free memory to their host, where each huge page's first touch is slow: thp_pays),
+#     that report free memory to their host, where each huge page's first touch is slow: thp_pays; the reason in
+#     the property gossip.heap.pages, which `info` prints),
 #     --enable-native-access (accepted by 17, needed on 22+), and GOSSIP_MPI_JAVA_OPTS last (which may say
 #     -XX:-UseTransparentHugePages);
 #   - standard error through bin/lib/stderr-filter, which drops the JVM's "Using incubator modules" line,
@@ -52,7 +53,13 @@ gossip_runtime() {
     JAVA_RUN=("$JAVA" -XX:+UseSerialGC -Xmn32m --enable-native-access=ALL-UNNAMED "${VECTOR[@]}"
               -Dgossip.native.dir="$dist/native")
     [ -z "${GOSSIP_MPI_NATIVE_LIB:-}" ] || JAVA_RUN+=(-Dgossip.native.lib="$GOSSIP_MPI_NATIVE_LIB")
-    ! thp_pays || JAVA_RUN+=(-XX:+UseTransparentHugePages)
+    if thp_pays; then
+        JAVA_RUN+=(-XX:+UseTransparentHugePages -Dgossip.heap.pages="asked for (the kernel gives them on request)")
+    elif thp_on_request; then
+        JAVA_RUN+=(-Dgossip.heap.pages="not asked for: this virtual machine reports free memory to its host, where a huge page's first touch is slow (bench/results/hugepages.md)")
+    else
+        JAVA_RUN+=(-Dgossip.heap.pages="not asked for: the kernel's mode is $(sed -n 's/.*\[\(.*\)\].*/\1/p' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || true), not madvise")
+    fi
     # shellcheck disable=SC2206
     [ -z "${GOSSIP_MPI_JAVA_OPTS:-}" ] || JAVA_RUN+=(${GOSSIP_MPI_JAVA_OPTS})
     if [ -z "${GOSSIP_MPI_RAW_STDERR:-}" ] && command -v perl >/dev/null && command -v setsid >/dev/null; then

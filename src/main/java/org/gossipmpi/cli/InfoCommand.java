@@ -63,6 +63,7 @@ final class InfoCommand implements Callable<Integer> {
                 out.println("gossip-mpi " + org.gossipmpi.metrics.Version.get() + " info: " + comm.size() + " rank"
                     + (comm.size() == 1 ? "" : "s") + ", backend " + comm.backend());
                 out.println("  " + java);
+                out.println("  " + heapPages());
                 out.println("  " + mpi);
                 out.println("  " + mcaSettings(System.getenv()));
                 out.flush();
@@ -74,6 +75,24 @@ final class InfoCommand implements Callable<Integer> {
             gatherLines(comm, report, out);
         });
         return 0;
+    }
+
+    /**
+     * Whether this JVM's heap is on transparent huge pages, and the launcher's reason (the property
+     * {@code gossip.heap.pages}, bin/lib/runtime.sh) where it started the JVM; a user's GOSSIP_MPI_JAVA_OPTS may
+     * have overridden its choice, and the first part says what holds.
+     */
+    static String heapPages() {
+        String on;
+        try {
+            on = java.lang.management.ManagementFactory.getPlatformMXBean(
+                com.sun.management.HotSpotDiagnosticMXBean.class).getVMOption("UseTransparentHugePages").getValue();
+        } catch (RuntimeException | LinkageError e) { // a JVM without the option or the bean
+            on = "unknown";
+        }
+        final String why = System.getProperty("gossip.heap.pages");
+        return "heap: transparent huge pages " + ("true".equals(on) ? "on" : "false".equals(on) ? "off" : on)
+            + (why == null ? "" : "; the launcher's choice: " + why);
     }
 
     /** The Open MPI library and the mpi.jar the bindings come from, or why they are not available. */
