@@ -71,10 +71,10 @@ public final class TopKCompressor extends AbstractCompressor {
         if (idx == null) {
             throw nonFinite(src, sub, off, len, step);
         }
+        final float[] values = selector.values();
         int p = PayloadDescriptor.HEADER_LENGTH;
         for (int j = 0; j < k; j++, p += 4) {
-            final int i = off + idx[j];
-            dst.putFloat(p, sub == null ? src[i] : src[i] - sub[i]);
+            dst.putFloat(p, values[j]);
         }
         final long written = IndexCodec.write(idx, k, dst, p);
         PayloadDescriptor.write(dst, ID, 0, (int) (written >>> 32), len, k, 1f);

@@ -88,25 +88,19 @@ public final class TopKNatDitherCompressor extends AbstractCompressor {
         if (idx == null) {
             throw nonFinite(src, sub, off, len, step);
         }
-        if (kept.length < k) {
-            kept = new float[k];
-        }
-        for (int j = 0; j < k; j++) {
-            final int i = off + idx[j];
-            kept[j] = sub == null ? src[i] : src[i] - sub[i];
-        }
+        final float[] chosen = selector.values();
         final int chunks = Quantizer.chunks(k);
         if (squares.length < chunks) {
             squares = new float[chunks];
             absolutes = new float[chunks];
         }
-        quantizer.chunkNorms(kept, 0, k, 0, chunks, squares, absolutes);
+        quantizer.chunkNorms(chosen, 0, k, 0, chunks, squares, absolutes);
         double sq = 0;
         for (int c = 0; c < chunks; c++) {
             sq += squares[c];
         }
         final float norm = (float) Math.sqrt(sq);
-        quantizer.packLevels(Quantizer.NAT_DITHER, kept, 0, k, width, levels, norm > 0 ? 1f / norm : 0f, key, 0,
+        quantizer.packLevels(Quantizer.NAT_DITHER, chosen, 0, k, width, levels, norm > 0 ? 1f / norm : 0f, key, 0,
             WordPacking.groups(k, width), dst, PayloadDescriptor.HEADER_LENGTH);
         final long written = IndexCodec.write(idx, k, dst, PayloadDescriptor.HEADER_LENGTH + WordPacking.bytes(k, width));
         PayloadDescriptor.write(dst, ID, levels, (int) (written >>> 32), len, k,

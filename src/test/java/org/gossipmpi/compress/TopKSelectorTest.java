@@ -1,6 +1,7 @@
 package org.gossipmpi.compress;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -28,7 +29,7 @@ class TopKSelectorTest {
         final TopKSelector selector = new TopKSelector(CodecThreads.SINGLE, Quantizers.java());
         for (int key = 0; key < 1500; key++) {
             final int[] got = selector.select(x, 0, d, k, key);
-            assertArrayEquals(expected, Arrays.copyOf(got, k), "key " + key);
+            assertSelected(x, null, expected, got, selector.values(), "key " + key);
             assertTrue(selector.candidateCapacity() <= 3 * k,
                 "key " + key + ": the candidate buffers grew to " + selector.candidateCapacity() + " (k = " + k + ")");
         }
@@ -65,10 +66,56 @@ class TopKSelectorTest {
             final TopKSelector selector = new TopKSelector(CodecThreads.SINGLE, Quantizers.java());
             for (int key = 0; key < 20; key++) {
                 final int[] got = selector.select(x, y, 0, d, k, key);
-                assertArrayEquals(expected, Arrays.copyOf(got, k), nonZero + " non-zero, key " + key);
+                assertSelected(x, y, expected, got, selector.values(), nonZero + " non-zero, key " + key);
                 assertTrue(selector.candidateCapacity() <= 3 * k, nonZero + " non-zero, key " + key
                     + ": the candidate buffers grew to " + selector.candidateCapacity() + " (k = " + k + ")");
             }
+        }
+    }
+
+    /**
+     * Magnitudes from a few levels, so that many tie with the k-th largest, over the whole range of floats (a
+     * subnormal, the smallest normal, a power of two and its neighbours, the largest finite): the ties go to the
+     * lowest indices, and every digit of the selection's radix sort (the exponent's, and the fraction's high and low
+     * bits) decides somewhere. The values come back with their signs, zeros of either sign included.
+     */
+    @Test
+    void tiesAtTheKthLargestGoToTheLowestIndicesOverTheWholeRangeOfFloats() {
+        final int d = 1 << 18;
+        final float[] levels = {Float.MIN_VALUE, 3 * Float.MIN_VALUE, Float.MIN_NORMAL, 1f, Math.nextUp(1f),
+            Math.nextDown(1f), 1.5f, 1024f, Math.nextUp(1024f), 3e30f, Float.MAX_VALUE};
+        final SplittableRandom random = new SplittableRandom(5);
+        for (int k : new int[] {d / 100, d / 10, d / 3}) {
+            final float[] x = new float[d];
+            final float[] y = new float[d];
+            for (int i = 0; i < d; i++) {
+                final int level = random.nextInt(levels.length + 1); // the last: a zero, of either sign
+                final float v = level == levels.length ? 0f : levels[level];
+                x[i] = random.nextBoolean() ? v : -v;
+                y[i] = random.nextInt(4) == 0 ? 0f : -0f; // x - (-0) = x, and -0 - 0 = -0
+            }
+            final float[] diff = new float[d];
+            for (int i = 0; i < d; i++) {
+                diff[i] = x[i] - y[i];
+            }
+            final int[] expected = exactTopK(diff, k);
+            final TopKSelector selector = new TopKSelector(CodecThreads.SINGLE, Quantizers.java());
+            for (int key = 0; key < 5; key++) {
+                assertSelected(x, y, expected, selector.select(x, y, 0, d, k, key), selector.values(),
+                    "k " + k + ", key " + key);
+            }
+        }
+    }
+
+    /** The indices as expected, and beside them the values x_i - y_i (y null: x_i), bit for bit. */
+    private static void assertSelected(float[] x, float[] y, int[] expected, int[] got, float[] values, String what) {
+        final int k = expected.length;
+        assertArrayEquals(expected, Arrays.copyOf(got, k), what + ": indices");
+        for (int j = 0; j < k; j++) {
+            final int i = expected[j];
+            final float v = y == null ? x[i] : x[i] - y[i];
+            assertEquals(Float.floatToRawIntBits(v), Float.floatToRawIntBits(values[j]),
+                what + ": the value at index " + i + " is " + values[j] + ", not " + v);
         }
     }
 

@@ -152,10 +152,7 @@ public final class VectorQuantizer implements Quantizer {
             if (y != null) {
                 v = v.sub(FloatVector.fromArray(FS, y, at + j));
             }
-            final VectorMask<Float> set = v.abs().compare(VectorOperators.LT, limit).not();
-            if (set.anyTrue()) { // seldom: top-k's threshold leaves few elements above it
-                bits |= set.toLong() << j;
-            }
+            bits |= v.abs().compare(VectorOperators.LT, limit).not().toLong() << j;
         }
         for (; j < n; j++) {
             final float v = y == null ? x[at + j] : x[at + j] - y[at + j];
