@@ -33,11 +33,11 @@ bin/gossip-mpi bench kernels --seconds "$SECONDS_PER" 2>/dev/null >"$OUT/$NAME.c
 this=$(git rev-parse --short HEAD)
 builds=("$this:$ROOT")
 if [ -n "$BASELINE" ]; then
-    base=$(git rev-parse --short "$BASELINE")
-    tree=$(mktemp -d)
-    trap 'git -C "$ROOT" worktree remove --force "$tree" >/dev/null 2>&1 || true' EXIT
-    git worktree add --detach "$tree" "$base" >/dev/null 2>&1
-    (cd "$tree" && mvn -q -o package -DskipTests >/dev/null)
+    # shellcheck source=bench/lib/baseline.sh
+    . bench/lib/baseline.sh
+    baseline_build "$BASELINE"
+    base=$BASELINE_REV
+    tree=$BASELINE_TREE
     if ! "$tree/bin/gossip-mpi" bench kernels --help 2>/dev/null | grep -q -- --l2; then
         echo "kernels: BASELINE=$BASELINE predates bench kernels --l2 (its models ran with L2 1e-4, this revision's" \
             "without, as train does): pick a revision that has the option" >&2
