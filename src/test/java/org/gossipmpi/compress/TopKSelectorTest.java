@@ -58,11 +58,7 @@ class TopKSelectorTest {
                 y[i] = x[i] == 0 ? 0 : 0.5f;
                 x[i] += y[i];
             }
-            final float[] diff = new float[d];
-            for (int i = 0; i < d; i++) {
-                diff[i] = x[i] - y[i];
-            }
-            final int[] expected = exactTopK(diff, k);
+            final int[] expected = exactTopKOfDifference(x, y, k);
             final TopKSelector selector = new TopKSelector(CodecThreads.SINGLE, Quantizers.java());
             for (int key = 0; key < 20; key++) {
                 final int[] got = selector.select(x, y, 0, d, k, key);
@@ -94,11 +90,7 @@ class TopKSelectorTest {
                 x[i] = random.nextBoolean() ? v : -v;
                 y[i] = random.nextInt(4) == 0 ? 0f : -0f; // x - (-0) = x, and -0 - 0 = -0
             }
-            final float[] diff = new float[d];
-            for (int i = 0; i < d; i++) {
-                diff[i] = x[i] - y[i];
-            }
-            final int[] expected = exactTopK(diff, k);
+            final int[] expected = exactTopKOfDifference(x, y, k);
             final TopKSelector selector = new TopKSelector(CodecThreads.SINGLE, Quantizers.java());
             for (int key = 0; key < 5; key++) {
                 assertSelected(x, y, expected, selector.select(x, y, 0, d, k, key), selector.values(),
@@ -117,6 +109,15 @@ class TopKSelectorTest {
             assertEquals(Float.floatToRawIntBits(v), Float.floatToRawIntBits(values[j]),
                 what + ": the value at index " + i + " is " + values[j] + ", not " + v);
         }
+    }
+
+    /** {@link #exactTopK} of x - y. */
+    private static int[] exactTopKOfDifference(float[] x, float[] y, int k) {
+        final float[] diff = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            diff[i] = x[i] - y[i];
+        }
+        return exactTopK(diff, k);
     }
 
     /** The indices of the k largest |x_i|, ties to the lowest index, ascending. */
