@@ -99,6 +99,29 @@ class TopKSelectorTest {
         }
     }
 
+    /**
+     * Every magnitude the same (signs at random): every element passes any threshold, the selection runs over all
+     * of them, and the k lowest indices are the ties' winners, with their signs.
+     */
+    @Test
+    void equalMagnitudesSelectTheLowestIndices() {
+        final int d = 1 << 17;
+        final int k = d / 50;
+        final SplittableRandom random = new SplittableRandom(3);
+        final float[] x = new float[d];
+        for (int i = 0; i < d; i++) {
+            x[i] = random.nextBoolean() ? 0.25f : -0.25f;
+        }
+        final int[] lowest = new int[k];
+        for (int j = 0; j < k; j++) {
+            lowest[j] = j;
+        }
+        final TopKSelector selector = new TopKSelector(CodecThreads.SINGLE, Quantizers.java());
+        for (int key = 0; key < 3; key++) {
+            assertSelected(x, null, lowest, selector.select(x, 0, d, k, key), selector.values(), "key " + key);
+        }
+    }
+
     /** The indices as expected, and beside them the values x_i - y_i (y null: x_i), bit for bit. */
     private static void assertSelected(float[] x, float[] y, int[] expected, int[] got, float[] values, String what) {
         final int k = expected.length;
