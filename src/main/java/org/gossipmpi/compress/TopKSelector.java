@@ -28,7 +28,7 @@ final class TopKSelector implements CodecThreads.Task {
 
     private final CodecThreads threads;
     private final Quantizer dense;
-    private final float[] sample = new float[SAMPLE];
+    private final int[] sample = new int[SAMPLE];
     private final int[][] partIndices;
     private final float[][] partValues;
     private final int[] partCount;
@@ -39,7 +39,7 @@ final class TopKSelector implements CodecThreads.Task {
     private int[] candidates = new int[0];
     private float[] values = new float[0];
     private int[] magnitudes = new int[0];
-    private int[] scratch = new int[0];
+    private int[] scratch = new int[SAMPLE];
 
     // The pass in flight.
     private float[] x;
@@ -105,12 +105,12 @@ final class TopKSelector implements CodecThreads.Task {
         // which order as the magnitudes do (finite, sign bit 0).
         if (magnitudes.length < found) {
             magnitudes = new int[values.length];
-            scratch = new int[values.length];
+            scratch = new int[Math.max(values.length, SAMPLE)];
         }
         for (int j = 0; j < found; j++) {
             magnitudes[j] = Float.floatToRawIntBits(values[j]) & 0x7FFFFFFF;
         }
-        final int kth = kthLargestBits(found, k);
+        final int kth = kthLargestBits(magnitudes, found, k);
         int above = 0;
         for (int j = 0; j < found; j++) {
             above += magnitudes[j] > kth ? 1 : 0;
@@ -158,20 +158,20 @@ final class TopKSelector implements CodecThreads.Task {
     }
 
     /**
-     * The bits of the k-th largest of {@code magnitudes[0, n)} (k in 1..n), a digit at a time from the highest: each
+     * The k-th largest of {@code bits[0, n)} (k in 1..n; non-negative, a magnitude's bits), a digit at a time from the highest: each
      * round splits the range [lo, hi] that holds it into at most 2^{@value #RADIX_BITS} buckets, counts the elements
      * in each, and keeps those in the bucket of the k-th. Linear, without the data-dependent branches of a
      * quickselect, and its buckets spread over the candidates' own range (they are close in magnitude: a histogram of
      * a fixed digit, the exponent's, would put most in a few buckets, each count then waiting on the last).
      */
-    private int kthLargestBits(int n, int k) {
+    private int kthLargestBits(int[] bits, int n, int k) {
         int lo = Integer.MAX_VALUE;
         int hi = 0;
         for (int j = 0; j < n; j++) {
-            lo = Math.min(lo, magnitudes[j]);
-            hi = Math.max(hi, magnitudes[j]);
+            lo = Math.min(lo, bits[j]);
+            hi = Math.max(hi, bits[j]);
         }
-        int[] from = magnitudes;
+        int[] from = bits;
         int count = n;
         int rank = k; // among those left, from the top
         while (lo < hi) {
@@ -214,15 +214,16 @@ final class TopKSelector implements CodecThreads.Task {
         final int stratum = d / SAMPLE;
         for (int j = 0; j < SAMPLE; j++) {
             final int i = off + j * stratum + CounterRandom.below(key, j, stratum);
-            sample[j] = Math.abs(y == null ? x[i] : x[i] - y[i]);
+            sample[j] = Float.floatToRawIntBits(y == null ? x[i] : x[i] - y[i]) & 0x7FFFFFFF; // |v|'s bits
         }
         final int rank = (int) Math.ceil(expected * SAMPLE / d);
         if (rank >= SAMPLE) {
             return 0f;
         }
-        final float t = kthLargest(sample, SAMPLE, rank);
+        final float t = Float.intBitsToFloat(kthLargestBits(sample, SAMPLE, rank));
         // Fewer than rank sampled magnitudes above 0 (mostly exact zeros): the candidates are the non-zeros, not
-        // every element. NaN in the sample gives NaN: no candidate passes, and the full pass reports it.
+        // every element. A NaN's bits order above every number's: a NaN among the top rank gives a NaN threshold,
+        // which admits no candidate, and the full pass reports it.
         return t == 0f ? Float.MIN_VALUE : t;
     }
 
@@ -309,45 +310,5 @@ final class TopKSelector implements CodecThreads.Task {
         }
         partCount[part] = n;
         partSpecial[part] = special;
-    }
-
-    /** The k-th largest of a[0, d) (k in 1..d); reorders a. */
-    static float kthLargest(float[] a, int d, int k) {
-        int lo = 0;
-        int hi = d - 1;
-        final int target = k - 1; // position in descending order
-        while (true) {
-            if (lo >= hi) {
-                return a[lo];
-            }
-            final float pivot = medianOfThree(a[lo], a[(lo + hi) >>> 1], a[hi]);
-            // Three-way partition, descending: [lo, lt) > pivot, [lt, gt] == pivot, (gt, hi] < pivot.
-            int lt = lo;
-            int gt = hi;
-            int i = lo;
-            while (i <= gt) {
-                final float v = a[i];
-                if (v > pivot) {
-                    a[i++] = a[lt];
-                    a[lt++] = v;
-                } else if (v < pivot) {
-                    a[i] = a[gt];
-                    a[gt--] = v;
-                } else {
-                    i++;
-                }
-            }
-            if (target < lt) {
-                hi = lt - 1;
-            } else if (target > gt) {
-                lo = gt + 1;
-            } else {
-                return pivot;
-            }
-        }
-    }
-
-    private static float medianOfThree(float a, float b, float c) {
-        return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
     }
 }

@@ -186,6 +186,14 @@ class CompressorContractTest {
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
             () -> c.encodeDifference(a, b, 0, a.length, c.newPayloadBuffer(a.length), 7));
         assertTrue(e.getMessage().contains("element 123 of the vector is NaN at step 7"), e.getMessage());
+        // NaN in most of the vector, so in top-k's sample as well (its threshold then NaN): still reported.
+        for (int i = 100; i < a.length; i++) {
+            a[i] = Float.POSITIVE_INFINITY;
+            b[i] = Float.POSITIVE_INFINITY;
+        }
+        final IllegalArgumentException many = assertThrows(IllegalArgumentException.class,
+            () -> c.encodeDifference(a, b, 0, a.length, c.newPayloadBuffer(a.length), 8));
+        assertTrue(many.getMessage().contains("element 100 of the vector is NaN at step 8"), many.getMessage());
     }
 
     @ParameterizedTest(name = "{0} on {1}")
