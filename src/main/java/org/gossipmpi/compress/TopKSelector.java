@@ -158,11 +158,12 @@ final class TopKSelector implements CodecThreads.Task {
     }
 
     /**
-     * The k-th largest of {@code bits[0, n)} (k in 1..n; non-negative, a magnitude's bits), a digit at a time from the highest: each
-     * round splits the range [lo, hi] that holds it into at most 2^{@value #RADIX_BITS} buckets, counts the elements
-     * in each, and keeps those in the bucket of the k-th. Linear, without the data-dependent branches of a
-     * quickselect, and its buckets spread over the candidates' own range (they are close in magnitude: a histogram of
-     * a fixed digit, the exponent's, would put most in a few buckets, each count then waiting on the last).
+     * The k-th largest of {@code bits[0, n)} (k in 1..n; each a magnitude's bits, so non-negative), a digit at a time
+     * from the highest: each round splits the range [lo, hi] that holds it into at most 2^{@value #RADIX_BITS}
+     * buckets, counts the elements in each, and keeps those in the bucket of the k-th. Linear, without the
+     * data-dependent branches of a quickselect, and its buckets spread over the elements' own range (top-k's
+     * candidates are close in magnitude: a histogram of a fixed digit, the exponent's, would put most in a few
+     * buckets, each count then waiting on the last).
      */
     private int kthLargestBits(int[] bits, int n, int k) {
         int lo = Integer.MAX_VALUE;
