@@ -20,8 +20,11 @@ import org.gossipmpi.comm.Communicator;
  * <p>No rank can see the others' steps between pauses, so each interval is planned at the pause before it, the same
  * on every rank: the steps that bring the ranks' total to the next evaluation (or the end) are shared out as
  * quotas in proportion to each rank's step rate over the last interval (largest remainders, ties to the lower rank),
- * so that the ranks reach their quotas at about the same time and their total is exactly the target. A rank pauses
- * when it has made its quota (a rank whose share rounds to nothing makes no step and waits). The first interval is
+ * so that the ranks reach their quotas at about the same time and their total is exactly the target. Every rank has
+ * at least one step of an interval that has as many steps as ranks: a rank far slower than the others still steps, so
+ * its rate is measured again and, in AD-PSGD, an active rank still averages (without that floor a rank whose share
+ * rounded to nothing kept its old rate, and with it no step, for the rest of the run). A rank pauses when it has made
+ * its quota (in an interval of fewer steps than ranks, one whose share rounds to nothing waits). The first interval is
  * one step each, whose rates (compiling, warming up) are far below the steady ones; so an interval plans at most four
  * times the mean steps of the one before. A rank that slows down is not waited for without end: after twice the
  * interval's planned time it pauses with the steps it has made (at least one), and the next interval, planned from
@@ -117,30 +120,38 @@ final class PauseSchedule implements Stateful {
         final long next = Math.min(steps, (total / n / evalEvery + 1) * evalEvery);
         final long target = Math.min(next, total / n + (long) Math.ceil(4 * Math.max(1, lastIntervalMean)));
         final long remaining = Math.max(0, target * n - total);
-        final double sum = share(remaining, rates, quotas, shares);
+        share(remaining, rates, quotas, shares);
         quota = quotas[comm.rank()];
-        intervalNanos = sum > 0 ? remaining / sum * 1e9 : Double.POSITIVE_INFINITY;
+        double longest = 0; // the interval lasts until the rank slowest to its quota has made it
+        for (int r = 0; r < n; r++) {
+            longest = Math.max(longest, rates[r] > 0 ? quotas[r] / (double) rates[r] : quotas[r] > 0
+                ? Double.POSITIVE_INFINITY : 0);
+        }
+        intervalNanos = longest > 0 ? longest * 1e9 : Double.POSITIVE_INFINITY;
     }
 
     /**
-     * Shares {@code remaining} steps out into {@code quotas} in proportion to {@code rates} (equally where no rate is
-     * above zero): each its share rounded down, then one each to the largest remainders, ties to the lower index, so
-     * the quotas add up to {@code remaining} exactly and every rank computes the same ones.
+     * Shares {@code remaining} steps out into {@code quotas}: one each first where there are at least as many steps as
+     * ranks, the rest in proportion to {@code rates} (equally where no rate is above zero): each its share rounded
+     * down, then one each to the largest remainders, ties to the lower index, so the quotas add up to {@code
+     * remaining} exactly and every rank computes the same ones.
      *
      * @param scratch as long as rates, overwritten
-     * @return the sum of the rates
      */
-    static double share(long remaining, float[] rates, long[] quotas, double[] scratch) {
+    static void share(long remaining, float[] rates, long[] quotas, double[] scratch) {
         final int n = rates.length;
+        final long floor = remaining >= n ? 1 : 0;
+        final long proportional = remaining - floor * n;
         double sum = 0;
         for (int r = 0; r < n; r++) {
             sum += Math.max(0, rates[r]);
         }
         long assigned = 0;
         for (int r = 0; r < n; r++) {
-            final double exact = sum > 0 ? remaining * (Math.max(0, rates[r]) / sum) : remaining / (double) n;
-            quotas[r] = Math.min(remaining, (long) Math.floor(exact));
-            scratch[r] = exact - quotas[r];
+            final double exact = sum > 0 ? proportional * (Math.max(0, rates[r]) / sum) : proportional / (double) n;
+            final long whole = Math.min(proportional, (long) Math.floor(exact));
+            scratch[r] = exact - whole;
+            quotas[r] = floor + whole;
             assigned += quotas[r];
         }
         for (long left = remaining - assigned; left > 0; left--) {
@@ -153,7 +164,6 @@ final class PauseSchedule implements Stateful {
             quotas[best]++;
             scratch[best] = -1;
         }
-        return sum;
     }
 
     /** Starts the planned interval (after the pause's evaluation and checkpoint). */
