@@ -104,7 +104,7 @@ table() { if [ -r "$1" ]; then awk -F, "$2" "$1"; else echo "(not measured yet: 
         END {
             f = "Where compression pays: the wide CNN'"'"'s all-reduce moves 4.8 MB of gradient a step; its exchange takes"
             f = f " %.0f of its %.0f ms step at 100 Mbit/s, so CHOCO, whose step is little more than its gradient, reaches"
-            f = f " the loss %.1f-%.1fx sooner. At 1 Gbit/s the exchange takes %.0f of %.0f ms and the gain is %.2f-%.2fx."
+            f = f " the loss %.2f-%.2fx sooner. At 1 Gbit/s the exchange takes %.0f of %.0f ms and the gain is %.2f-%.2fx."
             f = f " ResNet-20 (0.27 million parameters, 1.1 MB a step) is compute-bound at both rates: its gradient takes"
             f = f " %.0f-%.0f ms (4 ranks on 2 cores) against an exchange of %.0f ms at 100 Mbit/s, so compression does not"
             f = f " pay there, and the table says by how much CHOCO'"'"'s step differs (the gradient phase varies with what the"
