@@ -43,9 +43,12 @@ public final class Algorithms {
         return name.equals("adpsgd");
     }
 
-    /** Whether it can overlap a gradient with the exchange. */
+    /**
+     * Whether it can overlap a gradient with the exchange: D-PSGD, DCD and ECD with their neighbours' messages,
+     * all-reduce SGD with its own gradient's buckets (on gossip-mpi's ring).
+     */
     public static boolean overlaps(String name) {
-        return name.equals("dpsgd") || name.equals("dcd") || name.equals("ecd");
+        return name.equals("dpsgd") || name.equals("dcd") || name.equals("ecd") || name.equals("allreduce");
     }
 
     /** Whether it encodes messages at all (all-reduce sums exact vectors), and so uses codec threads. */
@@ -149,7 +152,7 @@ public final class Algorithms {
         }
         if (overlap && !overlaps(name)) {
             throw new SettingException("overlap", "{overlap}: " + name + " cannot overlap, its next gradient depends"
-                + " on this step's exchange ({overlap} works with dpsgd, dcd and ecd): run " + name + " without"
+                + " on this step's exchange ({overlap} works with dpsgd, dcd, ecd and allreduce): run " + name + " without"
                 + " {overlap}");
         }
     }

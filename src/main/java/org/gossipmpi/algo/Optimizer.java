@@ -78,7 +78,8 @@ public final class Optimizer implements Stateful, AutoCloseable {
             if (name.equals("allreduce")) {
                 this.exchange = null;
                 this.async = null;
-                this.allreduce = new AllreduceSgd(new AllreduceAverage(comm, d, settings.allreduce()), local, timers, d);
+                this.allreduce = new AllreduceSgd(new AllreduceAverage(comm, d, settings.allreduce(), settings.overlap()),
+                    local, timers, d);
                 this.update = allreduce;
             } else if (name.equals("adpsgd")) {
                 this.exchange = null;

@@ -42,6 +42,11 @@ public record OptimizerSettings(String algorithm, String compressor, String topo
         LocalStep.check(momentumKind, momentum);
         org.gossipmpi.compress.CodecThreads.check(codecThreads);
         AllreduceAverage.Kind.check(allreduce, algorithm);
+        if (overlap && algorithm.equals("allreduce") && allreduce != AllreduceAverage.Kind.RING) {
+            throw new SettingException("overlap", "{overlap} with allreduce sums the gradient in buckets while it is"
+                + " computed, on gossip-mpi's ring: add {allreduce} ring (MPI_Allreduce sums the whole gradient once it"
+                + " is complete)");
+        }
     }
 
     /** The topology as its spec, or {@code custom:} with the digest of the caller's edges and weights. */

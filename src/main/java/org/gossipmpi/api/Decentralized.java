@@ -107,7 +107,7 @@ public final class Decentralized implements AutoCloseable {
     /**
      * Step t of the algorithm, the gradient computed by {@code gradient} when the algorithm needs it: with
      * {@code overlap}, D-PSGD computes it while x^t travels, DCD and ECD compute the next step's while this step's
-     * messages travel. The numbers are the same as {@link #step(long, float[], float[], double)}'s on the same
+     * messages travel, all-reduce SGD sums its buckets while the gradient is computed. The numbers are the same as {@link #step(long, float[], float[], double)}'s on the same
      * gradients.
      *
      * @param t        the step, from 0, the same on every rank
@@ -537,7 +537,12 @@ public final class Decentralized implements AutoCloseable {
 
         /**
          * For D-PSGD, DCD and ECD: compute the gradient while messages travel, through
-         * {@link Decentralized#step(long, float[], Gradient, double)} (the same numbers as without).
+         * {@link Decentralized#step(long, float[], Gradient, double)} (the same numbers as without). For all-reduce
+         * SGD on gossip-mpi's ring ({@code allreduce("ring")}; refused with the MPI library's): sum the gradient in
+         * buckets of about 1 MiB while it is computed, as PyTorch's DDP does, each bucket as soon as gossip-mpi's own
+         * models report its floats final and the calls to {@code progress} between their pieces moving the sums
+         * along; a caller's gradient reports no parts, so its buckets are summed once it returns. The same update;
+         * the sums are cut otherwise, so their bits differ from the ring's without overlap.
          *
          * @param overlap whether to overlap
          * @return this builder

@@ -72,7 +72,8 @@ final class TrainCommand implements Callable<Integer> {
     String allreduce;
 
     @Option(names = "--overlap", description = "Compute the next gradient while the exchange is in flight (dpsgd, dcd,"
-        + " ecd); the results are identical.")
+        + " ecd; the results are identical), or sum the gradient in buckets while it is computed (allreduce with"
+        + " --allreduce ring).")
     boolean overlap;
 
     @Option(names = "--target-loss", defaultValue = "NaN", paramLabel = "L",

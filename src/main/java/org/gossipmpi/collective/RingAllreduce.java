@@ -21,13 +21,15 @@ import org.gossipmpi.comm.Request;
  * The sum's order differs from the MPI library's, so a run's bits differ from a run with
  * {@link Communicator#allreduceSum}, not its arithmetic.
  *
- * <p>Segments use tags {@link #TAG_BASE} up to {@code TAG_BASE + }{@link #MAX_SEGMENTS}; consecutive calls need
- * no barrier between them (messages of one source and tag do not overtake). A vector shorter than the rank count
+ * <p>Segments use tags from a tag base ({@link #TAG_BASE} for a whole vector) up to base + {@link #MAX_SEGMENTS};
+ * consecutive calls need no barrier between them (messages of one source and tag do not overtake), and rings of
+ * disjoint ranges with disjoint tags may run at once. A sum can be started, moved on between the pieces of a
+ * computation and finished ({@link #start}, {@link #advance}, {@link #finish}). A vector shorter than the rank count
  * leaves some chunks empty: their messages are empty. Every wait has the communicator's deadline. Allocates
  * nothing per call.
  */
 public final class RingAllreduce {
-    /** The tag of segment 0; segment j uses {@code TAG_BASE + j}. */
+    /** The tag of segment 0 of a whole vector's ring; segment j uses {@code TAG_BASE + j}. */
     public static final int TAG_BASE = 12_000;
     /** The most segments a chunk is cut into (and tags used). */
     public static final int MAX_SEGMENTS = 256;
@@ -38,6 +40,7 @@ public final class RingAllreduce {
     private final FloatBuffer values;
     private final ByteBuffer data;
     private final int count;
+    private final int tagBase;
     private final int n;
     private final int rank;
     private final int next;
@@ -55,6 +58,8 @@ public final class RingAllreduce {
     private final int[] stepOf;
     /** sends[step * segments + j]: the send of segment j at step (reduce-scatter steps, then all-gather's). */
     private final Request[] sends;
+    /** The segments of the sum in flight not yet through all their steps: {@code receives[0, active)}. */
+    private int active;
 
     /**
      * @param comm   the ranks; every one makes its own with the same count
@@ -62,24 +67,40 @@ public final class RingAllreduce {
      * @param count  the floats of the vector, at the start of {@code data}
      */
     public RingAllreduce(Communicator comm, ByteBuffer data, int count) {
+        this(comm, data, 0, count, TAG_BASE);
+    }
+
+    /**
+     * A ring over the floats {@code [offset, offset + count)} of {@code data}, whose segments use the tags from
+     * {@code tagBase} up to {@code tagBase + }{@link #segments()}: rings of disjoint ranges with disjoint tags may be
+     * in flight at once (the buckets of {@link AllreduceAverage}).
+     *
+     * @param comm    the ranks; every one makes its own with the same offset, count and tag base
+     * @param data    the direct buffer, in the platform's byte order, summed in place
+     * @param offset  the first float of the range
+     * @param count   the floats of the range
+     * @param tagBase the tag of segment 0
+     */
+    public RingAllreduce(Communicator comm, ByteBuffer data, int offset, int count, int tagBase) {
         if (!data.isDirect()) {
             throw new IllegalArgumentException("the ring all-reduce needs a direct buffer");
         }
-        if (count < 1 || 4L * count > data.capacity()) {
-            throw new IllegalArgumentException("count " + count + " does not fit a buffer of " + data.capacity()
-                + " bytes");
+        if (count < 1 || offset < 0 || 4L * (offset + (long) count) > data.capacity()) {
+            throw new IllegalArgumentException("floats [" + offset + ", " + (offset + (long) count) + ") do not fit a"
+                + " buffer of " + data.capacity() + " bytes");
         }
         this.comm = comm;
         this.data = data;
         this.values = data.duplicate().order(ByteOrder.nativeOrder()).clear().asFloatBuffer();
         this.count = count;
+        this.tagBase = tagBase;
         this.n = comm.size();
         this.rank = comm.rank();
         this.next = (rank + 1) % n;
         this.prev = (rank - 1 + n) % n;
         this.chunkStart = new int[n + 1];
         for (int c = 0; c <= n; c++) {
-            chunkStart[c] = (int) ((long) count * c / n);
+            chunkStart[c] = offset + (int) ((long) count * c / n);
         }
         final int shortest = count / n;
         final int longest = (count + n - 1) / n;
@@ -108,56 +129,109 @@ public final class RingAllreduce {
 
     /** Replaces the vector by its element-wise sum over all ranks; every rank gets the same bits. */
     public void sum() {
+        start();
+        finish();
+    }
+
+    /**
+     * Starts {@link #sum}: posts the first step of every segment and returns. {@link #advance} moves it on without
+     * waiting, {@link #finish} completes it; the vector must not be touched in between.
+     */
+    public void start() {
         if (n == 1) {
+            active = 0;
             return;
         }
-        final int steps = 2 * (n - 1);
-        final long deadline = comm.defaultTimeoutNanos();
         for (int j = 0; j < segments; j++) {
             segmentAt[j] = j;
             stepOf[j] = 0;
             postReceive(j, receives[j], 0);
             postSend(j, 0);
         }
-        int active = segments;
+        active = segments;
+    }
+
+    /**
+     * Takes every segment that has arrived a step further, without waiting (what a computation calls between its
+     * pieces while this sum is in flight), and returns whether the sum is complete but for its last sends.
+     */
+    public boolean advance() {
+        int at = 0;
+        while (at < active) {
+            if (comm.test(receives[at]) && sendFreed(at)) {
+                if (!take(at)) {
+                    at++;
+                }
+            } else {
+                at++;
+            }
+        }
+        return active == 0;
+    }
+
+    /** Waits until the sum {@link #start} began is complete (every wait with the communicator's deadline). */
+    public void finish() {
+        if (n == 1) {
+            return;
+        }
+        final long deadline = comm.defaultTimeoutNanos();
         while (active > 0) {
             final int at = comm.waitAny(receives, 0, active, deadline);
-            final Request done = receives[at];
-            final int j = segmentAt[at];
-            final int step = stepOf[j]++;
-            final int c = receivedChunk(step);
-            final int from = segmentStart(c, j);
-            final int length = segmentStart(c, j + 1) - from;
-            if (done.receivedBytes() != 4 * length) {
-                throw new CommException("rank " + rank + ": the ring all-reduce got " + done.receivedBytes()
-                    + " bytes from rank " + prev + " for a segment of " + 4 * length + ": the ranks' vectors"
-                    + " differ in length");
-            }
-            final int slot = j * slotFloats;
-            if (step < n - 1) {
-                for (int i = 0; i < length; i++) {
-                    values.put(from + i, values.get(from + i) + scratchValues.get(slot + i));
-                }
-            } else {
+            final int step = stepOf[segmentAt[at]];
+            if (step >= n - 1) {
                 // the reduce-scatter sent this chunk at step - (n - 1): that send must be out before it is overwritten
-                comm.waitAll(sends, (step - (n - 1)) * segments + j, (step - (n - 1)) * segments + j + 1, deadline);
-                for (int i = 0; i < length; i++) {
-                    values.put(from + i, scratchValues.get(slot + i));
-                }
+                final int send = (step - (n - 1)) * segments + segmentAt[at];
+                comm.waitAll(sends, send, send + 1, deadline);
             }
-            if (step + 1 < steps) {
-                postReceive(j, done, step + 1);
-                postSend(j, step + 1);
-            } else {
-                active--;
-                receives[at] = receives[active];
-                segmentAt[at] = segmentAt[active];
-                receives[active] = done;
-                segmentAt[active] = j;
-            }
+            take(at);
         }
         // the reduce-scatter's sends were waited for above; the all-gather's are the last (n - 1) steps
         comm.waitAll(sends, (n - 1) * segments, sends.length, deadline);
+    }
+
+    /** Whether the receive at {@code at} may be taken now: in the all-gather, once the chunk's earlier send is out. */
+    private boolean sendFreed(int at) {
+        final int step = stepOf[segmentAt[at]];
+        return step < n - 1 || comm.test(sends[(step - (n - 1)) * segments + segmentAt[at]]);
+    }
+
+    /**
+     * Takes the completed receive at {@code at}: adds or copies its segment and posts the segment's next step.
+     * Returns whether the segment is done (its entry then moved past the active ones, another moved to {@code at}).
+     */
+    private boolean take(int at) {
+        final Request done = receives[at];
+        final int j = segmentAt[at];
+        final int step = stepOf[j]++;
+        final int c = receivedChunk(step);
+        final int from = segmentStart(c, j);
+        final int length = segmentStart(c, j + 1) - from;
+        if (done.receivedBytes() != 4 * length) {
+            throw new CommException("rank " + rank + ": the ring all-reduce got " + done.receivedBytes()
+                + " bytes from rank " + prev + " for a segment of " + 4 * length + ": the ranks' vectors"
+                + " differ in length");
+        }
+        final int slot = j * slotFloats;
+        if (step < n - 1) {
+            for (int i = 0; i < length; i++) {
+                values.put(from + i, values.get(from + i) + scratchValues.get(slot + i));
+            }
+        } else {
+            for (int i = 0; i < length; i++) {
+                values.put(from + i, scratchValues.get(slot + i));
+            }
+        }
+        if (step + 1 < 2 * (n - 1)) {
+            postReceive(j, done, step + 1);
+            postSend(j, step + 1);
+            return false;
+        }
+        active--;
+        receives[at] = receives[active];
+        segmentAt[at] = segmentAt[active];
+        receives[active] = done;
+        segmentAt[active] = j;
+        return true;
     }
 
     /** The chunk received at {@code step}: rank - step - 1 in the reduce-scatter, rank - (step - (n - 1)) after. */
@@ -180,13 +254,13 @@ public final class RingAllreduce {
     private void postReceive(int j, Request req, int step) {
         final int c = receivedChunk(step);
         final int length = segmentStart(c, j + 1) - segmentStart(c, j);
-        comm.iRecv(scratch, 4 * j * slotFloats, 4 * length, prev, TAG_BASE + j, req);
+        comm.iRecv(scratch, 4 * j * slotFloats, 4 * length, prev, tagBase + j, req);
     }
 
     private void postSend(int j, int step) {
         final int c = sentChunk(step);
         final int from = segmentStart(c, j);
-        comm.iSend(data, 4 * from, 4 * (segmentStart(c, j + 1) - from), next, TAG_BASE + j, sends[step * segments + j]);
+        comm.iSend(data, 4 * from, 4 * (segmentStart(c, j + 1) - from), next, tagBase + j, sends[step * segments + j]);
     }
 
     /** The floats it sums. */

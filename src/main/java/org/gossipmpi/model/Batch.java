@@ -127,19 +127,30 @@ public final class Batch {
      * not read.
      */
     public void transposeTimes(Gemm gemm, float[] coef, int coefCols, float alpha, float beta, float[] grad, int gOff) {
+        transposeTimes(gemm, coef, 0, coefCols, coefCols, alpha, beta, grad, gOff);
+    }
+
+    /**
+     * {@link #transposeTimes(Gemm, float[], int, float, float, float[], int)} for the columns
+     * {@code [coefFrom, coefFrom + count)} of C alone: G is then the {@code count x cols} block at {@code gOff}, the
+     * rows {@code [coefFrom, coefFrom + count)} of the whole product.
+     */
+    public void transposeTimes(Gemm gemm, float[] coef, int coefFrom, int count, int coefCols, float alpha, float beta,
+                               float[] grad, int gOff) {
         if (dense) {
-            gemm.gemm(true, false, coefCols, cols, size, alpha, coef, 0, coefCols, x, 0, cols, beta, grad, gOff, cols);
+            gemm.gemm(true, false, count, cols, size, alpha, coef, coefFrom, coefCols, x, 0, cols, beta, grad, gOff,
+                cols);
             return;
         }
         if (beta != 1f) {
-            final int end = gOff + coefCols * cols;
+            final int end = gOff + count * cols;
             for (int i = gOff; i < end; i++) {
                 grad[i] = beta == 0f ? 0f : beta * grad[i];
             }
         }
         for (int i = 0; i < size; i++) {
-            for (int c = 0; c < coefCols; c++) {
-                final float a = alpha * coef[i * coefCols + c];
+            for (int c = 0; c < count; c++) {
+                final float a = alpha * coef[i * coefCols + coefFrom + c];
                 if (a == 0f) {
                     continue;
                 }

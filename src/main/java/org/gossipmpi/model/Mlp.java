@@ -24,6 +24,12 @@ public final class Mlp implements Model {
     private float[] logits = new float[0];
     private float[] delta1 = new float[0];
 
+    /**
+     * The floats of W1's gradient a block holds when the gradient is reported in parts ({@link GradientParts}):
+     * 512 KiB, so that a bucket of an overlapped all-reduce starts within a fraction of the product.
+     */
+    static final int PART_FLOATS = 1 << 17;
+
     /** The most parameters a model vector holds (a Java array's limit, less the JVM's header reserve). */
     public static final long MAX_PARAMETERS = Integer.MAX_VALUE - 8;
 
@@ -137,9 +143,17 @@ public final class Mlp implements Model {
                 grad[b1 + j] += delta1[at];
             }
         }
+        GradientParts.ready(between, b1, dimension());
         between.run();
-        // gW1 = delta1^T X (+ its L2 term)
-        batch.transposeTimes(gemm, delta1, hidden, 1f, Losses.dataBeta(lambda), grad, 0);
+        // gW1 = delta1^T X (+ its L2 term): in blocks of rows, the last first, for a between that takes parts
+        final int rows = GradientParts.takesParts(between) ? Math.max(1, PART_FLOATS / features) : hidden;
+        for (int end = hidden; end > 0; end -= rows) {
+            final int start = Math.max(0, end - rows);
+            batch.transposeTimes(gemm, delta1, start, end - start, hidden, 1f, Losses.dataBeta(lambda), grad,
+                start * features);
+            GradientParts.ready(between, start * features, end * features);
+            between.run();
+        }
         return loss / b + reg;
     }
 

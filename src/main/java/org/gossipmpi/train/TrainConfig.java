@@ -164,12 +164,13 @@ public record TrainConfig(String algorithm, String model, int hidden, String dat
 
     /**
      * A short name of the run: algorithm, compressor (if it compresses, or dpsgd's fp16) and topology (for
-     * all-reduce: {@code allreduce}, or {@code allreduce-ring} with gossip-mpi's ring).
+     * all-reduce: {@code allreduce}, or {@code allreduce-ring} with gossip-mpi's ring, {@code allreduce-ring-overlap}
+     * with its buckets summed while the gradient is computed).
      */
     public String runName() {
         final String c = Algorithms.compresses(algorithm) || !compressor.equals("none") ? "-" + compressor : "";
         final String t = !algorithm.equals("allreduce") ? "-" + topology
-            : allreduce == AllreduceAverage.Kind.MPI ? "" : "-" + allreduce.id();
+            : allreduce == AllreduceAverage.Kind.MPI ? "" : "-" + allreduce.id() + (overlap ? "-overlap" : "");
         return (algorithm + c + t).replaceAll("[^A-Za-z0-9.+_-]", "_");
     }
 

@@ -225,6 +225,8 @@ class BadInputTest {
                 train("--algorithm", "dcd", "--compressor", "topk:0.01")),
             row("choco overlapped", 1, w("--overlap: choco cannot overlap", "without --overlap"),
                 train("--algorithm", "choco", "--overlap")),
+            row("allreduce overlapped on MPI's all-reduce", 1, w("--overlap with allreduce", "add --allreduce ring"),
+                train("--algorithm", "allreduce", "--overlap")),
             row("overlap in a mixed sweep", 1, w("--overlap: deepsqueeze cannot overlap"),
                 train("--algorithm", "dpsgd,deepsqueeze", "--compressor", "sign", "--overlap")),
             row("choco on a time-varying graph", 1, w("needs a static topology", "onepeer-exp"),

@@ -158,6 +158,84 @@ class RingAllreduceTest {
         assertThrows(IllegalArgumentException.class, () -> new RingAllreduce(solo, ByteBuffer.allocate(16), 4));
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
             () -> new RingAllreduce(solo, ByteBuffer.allocateDirect(16), 5));
-        assertEquals("count 5 does not fit a buffer of 16 bytes", e.getMessage());
+        assertEquals("floats [0, 5) do not fit a buffer of 16 bytes", e.getMessage());
+    }
+
+    /** The ring order of {@link #ringOrderSum} within each bucket of an average with buckets, over the rank count. */
+    static float[] bucketsRingOrderMean(int n, int d, int buckets, long seed) {
+        final float[][] x = new float[n][];
+        for (int r = 0; r < n; r++) {
+            x[r] = ConsensusCheck.initial(r, d, seed);
+        }
+        final float[] mean = new float[d];
+        for (int k = 0; k < buckets; k++) {
+            final int start = (int) ((long) d * k / buckets);
+            final int length = (int) ((long) d * (k + 1) / buckets) - start;
+            for (int c = 0; c < n; c++) {
+                for (int i = start + (int) ((long) length * c / n); i < start + (int) ((long) length * (c + 1) / n); i++) {
+                    float acc = x[c][i];
+                    for (int m = 1; m < n; m++) {
+                        acc = x[(c + m) % n][i] + acc;
+                    }
+                    mean[i] = acc * (1f / n);
+                }
+            }
+        }
+        return mean;
+    }
+
+    /**
+     * Buckets summed while the vector is written: every rank reports its parts in an order of its own, in pieces that
+     * straddle buckets, moves the started rings along between them and leaves some floats unreported (started by
+     * finish); twice in a row, a rank running ahead into the second sum. Each bucket is its ring's sum, bit for bit.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("worlds")
+    void bucketsSumWhileTheVectorIsReportedInPieces(World world) throws Exception {
+        final int d = 2 * AllreduceAverage.BUCKET_FLOATS + 1001;
+        world.run(c -> {
+            final AllreduceAverage average = new AllreduceAverage(c, d, AllreduceAverage.Kind.RING, true);
+            assertEquals(3, average.buckets());
+            final float[] out = new float[d];
+            for (int k = 0; k < 2; k++) {
+                final float[] x = ConsensusCheck.initial(c.rank(), d, SEED + k);
+                final java.util.SplittableRandom order = new java.util.SplittableRandom(100 * c.rank() + k);
+                final int pieces = 40;
+                final int[] piece = new int[pieces];
+                for (int p = 0; p < pieces; p++) {
+                    piece[p] = p;
+                }
+                for (int p = pieces - 1; p > 0; p--) {
+                    final int q = order.nextInt(p + 1);
+                    final int t = piece[p];
+                    piece[p] = piece[q];
+                    piece[q] = t;
+                }
+                for (int p = 0; p < pieces - 3; p++) { // the last three pieces of the shuffle left to finish
+                    average.ready(x, (int) ((long) d * piece[p] / pieces), (int) ((long) d * (piece[p] + 1) / pieces));
+                    average.advance();
+                }
+                if (c.rank() == 0 && k == 1) {
+                    Thread.sleep(50);
+                }
+                average.finish(x, out);
+                assertArrayEquals(bucketsRingOrderMean(c.size(), d, 3, SEED + k), out, "sum " + k + ", rank " + c.rank());
+            }
+        });
+    }
+
+    @Test
+    void bucketsRefuseFloatsReportedTwiceAndRunOnTheRingAlone() {
+        final Communicator solo = LocalWorld.solo(Worlds.TIMEOUT_NANOS);
+        final AllreduceAverage average = new AllreduceAverage(solo, 10, AllreduceAverage.Kind.RING, true);
+        final float[] x = new float[10];
+        average.ready(x, 2, 5);
+        final IllegalStateException twice = assertThrows(IllegalStateException.class, () -> average.ready(x, 4, 6));
+        assertEquals("part [4, 6) holds floats already reported final in this sum", twice.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> average.ready(x, 8, 11));
+        assertThrows(IllegalArgumentException.class,
+            () -> new AllreduceAverage(solo, 10, AllreduceAverage.Kind.MPI, true));
+        assertThrows(IllegalStateException.class,
+            () -> new AllreduceAverage(solo, 10, AllreduceAverage.Kind.RING).ready(x, 0, 1));
     }
 }

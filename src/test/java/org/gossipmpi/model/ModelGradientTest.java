@@ -156,6 +156,84 @@ class ModelGradientTest {
         assertTrue(java.util.Arrays.equals(plain, hooked), name + ": the gradient changed");
     }
 
+    /**
+     * The MLP told by a between that takes parts: W1's gradient in blocks of rows, the last first; every float reported
+     * exactly once, each part already holding its final values when reported, and the same gradient as without.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "dense {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void theMlpReportsEveryPartOnceAndFinal(boolean dense) {
+        final int features = 3 * Mlp.PART_FLOATS / 5 + 1; // blocks of 1 row of W1 (5 rows: 5 blocks)
+        final SplittableRandom r = new SplittableRandom(8);
+        final float[] y = new float[ROWS];
+        final float[] x = new float[ROWS * features];
+        for (int i = 0; i < ROWS; i++) {
+            y[i] = r.nextInt(C);
+            for (int j = 0; j < features; j++) {
+                x[i * features + j] = dense || r.nextInt(1000) == 0 ? (float) r.nextGaussian() : 0f;
+            }
+        }
+        final Dataset data = dense ? Dataset.dense("random", ROWS, features, C, y, x) : sparse(x, features, C, y);
+        final Mlp m = new Mlp(features, 5, C, 0.1, new GemmReference());
+        final float[] w = new float[m.dimension()];
+        m.initialize(w, 3);
+        final Batch batch = new Batch(data).fill(data, null, 0, ROWS);
+        final float[] plain = new float[m.dimension()];
+        final double lossPlain = m.lossAndGradient(w, batch, plain);
+        final float[] parted = new float[m.dimension()];
+        final java.util.BitSet seen = new java.util.BitSet();
+        final List<float[]> copies = new ArrayList<>();
+        final List<int[]> ranges = new ArrayList<>();
+        final int[] runs = {0};
+        final double lossParted = m.lossAndGradient(w, batch, parted, new GradientParts() {
+            @Override
+            public void ready(int from, int to) {
+                final int twice = seen.nextSetBit(from);
+                assertTrue(twice < 0 || twice >= to, "float " + twice + " reported twice");
+                seen.set(from, to);
+                ranges.add(new int[] {from, to});
+                copies.add(java.util.Arrays.copyOfRange(parted, from, to));
+            }
+
+            @Override
+            public void run() {
+                runs[0]++;
+            }
+        });
+        assertEquals(m.dimension(), seen.cardinality(), "every float reported");
+        assertEquals(6, ranges.size(), "W1's five blocks and the rest");
+        assertEquals(5 * features, ranges.get(0)[0], "the biases and W2 first");
+        assertEquals(4 * features, ranges.get(1)[0], "then W1's last row");
+        assertTrue(runs[0] >= ranges.size(), "between runs after every part");
+        for (int k = 0; k < ranges.size(); k++) {
+            assertTrue(java.util.Arrays.equals(copies.get(k),
+                java.util.Arrays.copyOfRange(parted, ranges.get(k)[0], ranges.get(k)[1])), "part " + k + " changed");
+        }
+        assertEquals(Double.doubleToLongBits(lossPlain), Double.doubleToLongBits(lossParted));
+        assertTrue(java.util.Arrays.equals(plain, parted), "the gradient in parts differs");
+    }
+
+    private static Dataset sparse(float[] x, int features, int classes, float[] y) {
+        final int[] start = new int[ROWS + 1];
+        int nnz = 0;
+        for (float v : x) {
+            nnz += v != 0f ? 1 : 0;
+        }
+        final int[] ci = new int[nnz];
+        final float[] cv = new float[nnz];
+        int k = 0;
+        for (int i = 0; i < ROWS; i++) {
+            for (int j = 0; j < features; j++) {
+                if (x[i * features + j] != 0f) {
+                    ci[k] = j;
+                    cv[k++] = x[i * features + j];
+                }
+            }
+            start[i + 1] = k;
+        }
+        return Dataset.sparse("random sparse", ROWS, features, classes, y, start, ci, cv);
+    }
+
     @ParameterizedTest(name = "{0}, dense {1}")
     @MethodSource("cases")
     void evaluationAgreesWithTheTrainingLoss(String name, boolean dense) {

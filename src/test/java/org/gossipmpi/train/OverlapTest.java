@@ -41,6 +41,40 @@ class OverlapTest {
         }
     }
 
+    /**
+     * All-reduce SGD on its ring with overlap: an MLP of three buckets that reports W1's gradient in blocks, each
+     * bucket summed while the rest is computed. Every rank ends with the same bits, and with the models of the ring
+     * without overlap but for the order of the sums' additions.
+     */
+    @Test
+    void allreduceOverlappedInBucketsTrainsAsTheRingDoes() throws Exception {
+        final Path data = AlgorithmTrajectoryTest.dataFile();
+        final float[][] plain = trainMlp(false, data);
+        final float[][] overlapped = trainMlp(true, data);
+        assertTrue(plain[0].length > 2 * org.gossipmpi.collective.AllreduceAverage.BUCKET_FLOATS, "three buckets");
+        double diff = 0;
+        double norm = 0;
+        for (int r = 0; r < 4; r++) {
+            assertArrayEquals(overlapped[0], overlapped[r], 0f, "rank " + r + " differs from rank 0");
+            for (int i = 0; i < plain[r].length; i++) {
+                diff = Math.max(diff, Math.abs(plain[r][i] - overlapped[r][i]));
+                norm = Math.max(norm, Math.abs(plain[r][i]));
+            }
+        }
+        assertTrue(diff <= 1e-4 * norm, "overlapped models differ by " + diff + " (largest weight " + norm + ")");
+    }
+
+    private static float[][] trainMlp(boolean overlap, Path data) {
+        final TrainConfig c = TrainConfig.builder().algorithm("allreduce").model("mlp").hidden(40_000)
+            .data(data.toString()).batch(8).lr(new LearningRate(LearningRate.Kind.CONST, 0.1, 1, 1, 1)).l2(0.01)
+            .steps(30).shard(Sharding.iid).seed(9).evalEvery(30).device(Devices.Kind.java).compressor("none").gamma(1)
+            .allreduce(org.gossipmpi.collective.AllreduceAverage.Kind.RING).overlap(overlap).evalRows(0).build();
+        final float[][] models = new float[4][];
+        LocalWorld.run(4, TimeUnit.MINUTES.toNanos(1), comm ->
+            models[comm.rank()] = new Training(c, comm, new PrintWriter(new StringWriter())).run().model().clone());
+        return models;
+    }
+
     @Test
     void algorithmsThatCannotOverlapOrCompressAreRefusedWithAReason() {
         final org.gossipmpi.topology.Topology ring = org.gossipmpi.topology.Topologies.parse("ring", 4);
