@@ -25,5 +25,7 @@ for s in "$dir"/gossip-mpi/*/summary.json "$dir"/pytorch/*/summary.json; do
     steps=$(summary_field "$s" steps) train=$(summary_field "$s" train_seconds)
     algo=$(summary_field "$s" algorithm)
     [ "$(summary_field "$s" allreduce)" != ring ] || algo=allreduce-ring
+    # the run directory says whether the ring summed its buckets while the gradient was computed (train --overlap)
+    [[ $(basename "$(dirname "$s")") != *-overlap ]] || algo=$algo-overlap
     echo "$link,$hosts,$impl,$algo,$(summary_field "$s" compressor),$(summary_field "$s" gamma),$(summary_field "$s" reached_target),$steps,$(summary_field "$s" seconds_to_target),$(echo "$train $steps" | awk '{ printf "%.1f", 1000 * $1 / $2 }'),$(summary_field "$s" bytes_sent_total | awk '{ printf "%.1f", $1 / 1e6 }'),$rev,$(steady "$(dirname "$s")/history.csv")"
 done

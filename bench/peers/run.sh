@@ -83,13 +83,14 @@ for link in "${rates[@]}"; do
     bench/cluster/up "$HOSTS" "$link" >&2
     dir=$WORK/$link
     # all-reduce twice: the MPI library's (the default) and gossip-mpi's ring (--allreduce ring)
-    for run in "allreduce none 1 mpi" "allreduce none 1 ring" "choco topk:0.01 $GAMMA mpi"; do
-        read -r a c g k <<<"$run"
-        say "$link: gossip-mpi $a $c ($k)"
+    for run in "allreduce none 1 mpi" "allreduce none 1 ring" "allreduce none 1 ring --overlap" \
+        "choco topk:0.01 $GAMMA mpi"; do
+        read -r a c g k o <<<"$run"
+        say "$link: gossip-mpi $a $c ($k${o:+ $o})"
         # shellcheck disable=SC2046
         bench/cluster/run bin/gossip-mpi train --algorithm "$a" --compressor "$c" $(gamma_option "$a" "$g") "${COMMON[@]}" \
-            $([ "$k" = mpi ] || echo --allreduce "$k") --steps "$MAX_STEPS" --target-loss "$TARGET" \
-            --out "$dir/gossip-mpi" >"$dir.gossip-mpi-$a-$k.log" 2>&1 || say "$link: gossip-mpi $a ($k) failed, see $dir.gossip-mpi-$a-$k.log"
+            $([ "$k" = mpi ] || echo --allreduce "$k") ${o:+"$o"} --steps "$MAX_STEPS" --target-loss "$TARGET" \
+            --out "$dir/gossip-mpi" >"$dir.gossip-mpi-$a-$k$o.log" 2>&1 || say "$link: gossip-mpi $a ($k$o) failed, see $dir.gossip-mpi-$a-$k$o.log"
     done
     for mode in ddp allreduce choco; do
         say "$link: PyTorch $mode"

@@ -168,11 +168,14 @@ public final class AllreduceAverage {
         }
     }
 
-    /** Moves the started buckets' rings on without waiting: to be called between the pieces of a computation. */
+    /**
+     * Moves the started buckets' rings on without waiting, up to the first one still in flight (see
+     * {@link RingAllreduce#advance}): to be called between the pieces of a computation.
+     */
     public void advance() {
         for (int k = 0; k < buckets.length; k++) {
-            if (readyFloats[k] < 0) {
-                buckets[k].advance();
+            if (readyFloats[k] < 0 && !buckets[k].advance()) {
+                return;
             }
         }
     }

@@ -33,8 +33,13 @@ public final class RingAllreduce {
     public static final int TAG_BASE = 12_000;
     /** The most segments a chunk is cut into (and tags used). */
     public static final int MAX_SEGMENTS = 256;
-    /** The floats of a segment that a chunk is cut into when it is long enough: 256 KiB. */
-    public static final int SEGMENT_FLOATS = 1 << 16;
+    /**
+     * The floats of a segment that a chunk is cut into when it is long enough: 62 KiB, under the 64 KiB up to which
+     * Open MPI's TCP transport sends a message at once (eager). A longer message waits for its receiver's reply
+     * (rendezvous), and on a loaded link that reply queues behind the receiver's own outgoing data, so every segment
+     * of a rendezvous size waits a queue's time before it moves (bench/results/peers.md: the ring before and after).
+     */
+    public static final int SEGMENT_FLOATS = 15_872;
 
     private final Communicator comm;
     private final FloatBuffer values;
@@ -152,21 +157,22 @@ public final class RingAllreduce {
     }
 
     /**
-     * Takes every segment that has arrived a step further, without waiting (what a computation calls between its
-     * pieces while this sum is in flight), and returns whether the sum is complete but for its last sends.
+     * Takes the segments that have arrived a step further, without waiting (what a computation calls between its
+     * pieces while this sum is in flight), up to the first one still on its way: testing it drives the transport,
+     * and each further test would drive it again, which costs more than waiting for the next call. Returns whether
+     * the sum is complete but for its last sends.
      */
     public boolean advance() {
         int at = 0;
         while (at < active) {
-            if (comm.test(receives[at]) && sendFreed(at)) {
-                if (!take(at)) {
-                    at++;
-                }
-            } else {
+            if (!comm.test(receives[at]) || !sendFreed(at)) {
+                return false;
+            }
+            if (!take(at)) {
                 at++;
             }
         }
-        return active == 0;
+        return true;
     }
 
     /** Waits until the sum {@link #start} began is complete (every wait with the communicator's deadline). */
