@@ -26,6 +26,7 @@ OUT=bench/results
 # shellcheck source=bench/cluster/common.sh
 . bench/cluster/common.sh # SUBNET: the cluster's addresses
 bin/setup >/dev/null
+cmake -S . -B build -DGOSSIP_BUILD_JAVA=OFF >/dev/null
 cmake --build build --target mpi_baseline tcp_ring >/dev/null
 mkdir -p "$OUT"
 raw=$(mktemp)

@@ -26,7 +26,9 @@ torch=$(/usr/bin/python3 -c 'import torch; print(torch.__version__)' 2>/dev/null
     echo "(\`--allreduce ring\`), allreduce-ring-overlap with that ring in buckets of about 1 MiB summed while the gradient"
     echo "is computed (\`--allreduce ring --overlap\`, as DDP does). Mean step: the run's train seconds over its steps; \"after step $EVAL_EVERY\": the same from"
     echo "the first evaluation on (bench/peers/collect.sh), without the first steps' start, which in gossip-mpi's runs holds"
-    echo "the JIT compilation of four JVMs sharing $(nproc) cores."
+    echo "the JIT compilation of four JVMs sharing $(nproc) cores. L is the MPI all-reduce's own loss: the ring and the"
+    echo "overlapped ring sum in other orders, so their losses differ in the last digits, and one a hair above L at step"
+    echo "$STEPS meets it only at the next evaluation, $EVAL_EVERY steps later; compare the all-reduces by their steps."
     echo
     echo "| link | implementation | algorithm | compressor | gamma | steps to L | train s to L | mean step ms | step ms after step $EVAL_EVERY | MB sent | speed-up over PyTorch DDP |"
     echo "|---|---|---|---|---|---|---|---|---|---|---|"
