@@ -29,7 +29,8 @@ class SteadyStateAllocationTest {
     @ParameterizedTest(name = "{0}, {1}, {2}")
     @CsvSource({"dpsgd, none, step", "choco, topk:0.1, step", "choco, qsgd:8:biased, source", "dcd, natural, source",
         "ecd, randk:0.5:unbiased, step", "deepsqueeze, sign, source", "choco, topk-natdither:0.2:4, step",
-        "allreduce, none, step", "choco, topk:0.1, mix", "dpsgd, fp16, mix", "allreduce, none, mix"})
+        "allreduce, none, step", "choco, topk:0.1, mix", "dpsgd, fp16, mix", "allreduce, none, mix",
+        "allreduce-ring-overlap, none, source"})
     void stepsAllocateNothing(String algorithm, String compressor, String form, @TempDir Path dir) throws Exception {
         final Path file = SyntheticData.binaryCsv(dir);
         final Dataset all = DataSources.load(file.toString(), null, 0).train();
@@ -39,15 +40,26 @@ class SteadyStateAllocationTest {
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         LocalWorld.run(4, TimeUnit.MINUTES.toNanos(1), comm -> {
             final Dataset shard = train.subset(Sharding.iid.rows(train, comm.rank(), 4, 1), "shard");
-            final LinearModel model = LinearModel.logistic(train.cols(), 0.01, new GemmReference());
+            final boolean buckets = algorithm.equals("allreduce-ring-overlap");
+            // the MLP reports its gradient's parts, which the overlapped ring takes into its buckets
+            final org.gossipmpi.model.Model model = buckets
+                ? new org.gossipmpi.model.Mlp(train.cols(), 5, 2, 0.01, new GemmReference())
+                : LinearModel.logistic(train.cols(), 0.01, new GemmReference());
             final Batch batch = new Batch(shard).fill(shard, null, 0, 4);
-            final Decentralized.Builder b = Decentralized.builder(GossipWorld.of(comm)).algorithm(algorithm)
-                .compressor(compressor).topology("ring").momentum(0.5).nesterov(true);
+            final Decentralized.Builder b = Decentralized.builder(GossipWorld.of(comm))
+                .algorithm(buckets ? "allreduce" : algorithm).compressor(compressor).topology("ring").momentum(0.5)
+                .nesterov(true);
+            if (buckets) {
+                b.allreduce("ring").overlap(true);
+            }
             if (algorithm.startsWith("choco") || algorithm.equals("deepsqueeze")) {
                 b.gamma(0.3);
             }
             try (Decentralized opt = b.build(model.dimension())) {
                 final float[] x = new float[model.dimension()];
+                if (buckets) {
+                    model.initialize(x, 1);
+                }
                 final float[] g = new float[model.dimension()];
                 final Gradient gradient = (w, out, progress) -> model.lossAndGradient(w, batch, out, progress);
                 long before = 0;
