@@ -39,8 +39,9 @@ class SteadyStateAllocationTest {
         final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         LocalWorld.run(4, TimeUnit.MINUTES.toNanos(1), comm -> {
-            final Dataset shard = train.subset(Sharding.iid.rows(train, comm.rank(), 4, 1), "shard");
             final boolean buckets = algorithm.equals("allreduce-ring-overlap");
+            final Dataset data = buckets ? all : train; // the MLP takes the classes 0 and 1, the logistic model +-1
+            final Dataset shard = data.subset(Sharding.iid.rows(data, comm.rank(), 4, 1), "shard");
             // the MLP reports its gradient's parts, which the overlapped ring takes into its buckets
             final org.gossipmpi.model.Model model = buckets
                 ? new org.gossipmpi.model.Mlp(train.cols(), 5, 2, 0.01, new GemmReference())
