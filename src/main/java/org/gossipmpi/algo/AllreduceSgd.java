@@ -5,8 +5,8 @@ import org.gossipmpi.collective.AllreduceAverage;
 import org.gossipmpi.comm.CommException;
 import org.gossipmpi.comm.CommTimeoutException;
 import org.gossipmpi.metrics.PhaseTimers;
-import org.gossipmpi.model.GradientParts;
 import org.gossipmpi.metrics.PhaseTimers.Phase;
+import org.gossipmpi.model.GradientParts;
 
 /**
  * The centralized baseline: g = (1/n) sum_i g_i by all-reduce, x^{t+1} = x^t - eta_t g (optionally with
